@@ -1,0 +1,18 @@
+//! The public contract: request filters and response bodies of `/api/v1`.
+//!
+//! The server serialises these, the typed client and the SPA deserialise them, and the OpenAPI
+//! document is generated from them; field docs are in Russian because people read them there.
+
+mod catalogue;
+mod directory;
+mod page;
+mod problem;
+mod query;
+mod situations;
+
+pub use catalogue::*;
+pub use directory::*;
+pub use page::*;
+pub use problem::*;
+pub use query::*;
+pub use situations::*;

@@ -1,0 +1,334 @@
+//! Query parameters of the list endpoints: the raw strings as they arrive, and the typed filters
+//! they parse into.
+//!
+//! Parameters arrive as text and are parsed here rather than by serde so that every bad value
+//! gets its own Russian message naming the parameter (`FieldError`), not a generic 400.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldError, MAX_PER_PAGE, PageRequest};
+use crate::{
+    Slug,
+    vocabulary::{Cost, OrganizationKind, Sector, ServiceFormat},
+};
+
+/// Longest free-text query accepted.
+pub const MAX_QUERY_LEN: usize = 200;
+
+/// Collects field errors while parsing a query.
+#[derive(Default)]
+struct Parser {
+    errors: Vec<FieldError>,
+}
+
+impl Parser {
+    fn slug(&mut self, field: &str, raw: Option<&str>) -> Option<Slug> {
+        let raw = raw?;
+        match Slug::parse(raw) {
+            Ok(slug) => Some(slug),
+            Err(e) => {
+                self.errors.push(FieldError::new(field, "invalid_slug", format!("Параметр «{field}»: {e}.")));
+                None
+            }
+        }
+    }
+
+    fn vocabulary<T: std::str::FromStr<Err = crate::vocabulary::UnknownValue>>(&mut self, field: &str, raw: Option<&str>) -> Option<T> {
+        match raw?.parse() {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.errors.push(FieldError::new(field, "unknown_value", format!("Параметр «{field}»: {e}.")));
+                None
+            }
+        }
+    }
+
+    fn number<T: std::str::FromStr + Copy + PartialOrd + std::fmt::Display>(&mut self, field: &str, raw: Option<&str>, min: T, max: T) -> Option<T> {
+        let raw = raw?;
+        match raw.trim().parse::<T>() {
+            Ok(n) if n >= min && n <= max => Some(n),
+            _ => {
+                self.errors.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    format!("Параметр «{field}» должен быть целым числом от {min} до {max}, а не «{raw}»."),
+                ));
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, field: &str, raw: Option<&str>) -> Option<String> {
+        let trimmed = raw?.trim();
+        if trimmed.chars().count() > MAX_QUERY_LEN {
+            self.errors.push(FieldError::new(field, "too_long", format!("Параметр «{field}» длиннее {MAX_QUERY_LEN} символов.")));
+            return None;
+        }
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    }
+
+    fn page(&mut self, page: Option<&str>, per_page: Option<&str>) -> PageRequest {
+        let default = PageRequest::default();
+        PageRequest {
+            page: self.number("page", page, 1, 1_000_000).unwrap_or(default.page),
+            per_page: self.number("per_page", per_page, 1, MAX_PER_PAGE).unwrap_or(default.per_page),
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() { Ok(value) } else { Err(self.errors) }
+    }
+}
+
+fn page_params(page: PageRequest) -> (Option<String>, Option<String>) {
+    let default = PageRequest::default();
+    (
+        (page.page != default.page).then(|| page.page.to_string()),
+        (page.per_page != default.per_page).then(|| page.per_page.to_string()),
+    )
+}
+
+/// Параметры списка услуг.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct ServiceQuery {
+    /// Город: код из `/api/v1/municipalities`, например `pervouralsk`.
+    pub municipality: Option<String>,
+    /// Категория: код группы или категории из `/api/v1/categories` (группа включает все свои категории).
+    pub category: Option<String>,
+    /// Категория получателей: код из `/api/v1/target-groups`.
+    pub target_group: Option<String>,
+    /// Формат: `in-person`, `at-home`, `online`, `phone`, `gosuslugi`.
+    pub format: Option<String>,
+    /// Стоимость: `free`, `partial`, `paid`.
+    pub cost: Option<String>,
+    /// Возраст получателя, лет (0–120): только услуги, доступные в этом возрасте.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u8>, minimum = 0, maximum = 120))]
+    pub age: Option<String>,
+    /// Организация: код организации.
+    pub organization: Option<String>,
+    /// Поиск по словам в названии и описании.
+    pub q: Option<String>,
+    /// Номер страницы, с 1.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    pub page: Option<String>,
+    /// Размер страницы, 1–100 (по умолчанию 20).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
+    pub per_page: Option<String>,
+}
+
+/// A parsed services filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceFilter {
+    pub municipality: Option<Slug>,
+    pub category: Option<Slug>,
+    pub target_group: Option<Slug>,
+    pub format: Option<ServiceFormat>,
+    pub cost: Option<Cost>,
+    pub age: Option<u8>,
+    pub organization: Option<Slug>,
+    pub q: Option<String>,
+    pub page: PageRequest,
+}
+
+impl TryFrom<&ServiceQuery> for ServiceFilter {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &ServiceQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let filter = ServiceFilter {
+            municipality: p.slug("municipality", raw.municipality.as_deref()),
+            category: p.slug("category", raw.category.as_deref()),
+            target_group: p.slug("target_group", raw.target_group.as_deref()),
+            format: p.vocabulary("format", raw.format.as_deref()),
+            cost: p.vocabulary("cost", raw.cost.as_deref()),
+            age: p.number("age", raw.age.as_deref(), 0, 120),
+            organization: p.slug("organization", raw.organization.as_deref()),
+            q: p.text("q", raw.q.as_deref()),
+            page: p.page(raw.page.as_deref(), raw.per_page.as_deref()),
+        };
+        p.finish(filter)
+    }
+}
+
+impl From<&ServiceFilter> for ServiceQuery {
+    fn from(f: &ServiceFilter) -> Self {
+        let (page, per_page) = page_params(f.page);
+        ServiceQuery {
+            municipality: f.municipality.as_ref().map(ToString::to_string),
+            category: f.category.as_ref().map(ToString::to_string),
+            target_group: f.target_group.as_ref().map(ToString::to_string),
+            format: f.format.map(|v| v.as_str().to_owned()),
+            cost: f.cost.map(|v| v.as_str().to_owned()),
+            age: f.age.map(|v| v.to_string()),
+            organization: f.organization.as_ref().map(ToString::to_string),
+            q: f.q.clone(),
+            page,
+            per_page,
+        }
+    }
+}
+
+/// Параметры списка организаций.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationQuery {
+    /// Город: код из `/api/v1/municipalities`; организации с адресом в этом городе.
+    pub municipality: Option<String>,
+    /// Вид: `state`, `municipal`, `federal`, `ngo`, `charity`, `social-business`, `business`, `volunteers`.
+    pub kind: Option<String>,
+    /// Сфера: `social-policy`, `health`, `education`, `culture`, `sport`, `employment`, `legal`, `public-services`, `charity`.
+    pub sector: Option<String>,
+    /// Поиск по словам в названии и описании.
+    pub q: Option<String>,
+    /// Номер страницы, с 1.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    pub page: Option<String>,
+    /// Размер страницы, 1–100 (по умолчанию 20).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
+    pub per_page: Option<String>,
+}
+
+/// A parsed organizations filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrganizationFilter {
+    pub municipality: Option<Slug>,
+    pub kind: Option<OrganizationKind>,
+    pub sector: Option<Sector>,
+    pub q: Option<String>,
+    pub page: PageRequest,
+}
+
+impl TryFrom<&OrganizationQuery> for OrganizationFilter {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &OrganizationQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let filter = OrganizationFilter {
+            municipality: p.slug("municipality", raw.municipality.as_deref()),
+            kind: p.vocabulary("kind", raw.kind.as_deref()),
+            sector: p.vocabulary("sector", raw.sector.as_deref()),
+            q: p.text("q", raw.q.as_deref()),
+            page: p.page(raw.page.as_deref(), raw.per_page.as_deref()),
+        };
+        p.finish(filter)
+    }
+}
+
+impl From<&OrganizationFilter> for OrganizationQuery {
+    fn from(f: &OrganizationFilter) -> Self {
+        let (page, per_page) = page_params(f.page);
+        OrganizationQuery {
+            municipality: f.municipality.as_ref().map(ToString::to_string),
+            kind: f.kind.map(|v| v.as_str().to_owned()),
+            sector: f.sector.map(|v| v.as_str().to_owned()),
+            q: f.q.clone(),
+            page,
+            per_page,
+        }
+    }
+}
+
+/// Параметры списка жизненных ситуаций.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct SituationQuery {
+    /// Категория получателей: код из `/api/v1/target-groups`.
+    pub target_group: Option<String>,
+    /// Категория услуг: код группы или категории из `/api/v1/categories`.
+    pub category: Option<String>,
+    /// Поиск по словам в названии и описании.
+    pub q: Option<String>,
+    /// Номер страницы, с 1.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    pub page: Option<String>,
+    /// Размер страницы, 1–100 (по умолчанию 20).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
+    pub per_page: Option<String>,
+}
+
+/// A parsed situations filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SituationFilter {
+    pub target_group: Option<Slug>,
+    pub category: Option<Slug>,
+    pub q: Option<String>,
+    pub page: PageRequest,
+}
+
+impl TryFrom<&SituationQuery> for SituationFilter {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &SituationQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let filter = SituationFilter {
+            target_group: p.slug("target_group", raw.target_group.as_deref()),
+            category: p.slug("category", raw.category.as_deref()),
+            q: p.text("q", raw.q.as_deref()),
+            page: p.page(raw.page.as_deref(), raw.per_page.as_deref()),
+        };
+        p.finish(filter)
+    }
+}
+
+impl From<&SituationFilter> for SituationQuery {
+    fn from(f: &SituationFilter) -> Self {
+        let (page, per_page) = page_params(f.page);
+        SituationQuery {
+            target_group: f.target_group.as_ref().map(ToString::to_string),
+            category: f.category.as_ref().map(ToString::to_string),
+            q: f.q.clone(),
+            page,
+            per_page,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_survives_the_round_trip_through_query_parameters() {
+        let raw = ServiceQuery {
+            municipality: Some("serov".into()),
+            format: Some("online".into()),
+            age: Some("7".into()),
+            q: Some(" логопед ".into()),
+            page: Some("2".into()),
+            ..Default::default()
+        };
+        let filter = ServiceFilter::try_from(&raw).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(filter.q.as_deref(), Some("логопед"));
+        assert_eq!(filter.page, PageRequest { page: 2, per_page: 20 });
+        assert_eq!(ServiceFilter::try_from(&ServiceQuery::from(&filter)), Ok(filter));
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named() {
+        let raw = ServiceQuery {
+            municipality: Some("Серов".into()),
+            format: Some("email".into()),
+            cost: Some("cheap".into()),
+            age: Some("-1".into()),
+            page: Some("0".into()),
+            per_page: Some("101".into()),
+            q: Some("я".repeat(MAX_QUERY_LEN + 1)),
+            ..Default::default()
+        };
+        let errors = ServiceFilter::try_from(&raw).err().unwrap_or_default();
+        let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("municipality", "invalid_slug"),
+                ("format", "unknown_value"),
+                ("cost", "unknown_value"),
+                ("age", "out_of_range"),
+                ("q", "too_long"),
+                ("page", "out_of_range"),
+                ("per_page", "out_of_range"),
+            ]
+        );
+    }
+}

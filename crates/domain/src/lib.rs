@@ -1,0 +1,23 @@
+//! The pure domain of «Социальный кластер».
+//!
+//! Everything here is plain data and rules: no IO, no database, no HTTP. The same crate builds
+//! for the server and for wasm32, so the SPA, the typed client and the API share one contract
+//! (the DTOs in [`api`]) and one set of parsers (the newtypes below). OpenAPI schema derives sit
+//! behind the `openapi` feature, which only the server enables.
+
+pub mod api;
+pub mod geo;
+pub mod hours;
+pub mod identifiers;
+pub mod phone;
+pub mod situation;
+pub mod slug;
+pub mod text;
+pub mod vocabulary;
+
+pub use geo::Coordinates;
+pub use hours::{OpeningHours, OpeningInterval};
+pub use identifiers::{Inn, Ogrn};
+pub use phone::Phone;
+pub use slug::Slug;
+pub use slug::IdOrSlug;

@@ -1,0 +1,116 @@
+//! Life situations as data: a short questionnaire and ordered steps with conditions.
+//!
+//! Situations are authored by editors, not programmers (the GOV.UK smart-answers model), so the
+//! definition is plain serialisable data; the router engine that evaluates it lives beside it.
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of answer a question takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Один вариант из списка.
+    Single,
+    /// Несколько вариантов из списка.
+    Multiple,
+    /// Да или нет.
+    YesNo,
+    /// Число в пределах `min`…`max` (например, возраст ребёнка).
+    Number,
+}
+
+/// One option of a choice question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionOption {
+    /// Машинное значение варианта.
+    pub value: String,
+    /// Текст варианта для человека.
+    pub label: String,
+}
+
+/// A question of a situation's questionnaire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Question {
+    /// Ключ вопроса, на него ссылаются условия.
+    pub key: String,
+    /// Вопрос простыми словами.
+    pub text: String,
+    /// Подсказка к вопросу.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Тип ответа.
+    pub kind: QuestionKind,
+    /// Варианты ответа (для single и multiple).
+    #[serde(default)]
+    pub options: Vec<QuestionOption>,
+    /// Наименьшее допустимое число (для number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Наибольшее допустимое число (для number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Вопрос задаётся, только если выполнено это условие.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_if: Option<Condition>,
+}
+
+/// An answer value a condition compares with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Scalar {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// A condition over the answers; decides whether a question is asked or a step applies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// Выполнены все условия.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    All(Vec<Condition>),
+    /// Выполнено хотя бы одно условие.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    Any(Vec<Condition>),
+    /// Условие не выполнено.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
+    Not(Box<Condition>),
+    /// Ответ равен значению (для multiple: среди выбранных есть значение).
+    Equals { question: String, value: Scalar },
+    /// Ответ — одно из значений.
+    In { question: String, values: Vec<Scalar> },
+    /// Числовой ответ в пределах (границы включительно).
+    Range {
+        question: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+    },
+}
+
+/// A step of a situation's algorithm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Step {
+    /// Номер шага (1, 2, …) в полном алгоритме.
+    pub position: u32,
+    /// Что сделать, коротко.
+    pub title: String,
+    /// Как это сделать, простыми словами.
+    pub body: String,
+    /// Документы для этого шага.
+    pub documents: Vec<String>,
+    /// Категории услуг, которые помогают выполнить шаг.
+    pub categories: Vec<String>,
+    /// Срок или длительность шага.
+    pub deadline: Option<String>,
+    /// Шаг нужен, только если выполнено это условие.
+    pub condition: Option<Condition>,
+}

@@ -1,0 +1,84 @@
+//! Connecting to SQLite or PostgreSQL with settings that suit each.
+
+use std::{path::Path, time::Duration};
+
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbBackend,
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+};
+use socio_migrations::{Migrator, MigratorTrait};
+
+use crate::StoreError;
+
+/// The database behind the platform. Cheap to clone (a pool handle).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `sqlite://path?mode=rwc` or `postgres://…`. For SQLite the file's folder is
+    /// created, WAL journaling lets readers run beside a writer, and foreign keys are enforced.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+        if url.starts_with("sqlite:") {
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            if !in_memory {
+                create_parent_dir(url);
+            }
+            options.max_connections(if in_memory { 1 } else { 8 }).map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        } else {
+            options.max_connections(16);
+        }
+        Ok(Self { db: Database::connect(options).await? })
+    }
+
+    /// Wraps an existing connection (tests, tools).
+    pub fn from_connection(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// The underlying connection, for migrations and tools.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// SQLite or PostgreSQL.
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+fn create_parent_dir(url: &str) {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        // A failure here resurfaces, with a clearer message, when SQLite opens the file.
+        let _ = std::fs::create_dir_all(parent);
+    }
+}

@@ -1,0 +1,28 @@
+//! The `locations` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "locations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub organization_id: i64,
+    pub municipality_id: i64,
+    pub key: String,
+    pub name: String,
+    #[sea_orm(column_type = "Text")]
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub phone: Option<String>,
+    pub opening_hours: Json,
+    pub accessibility: Json,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

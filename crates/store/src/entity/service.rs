@@ -1,0 +1,44 @@
+//! The `services` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "services")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub slug: String,
+    pub organization_id: i64,
+    #[sea_orm(column_type = "Text")]
+    pub name: String,
+    #[sea_orm(column_type = "Text")]
+    pub summary: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub form_442: Option<String>,
+    pub cost: String,
+    #[sea_orm(column_type = "Text")]
+    pub cost_note: Option<String>,
+    pub age_min: Option<i16>,
+    pub age_max: Option<i16>,
+    #[sea_orm(column_type = "Text")]
+    pub eligibility: String,
+    pub documents: Json,
+    #[sea_orm(column_type = "Text")]
+    pub how_to_apply: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub status: String,
+    pub last_verified: Option<Date>,
+    pub version: i32,
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,22 @@
+//! Persistence of «Социальный кластер»: the database connection, the queries the API needs, and
+//! the demo and synthetic datasets.
+//!
+//! Handlers never see sea-orm: every query here returns the domain's DTOs, so the contract stays
+//! independent of the schema. Both backends (SQLite, PostgreSQL) go through the same code.
+
+mod connection;
+pub mod entity;
+mod error;
+mod links;
+mod organizations;
+mod reference;
+pub mod seed;
+mod services;
+mod situations;
+
+pub use connection::Store;
+pub use error::StoreError;
+pub use sea_orm::DbBackend;
+
+/// The moderation status under which records are public.
+pub(crate) const PUBLISHED: &str = "published";

@@ -1,0 +1,148 @@
+//! Life situations: the list and one situation with its questionnaire and steps.
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value};
+use socio_domain::{
+    api::{SituationDetail, SituationFilter, SituationRef, SituationSummary},
+    situation::{Question, QuestionOption, Step},
+    Slug,
+};
+
+use crate::{
+    PUBLISHED, Store, StoreError,
+    entity::{situation, situation_question, situation_related, situation_step},
+    links::{category_refs, owners_linked_to, slugs_through, string_list, target_groups},
+    services::text_condition,
+};
+
+fn json<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, StoreError> {
+    serde_json::from_value(value).map_err(|e| StoreError::corrupt(format!("{what}: {e}")))
+}
+
+impl Store {
+    /// One page of published situations matching the filter, and the total.
+    pub async fn list_situations(&self, filter: &SituationFilter) -> Result<(Vec<SituationSummary>, u64), StoreError> {
+        let mut select = situation::Entity::find().filter(situation::Column::Status.eq(PUBLISHED));
+        if let Some(slug) = &filter.target_group {
+            let id = self.target_group_id("target_group", slug).await?;
+            select = select.filter(situation::Column::Id.in_subquery(owners_linked_to("situation_target_groups", "situation_id", "target_group_id", vec![id.into()])));
+        }
+        if let Some(slug) = &filter.category {
+            let ids = self.category_ids("category", slug).await?;
+            select = select.filter(situation::Column::Id.in_subquery(owners_linked_to(
+                "situation_categories",
+                "situation_id",
+                "category_id",
+                ids.into_iter().map(Value::from).collect(),
+            )));
+        }
+        if let Some(q) = &filter.q {
+            select = select.filter(text_condition(situation::Column::SearchText, q));
+        }
+        let total = select.clone().count(&self.db).await?;
+        let rows = select
+            .order_by_asc(situation::Column::Position)
+            .order_by_asc(situation::Column::Id)
+            .offset(filter.page.offset())
+            .limit(u64::from(filter.page.per_page))
+            .all(&self.db)
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+        let mut groups = slugs_through(&self.db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?;
+        let mut categories = slugs_through(&self.db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| SituationSummary {
+                target_groups: target_groups(groups.remove(&row.id)),
+                categories: category_refs(categories.remove(&row.id)),
+                slug: row.slug,
+                title: row.title,
+                summary: row.summary,
+            })
+            .collect();
+        Ok((items, total))
+    }
+
+    /// A published situation by slug, with questions, all steps and related situations.
+    pub async fn situation(&self, slug: &Slug) -> Result<Option<SituationDetail>, StoreError> {
+        let Some(row) = situation::Entity::find()
+            .filter(situation::Column::Status.eq(PUBLISHED))
+            .filter(situation::Column::Slug.eq(slug.as_str()))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let ids = [row.id];
+        let groups = slugs_through(&self.db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?.remove(&row.id);
+        let categories = slugs_through(&self.db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?.remove(&row.id);
+        let questions = situation_question::Entity::find()
+            .filter(situation_question::Column::SituationId.eq(row.id))
+            .order_by_asc(situation_question::Column::Position)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|q| {
+                Ok(Question {
+                    kind: parse_stored_kind(&q.kind)?,
+                    options: json::<Vec<QuestionOption>>(q.options, "question options")?,
+                    ask_if: q.ask_if.map(|c| json(c, "question condition")).transpose()?,
+                    key: q.key,
+                    text: q.text,
+                    help: q.help,
+                    min: q.min,
+                    max: q.max,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let steps = situation_step::Entity::find()
+            .filter(situation_step::Column::SituationId.eq(row.id))
+            .order_by_asc(situation_step::Column::Position)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| {
+                Ok(Step {
+                    position: u32::try_from(s.position).map_err(StoreError::corrupt)?,
+                    documents: string_list(&s.documents, "step documents")?,
+                    categories: string_list(&s.categories, "step categories")?,
+                    condition: s.condition.map(|c| json(c, "step condition")).transpose()?,
+                    title: s.title,
+                    body: s.body,
+                    deadline: s.deadline,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let related_ids: Vec<i64> = situation_related::Entity::find()
+            .filter(situation_related::Column::SituationId.eq(row.id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| r.related_id)
+            .collect();
+        let related = situation::Entity::find()
+            .filter(situation::Column::Id.is_in(related_ids))
+            .filter(situation::Column::Status.eq(PUBLISHED))
+            .order_by_asc(situation::Column::Position)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| SituationRef { slug: s.slug, title: s.title })
+            .collect();
+        Ok(Some(SituationDetail {
+            slug: row.slug,
+            title: row.title,
+            summary: row.summary,
+            description: row.description,
+            target_groups: target_groups(groups),
+            categories: category_refs(categories),
+            questions,
+            steps,
+            related,
+        }))
+    }
+}
+
+fn parse_stored_kind(kind: &str) -> Result<socio_domain::situation::QuestionKind, StoreError> {
+    serde_json::from_value(serde_json::Value::String(kind.to_owned())).map_err(|e| StoreError::corrupt(format!("question kind {kind}: {e}")))
+}
+

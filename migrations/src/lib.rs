@@ -1,0 +1,29 @@
+//! Schema migrations, one file per step, written with sea-query so each runs on SQLite (the
+//! embedded default) and PostgreSQL alike. Migrations never import the live entities: they
+//! describe the schema as it was at their date.
+
+pub use sea_orm_migration::prelude::*;
+
+mod columns;
+mod m20261125_000001_reference;
+mod m20261125_000002_organizations;
+mod m20261125_000003_services;
+mod m20261125_000004_situations;
+mod m20261125_000005_accounts;
+mod m20261125_000006_moderation;
+
+/// All migrations in order.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_reference::Migration),
+            Box::new(m20261125_000002_organizations::Migration),
+            Box::new(m20261125_000003_services::Migration),
+            Box::new(m20261125_000004_situations::Migration),
+            Box::new(m20261125_000005_accounts::Migration),
+            Box::new(m20261125_000006_moderation::Migration),
+        ]
+    }
+}
