@@ -21,6 +21,7 @@ pub enum Services {
     Name,
     Summary,
     Description,
+    #[sea_orm(iden = "form_442")]
     Form442,
     Cost,
     CostNote,

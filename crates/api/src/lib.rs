@@ -1,1 +1,18 @@
-//! placeholder
+//! The «Социальный кластер» HTTP API: actix-web routes under `/api/v1`, problem+json errors,
+//! the generated OpenAPI document and its offline Swagger UI.
+//!
+//! `main.rs` is a thin CLI over this library so integration tests boot the very same app on a
+//! random port ([`startup::Application`]).
+
+pub mod cli;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+
+pub use error::ApiError;
+pub use settings::Settings;
+pub use startup::Application;

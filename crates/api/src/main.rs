@@ -1,1 +1,6 @@
-fn main() {}
+//! `socio`: see [`socio_api::cli`].
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    socio_api::cli::run().await
+}

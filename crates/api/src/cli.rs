@@ -1,0 +1,112 @@
+//! The `socio` command line: migrate, seed, serve, openapi.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use socio_migrations::{Migrator, MigratorTrait};
+use socio_store::{Store, seed};
+
+use crate::{Application, Settings, openapi, telemetry};
+
+/// «Социальный кластер»: the API server and its maintenance commands.
+#[derive(Debug, Parser)]
+#[command(name = "socio", version, about)]
+pub struct Cli {
+    /// Database URL (default: the SQLite file data/socio.sqlite).
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply pending database migrations (or roll back with --down).
+    Migrate {
+        /// Roll back this many migrations instead of applying.
+        #[arg(long)]
+        down: Option<u32>,
+    },
+    /// Load the demo dataset (idempotent), or a large synthetic one for benchmarks.
+    Seed {
+        /// Also generate this many synthetic services (replacing earlier synthetic data).
+        #[arg(long)]
+        synthetic: Option<usize>,
+    },
+    /// Serve the API (and the SPA, when built) over HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SOCIO_BIND")]
+        bind: Option<String>,
+        /// Folder with the built SPA to serve at `/`.
+        #[arg(long, env = "SOCIO_STATIC_DIR")]
+        static_dir: Option<PathBuf>,
+        /// Apply pending migrations before serving.
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Write the OpenAPI document.
+    Openapi {
+        /// Output file; `-` for standard output.
+        #[arg(long, default_value = "openapi/openapi.json")]
+        output: PathBuf,
+    },
+}
+
+/// Runs the command line.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut settings = Settings::load()?;
+    if let Some(url) = cli.database_url {
+        settings.database_url = url;
+    }
+    telemetry::init(&settings.log, settings.log_json);
+    match cli.command {
+        Command::Migrate { down } => {
+            let store = Store::connect(&settings.database_url).await?;
+            match down {
+                Some(steps) => Migrator::down(store.connection(), Some(steps)).await?,
+                None => store.migrate().await?,
+            }
+            tracing::info!("migrations done");
+        }
+        Command::Seed { synthetic } => {
+            let store = Store::connect(&settings.database_url).await?;
+            store.migrate().await?;
+            seed::seed_demo(&store).await.context("seeding the demo dataset")?;
+            tracing::info!("demo dataset loaded");
+            if let Some(count) = synthetic {
+                seed::seed_synthetic(&store, count).await.context("generating the synthetic dataset")?;
+                tracing::info!(count, "synthetic services loaded");
+            }
+        }
+        Command::Serve { bind, static_dir, migrate } => {
+            if let Some(bind) = bind {
+                settings.bind = bind;
+            }
+            if static_dir.is_some() {
+                settings.static_dir = static_dir;
+            }
+            let store = Store::connect(&settings.database_url).await?;
+            if migrate {
+                store.migrate().await?;
+            }
+            let app = Application::with_store(settings.clone(), store)?;
+            tracing::info!("listening on http://{} (API: /api/v1, docs: /docs)", settings.bind.replace("0.0.0.0", "localhost"));
+            app.run_until_stopped().await?;
+        }
+        Command::Openapi { output } => {
+            let json = openapi::document_json()?;
+            if output.as_os_str() == "-" {
+                print!("{json}");
+            } else {
+                if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(&output, json).with_context(|| format!("writing {}", output.display()))?;
+            }
+        }
+    }
+    Ok(())
+}

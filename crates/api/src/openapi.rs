@@ -1,0 +1,48 @@
+//! The OpenAPI document: general information here, paths and schemas collected from the
+//! handlers by utoipa-actix-web. `socio openapi` writes it to `openapi/openapi.json`, and a test
+//! fails when the committed file drifts from what the code generates.
+
+use actix_web::App;
+use utoipa::{
+    OpenApi,
+    openapi::{OpenApi as Document, tag::TagBuilder},
+};
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::routes::{self, tags};
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Социальный кластер — API",
+    description = "Открытый API «Социального кластера»: организации и социальные услуги 14 городов Свердловской области, жизненные ситуации с пошаговыми алгоритмами, центры СОЦИО.\n\nВсе ответы — JSON; ошибки — `application/problem+json` (RFC 7807) со стабильным полем `code` и пояснением по-русски в `detail`. Списки постраничные (`page`, `per_page` до 100) и возвращают общее количество. Ответы на GET несут `ETag`: повторный запрос с `If-None-Match` получит 304, если данные не изменились. Чтение доступно с любого сайта (CORS).",
+    license(name = "AGPL-3.0-or-later"),
+))]
+struct Info;
+
+/// The complete document, as served at `/api/openapi.json`.
+pub fn document() -> Document {
+    let (_, mut document) = App::new()
+        .into_utoipa_app()
+        .openapi(Info::openapi())
+        .service(scope::scope("/api/v1").configure(routes::configure_v1))
+        .configure(routes::configure_health)
+        .split_for_parts();
+    document.tags = Some(
+        [
+            (tags::DIRECTORY, "Города, центры СОЦИО, категории услуг и получателей, сведения о платформе"),
+            (tags::ORGANIZATIONS, "Организации, которые помогают: государственные, муниципальные, НКО, фонды"),
+            (tags::SERVICES, "Социальные услуги, выплаты и льготы"),
+            (tags::SITUATIONS, "Жизненные ситуации и пошаговые алгоритмы действий"),
+            (tags::OPERATIONS, "Проверки работоспособности"),
+        ]
+        .into_iter()
+        .map(|(name, description)| TagBuilder::new().name(name).description(Some(description)).build())
+        .collect(),
+    );
+    document
+}
+
+/// The document as pretty JSON with a trailing newline (the committed form).
+pub fn document_json() -> anyhow::Result<String> {
+    Ok(document().to_pretty_json()? + "\n")
+}

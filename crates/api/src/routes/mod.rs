@@ -1,0 +1,34 @@
+//! Route registration: one module per resource, each exposing `configure`.
+
+mod health;
+mod meta;
+mod municipalities;
+mod organizations;
+mod services;
+mod situations;
+mod socio_centres;
+mod taxonomy;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use health::configure as configure_health;
+
+/// Everything under `/api/v1`.
+pub fn configure_v1(cfg: &mut ServiceConfig) {
+    cfg.configure(meta::configure)
+        .configure(municipalities::configure)
+        .configure(socio_centres::configure)
+        .configure(taxonomy::configure)
+        .configure(organizations::configure)
+        .configure(services::configure)
+        .configure(situations::configure);
+}
+
+/// OpenAPI tag names (sections of the Swagger UI).
+pub mod tags {
+    pub const DIRECTORY: &str = "Справочники";
+    pub const ORGANIZATIONS: &str = "Организации";
+    pub const SERVICES: &str = "Услуги";
+    pub const SITUATIONS: &str = "Жизненные ситуации";
+    pub const OPERATIONS: &str = "Служебное";
+}

@@ -1,0 +1,28 @@
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use socio_domain::api::{OrganizationFilter, OrganizationQuery, OrganizationSummary, Page, Problem};
+use socio_store::Store;
+
+use crate::{
+    ApiError,
+    http::{cached_json, page, parse_filter},
+    routes::tags,
+};
+
+/// Справочник организаций
+///
+/// Опубликованные организации с фильтрами по городу, виду, сфере и словам; постранично.
+#[utoipa::path(
+    tag = tags::ORGANIZATIONS,
+    params(OrganizationQuery),
+    responses(
+        (status = 200, description = "Страница организаций", body = Page<OrganizationSummary>),
+        (status = 304, description = "Не изменилось с прошлого запроса (If-None-Match)"),
+        (status = 400, description = "Неверный параметр: неизвестное значение, страница вне диапазона, неизвестный параметр", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations")]
+pub async fn list_organizations(req: HttpRequest, store: web::Data<Store>, query: web::Query<OrganizationQuery>) -> Result<HttpResponse, ApiError> {
+    let filter: OrganizationFilter = parse_filter(&*query)?;
+    let (items, total) = store.list_organizations(&filter).await?;
+    cached_json(&req, &page(filter.page, items, total)?)
+}

@@ -1,0 +1,130 @@
+//! Building and running the HTTP server, so `main` and the tests start the very same app.
+
+use std::{
+    collections::HashMap,
+    net::TcpListener,
+    sync::{Mutex, OnceLock},
+};
+
+use actix_cors::Cors;
+use actix_files::{Files, NamedFile};
+use actix_web::{
+    App, HttpRequest, HttpResponse, HttpServer,
+    dev::{Server, ServiceRequest, ServiceResponse, fn_service},
+    http::header,
+    middleware::{Compress, DefaultHeaders},
+    web,
+};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{ApiError, Settings, http, openapi, routes};
+use socio_store::Store;
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database and binds `settings.bind` (port 0 picks a free port).
+    /// Migrations are not run here: `socio migrate` (or the caller) does that once, so several
+    /// replicas can start against one database.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::connect(&settings.database_url).await?;
+        Self::with_store(settings, store)
+    }
+
+    /// Binds and prepares the server over an existing store.
+    pub fn with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let store = web::Data::new(store);
+        let document = openapi::document();
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(store.clone())
+                .app_data(http::query_config())
+                .app_data(http::path_config())
+                .service(scope::scope("/api/v1").wrap(read_cors()).configure(routes::configure_v1))
+                .configure(routes::configure_health)
+                .split_for_parts();
+            let bench = settings.bench_endpoints;
+            let static_dir = settings.static_dir.clone();
+            app.wrap(Compress::default())
+                .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+                .wrap(TracingLogger::default())
+                .configure(|cfg| {
+                    if bench {
+                        cfg.route("/api/v1/_bench/fixed", web::get().to(bench_fixed));
+                    }
+                })
+                .service(web::redirect("/docs", "/docs/"))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", document.clone()))
+                .service(web::scope("/api").default_service(web::to(no_route)))
+                .configure(|cfg| match static_dir {
+                    Some(dir) => {
+                        let index = dir.join("index.html");
+                        cfg.service(Files::new("/", dir).index_file("index.html").default_handler(fn_service(move |req: ServiceRequest| {
+                            let index = index.clone();
+                            async move {
+                                let (req, _) = req.into_parts();
+                                let file = NamedFile::open(&index)?;
+                                Ok(ServiceResponse::new(req.clone(), file.into_response(&req)))
+                            }
+                        })));
+                    }
+                    None => {
+                        cfg.default_service(web::to(no_route));
+                    }
+                })
+        })
+        .workers(settings.workers)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// CORS for read endpoints: any site may read the open directory.
+fn read_cors() -> Cors {
+    Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET", "HEAD"])
+        .allowed_headers([header::ACCEPT, header::IF_NONE_MATCH, header::CONTENT_TYPE])
+        .expose_headers([header::ETAG])
+        .max_age(86_400)
+}
+
+async fn no_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NoRoute)
+}
+
+/// A fixed JSON body of about `bytes` bytes, built once per size: the benchmark's ceiling, i.e.
+/// what the stack costs with no database and no serialisation.
+async fn bench_fixed(req: HttpRequest) -> HttpResponse {
+    static BODIES: OnceLock<Mutex<HashMap<usize, web::Bytes>>> = OnceLock::new();
+    let bytes = web::Query::<HashMap<String, usize>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("bytes").copied())
+        .unwrap_or(1024)
+        .clamp(16, 1 << 20);
+    let body = {
+        let mut bodies = BODIES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        bodies.entry(bytes).or_insert_with(|| web::Bytes::from(format!("{{\"pad\":\"{}\"}}", "x".repeat(bytes.saturating_sub(10))))).clone()
+    };
+    HttpResponse::Ok().content_type("application/json").body(body)
+}
