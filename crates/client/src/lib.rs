@@ -1,1 +1,164 @@
-//! placeholder
+//! Typed client for the «Социальный кластер» API, on reqwest, for native and wasm32.
+//!
+//! The SPA, the integration tests and third-party Rust apps call the API through this crate and
+//! get the domain's DTOs back, so a change of contract breaks their build, not their users.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), socio_client::ClientError> {
+//! use socio_client::Client;
+//! use socio_domain::{Slug, api::ServiceFilter};
+//!
+//! let client = Client::new("http://localhost:8080");
+//! let filter = ServiceFilter { municipality: Slug::parse("pervouralsk").ok(), ..Default::default() };
+//! let page = client.services(&filter).await?;
+//! println!("{} услуг в Первоуральске", page.total);
+//! # Ok(()) }
+//! ```
+
+use serde::{Serialize, de::DeserializeOwned};
+use socio_domain::api::{
+    CategoryGroup, Meta, Municipality, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page, Problem, ServiceDetail,
+    ServiceFilter, ServiceQuery, ServiceSummary, SituationDetail, SituationFilter, SituationQuery, SituationSummary, SocioCentre, TargetGroup,
+};
+
+/// What a call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The API answered with an error (a problem+json body).
+    #[error("{}: {}", problem.status, problem.detail)]
+    Api { problem: Problem },
+    /// The request did not complete or the body did not decode.
+    #[error("transport error: {0}")]
+    Transport(#[from] reqwest::Error),
+}
+
+impl ClientError {
+    /// The problem document, when the API answered with one.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ClientError::Api { problem } => Some(problem),
+            ClientError::Transport(_) => None,
+        }
+    }
+}
+
+/// A handle to one API server. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+/// Percent-encodes a path segment (keys come from users and links).
+fn segment(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Client {
+    /// A client for the server at `base_url` (absolute, e.g. `http://localhost:8080`).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self::with_http(reqwest::Client::new(), base_url)
+    }
+
+    /// A client over a configured reqwest client.
+    pub fn with_http(http: reqwest::Client, base_url: impl Into<String>) -> Self {
+        let base = base_url.into().trim_end_matches('/').to_owned();
+        Self { http, base }
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// GETs `path` (starting with `/`) with query parameters and decodes the JSON answer.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &(impl Serialize + ?Sized)) -> Result<T, ClientError> {
+        let response = self.http.get(format!("{}{path}", self.base)).query(query).send().await?;
+        if response.status().is_success() {
+            return Ok(response.json().await?);
+        }
+        let status = response.status().as_u16();
+        let text = response.text().await?;
+        let problem = serde_json::from_str(&text).unwrap_or_else(|_| Problem {
+            kind: "about:blank".into(),
+            title: "Ошибка сервера".into(),
+            status,
+            code: "unexpected_response".into(),
+            detail: text,
+            errors: Vec::new(),
+        });
+        Err(ClientError::Api { problem })
+    }
+
+    /// `/api/v1/meta`: what the installation holds, and whether it is a demo.
+    pub async fn meta(&self) -> Result<Meta, ClientError> {
+        self.get("/api/v1/meta", &()).await
+    }
+
+    /// `/api/v1/municipalities`.
+    pub async fn municipalities(&self) -> Result<Vec<Municipality>, ClientError> {
+        self.get("/api/v1/municipalities", &()).await
+    }
+
+    /// `/api/v1/socio-centres`.
+    pub async fn socio_centres(&self) -> Result<Vec<SocioCentre>, ClientError> {
+        self.get("/api/v1/socio-centres", &()).await
+    }
+
+    /// `/api/v1/categories`: the two-level taxonomy.
+    pub async fn categories(&self) -> Result<Vec<CategoryGroup>, ClientError> {
+        self.get("/api/v1/categories", &()).await
+    }
+
+    /// `/api/v1/target-groups`.
+    pub async fn target_groups(&self) -> Result<Vec<TargetGroup>, ClientError> {
+        self.get("/api/v1/target-groups", &()).await
+    }
+
+    /// `/api/v1/services` with a filter.
+    pub async fn services(&self, filter: &ServiceFilter) -> Result<Page<ServiceSummary>, ClientError> {
+        self.get("/api/v1/services", &ServiceQuery::from(filter)).await
+    }
+
+    /// `/api/v1/services/{id_or_slug}`.
+    pub async fn service(&self, id_or_slug: &str) -> Result<ServiceDetail, ClientError> {
+        self.get(&format!("/api/v1/services/{}", segment(id_or_slug)), &()).await
+    }
+
+    /// `/api/v1/organizations` with a filter.
+    pub async fn organizations(&self, filter: &OrganizationFilter) -> Result<Page<OrganizationSummary>, ClientError> {
+        self.get("/api/v1/organizations", &OrganizationQuery::from(filter)).await
+    }
+
+    /// `/api/v1/organizations/{id_or_slug}`.
+    pub async fn organization(&self, id_or_slug: &str) -> Result<OrganizationDetail, ClientError> {
+        self.get(&format!("/api/v1/organizations/{}", segment(id_or_slug)), &()).await
+    }
+
+    /// `/api/v1/situations` with a filter.
+    pub async fn situations(&self, filter: &SituationFilter) -> Result<Page<SituationSummary>, ClientError> {
+        self.get("/api/v1/situations", &SituationQuery::from(filter)).await
+    }
+
+    /// `/api/v1/situations/{slug}`.
+    pub async fn situation(&self, slug: &str) -> Result<SituationDetail, ClientError> {
+        self.get(&format!("/api/v1/situations/{}", segment(slug)), &()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(segment("kcson-osen"), "kcson-osen");
+        assert_eq!(segment("a/b?c"), "a%2Fb%3Fc");
+        assert_eq!(segment("я"), "%D1%8F");
+    }
+}

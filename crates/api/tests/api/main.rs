@@ -1,0 +1,16 @@
+//! Integration tests of the API: the real app on a random port, over real SQLite and
+//! PostgreSQL databases, through the typed client and raw HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod health;
+mod meta;
+mod migrations;
+mod openapi;
+mod organizations;
+mod reference;
+mod seed;
+mod services;
+mod situations;

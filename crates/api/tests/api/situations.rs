@@ -1,0 +1,45 @@
+use socio_domain::{
+    Slug,
+    api::{PageRequest, SituationFilter},
+};
+
+use crate::{helpers::TestApp, on_both_databases};
+
+on_both_databases!(situations_are_listed_with_their_groups, a_situation_carries_its_questionnaire_and_steps, situation_filters_match, bad_situation_requests_are_named);
+
+async fn situations_are_listed_with_their_groups(app: TestApp) {
+    let page = app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
+    assert!(page.total >= 12);
+    assert!(page.items.iter().all(|s| !s.target_groups.is_empty() && !s.summary.is_empty()));
+    assert!(page.items.iter().any(|s| s.slug == "disability-status"));
+}
+
+async fn a_situation_carries_its_questionnaire_and_steps(app: TestApp) {
+    let page = app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
+    for summary in page.items {
+        let situation = app.client.situation(&summary.slug).await.unwrap();
+        assert!((2..=6).contains(&situation.questions.len()), "{}: {} questions", situation.slug, situation.questions.len());
+        assert!(situation.steps.len() >= 4, "{}", situation.slug);
+        let positions: Vec<u32> = situation.steps.iter().map(|s| s.position).collect();
+        assert_eq!(positions, (1..=situation.steps.len() as u32).collect::<Vec<_>>(), "steps are numbered in order");
+        assert!(situation.steps.iter().any(|s| s.condition.is_none()));
+        assert!(situation.related.iter().all(|r| r.slug != situation.slug));
+    }
+}
+
+async fn situation_filters_match(app: TestApp) {
+    let all = app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
+    let for_disabled = app.client.situations(&SituationFilter { target_group: Slug::parse("disabled").ok(), ..Default::default() }).await.unwrap();
+    let expected = all.items.iter().filter(|s| s.target_groups.iter().any(|g| g.slug == "disabled")).count();
+    assert_eq!(for_disabled.total as usize, expected);
+    assert!(expected > 0 && expected < all.items.len());
+    let text = app.client.situations(&SituationFilter { q: Some("инвалидности".into()), ..Default::default() }).await.unwrap();
+    assert!(text.items.iter().any(|s| s.slug == "disability-status"));
+}
+
+async fn bad_situation_requests_are_named(app: TestApp) {
+    assert_eq!(app.get_problem("/api/v1/situations?target_group=aliens", 400).await.errors[0].field, "target_group");
+    assert_eq!(app.get_problem("/api/v1/situations?category=magic", 400).await.errors[0].field, "category");
+    assert_eq!(app.get_problem("/api/v1/situations/Bad%20Slug", 400).await.errors[0].field, "slug");
+    assert_eq!(app.get_problem("/api/v1/situations/no-such-situation", 404).await.code, "not_found");
+}
