@@ -29,11 +29,7 @@ pub fn cascade<T: IntoIden, U: IntoIden, C: IntoIden, D: IntoIden>(
     to_table: U,
     to_col: D,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from_col)
-        .to(to_table, to_col)
-        .on_delete(ForeignKeyAction::Cascade)
-        .take()
+    ForeignKey::create().from(from_table, from_col).to(to_table, to_col).on_delete(ForeignKeyAction::Cascade).take()
 }
 
 /// A foreign key that refuses to delete a referenced row.
@@ -43,11 +39,7 @@ pub fn restrict<T: IntoIden, U: IntoIden, C: IntoIden, D: IntoIden>(
     to_table: U,
     to_col: D,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from_col)
-        .to(to_table, to_col)
-        .on_delete(ForeignKeyAction::Restrict)
-        .take()
+    ForeignKey::create().from(from_table, from_col).to(to_table, to_col).on_delete(ForeignKeyAction::Restrict).take()
 }
 
 /// A nullable foreign key that is cleared when the referenced row goes.
@@ -57,9 +49,5 @@ pub fn set_null<T: IntoIden, U: IntoIden, C: IntoIden, D: IntoIden>(
     to_table: U,
     to_col: D,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from_col)
-        .to(to_table, to_col)
-        .on_delete(ForeignKeyAction::SetNull)
-        .take()
+    ForeignKey::create().from(from_table, from_col).to(to_table, to_col).on_delete(ForeignKeyAction::SetNull).take()
 }

@@ -90,12 +90,7 @@ impl MigrationTrait for Migration {
                     .col(string_null(SocioCentres::Phone))
                     .col(json(SocioCentres::OpeningHours))
                     .col(text(SocioCentres::Description))
-                    .foreign_key(&mut cascade(
-                        SocioCentres::Table,
-                        SocioCentres::MunicipalityId,
-                        Municipalities::Table,
-                        Municipalities::Id,
-                    ))
+                    .foreign_key(&mut cascade(SocioCentres::Table, SocioCentres::MunicipalityId, Municipalities::Table, Municipalities::Id))
                     .take(),
             )
             .await?;
@@ -125,11 +120,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_table(
-                Table::create()
-                    .table(DatasetMeta::Table)
-                    .col(string(DatasetMeta::Key).primary_key())
-                    .col(text(DatasetMeta::Value))
-                    .take(),
+                Table::create().table(DatasetMeta::Table).col(string(DatasetMeta::Key).primary_key()).col(text(DatasetMeta::Value)).take(),
             )
             .await
     }

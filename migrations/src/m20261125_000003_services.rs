@@ -77,7 +77,14 @@ enum ServiceLocations {
 }
 
 /// A link table `(service_id, other)` with a reverse index for filtering by `other`.
-async fn link_table<T, C, O>(manager: &SchemaManager<'_>, table: T, service: C, other: O, other_def: ColumnDef, fk: Option<(DynIden, DynIden)>) -> Result<(), DbErr>
+async fn link_table<T, C, O>(
+    manager: &SchemaManager<'_>,
+    table: T,
+    service: C,
+    other: O,
+    other_def: ColumnDef,
+    fk: Option<(DynIden, DynIden)>,
+) -> Result<(), DbErr>
 where
     T: IntoIden + Copy + 'static,
     C: IntoIden + Copy + 'static,
@@ -94,7 +101,7 @@ where
         create.foreign_key(&mut cascade(table, other, to_table, to_col));
     }
     manager.create_table(create).await?;
-    let name = format!("idx_{}_reverse", table.into_iden().to_string());
+    let name = format!("idx_{}_reverse", table.into_iden());
     manager.create_index(Index::create().name(name).table(table).col(other).col(service).take()).await
 }
 
@@ -133,7 +140,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_services_status_name").table(Services::Table).col(Services::Status).col(Services::Name).take())
+            .create_index(
+                Index::create().name("idx_services_status_name").table(Services::Table).col(Services::Status).col(Services::Name).take(),
+            )
             .await?;
         manager
             .create_index(Index::create().name("idx_services_organization").table(Services::Table).col(Services::OrganizationId).take())
@@ -156,7 +165,8 @@ impl MigrationTrait for Migration {
             Some((TargetGroups::Table.into_iden(), TargetGroups::Id.into_iden())),
         )
         .await?;
-        link_table(manager, ServiceFormats::Table, ServiceFormats::ServiceId, ServiceFormats::Format, string(ServiceFormats::Format), None).await?;
+        link_table(manager, ServiceFormats::Table, ServiceFormats::ServiceId, ServiceFormats::Format, string(ServiceFormats::Format), None)
+            .await?;
         link_table(
             manager,
             ServiceMunicipalities::Table,

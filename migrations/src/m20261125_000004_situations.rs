@@ -78,7 +78,13 @@ enum SituationSteps {
     Condition,
 }
 
-fn pair(table: impl IntoIden + Copy + 'static, left: impl IntoIden + Copy + 'static, right: impl IntoIden + Copy + 'static, right_table: impl IntoIden + 'static, right_id: impl IntoIden + 'static) -> TableCreateStatement {
+fn pair(
+    table: impl IntoIden + Copy + 'static,
+    left: impl IntoIden + Copy + 'static,
+    right: impl IntoIden + Copy + 'static,
+    right_table: impl IntoIden + 'static,
+    right_id: impl IntoIden + 'static,
+) -> TableCreateStatement {
     Table::create()
         .table(table)
         .col(reference(left))
@@ -129,7 +135,13 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         manager
-            .create_table(pair(SituationRelated::Table, SituationRelated::SituationId, SituationRelated::RelatedId, Situations::Table, Situations::Id))
+            .create_table(pair(
+                SituationRelated::Table,
+                SituationRelated::SituationId,
+                SituationRelated::RelatedId,
+                Situations::Table,
+                Situations::Id,
+            ))
             .await?;
         manager
             .create_table(
@@ -146,7 +158,12 @@ impl MigrationTrait for Migration {
                     .col(double_null(SituationQuestions::Min))
                     .col(double_null(SituationQuestions::Max))
                     .col(json_null(SituationQuestions::AskIf))
-                    .foreign_key(&mut cascade(SituationQuestions::Table, SituationQuestions::SituationId, Situations::Table, Situations::Id))
+                    .foreign_key(&mut cascade(
+                        SituationQuestions::Table,
+                        SituationQuestions::SituationId,
+                        Situations::Table,
+                        Situations::Id,
+                    ))
                     .take(),
             )
             .await?;

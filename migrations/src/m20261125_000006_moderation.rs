@@ -81,7 +81,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_revisions_status").table(Revisions::Table).col(Revisions::Status).col(Revisions::CreatedAt).take())
+            .create_index(
+                Index::create()
+                    .name("idx_revisions_status")
+                    .table(Revisions::Table)
+                    .col(Revisions::Status)
+                    .col(Revisions::CreatedAt)
+                    .take(),
+            )
             .await?;
         manager
             .create_table(
@@ -99,7 +106,14 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_audit_log_entity").table(AuditLog::Table).col(AuditLog::EntityType).col(AuditLog::EntityId).take())
+            .create_index(
+                Index::create()
+                    .name("idx_audit_log_entity")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::EntityType)
+                    .col(AuditLog::EntityId)
+                    .take(),
+            )
             .await?;
         manager
             .create_table(
@@ -119,7 +133,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_reports_status").table(Reports::Table).col(Reports::Status).col(Reports::CreatedAt).take())
+            .create_index(
+                Index::create().name("idx_reports_status").table(Reports::Table).col(Reports::Status).col(Reports::CreatedAt).take(),
+            )
             .await
     }
 

@@ -1,1 +1,80 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's two README commands and their helpers.
+//!
+//! Std only, so it compiles in seconds on a fresh machine; everything heavy is delegated to
+//! cargo and to the `socio` binary. Missing tools are installed or named with the exact command.
+
+mod bench;
+mod tools;
+
+use std::{env, process::ExitCode};
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  run       build the server, create and seed the SQLite database (data/socio.sqlite) and
+            serve on http://localhost:8080 (SOCIO_BIND to change)
+  test      run every test: formatting, clippy, unit and integration tests on SQLite and
+            PostgreSQL, the wasm32 build of the shared crates, the OpenAPI drift check
+  bench     seed 100 000 synthetic services and load-test GET /api/v1/services against a
+            fixed-JSON ceiling (options: --services N, --seconds S, --connections C)
+  openapi   regenerate openapi/openapi.json from the code
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(),
+        Some("test") => test(),
+        Some("bench") => bench::run(&args[1..]),
+        Some("openapi") => tools::cargo(&["run", "--quiet", "-p", "socio-api", "--", "openapi"]),
+        _ => {
+            eprint!("{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds, migrates, seeds and serves on the embedded SQLite database.
+fn run() -> Result<(), String> {
+    tools::cargo(&["build", "--release", "-p", "socio-api"])?;
+    let socio = tools::target_dir().join("release").join("socio");
+    let socio = socio.to_str().ok_or("non-UTF-8 target path")?;
+    tools::command(socio, &["migrate"])?;
+    tools::command(socio, &["seed"])?;
+    let mut serve = vec!["serve"];
+    if std::path::Path::new("frontend/dist/index.html").exists() {
+        serve.extend(["--static-dir", "frontend/dist"]);
+    }
+    println!("\n  «Социальный кластер»: http://localhost:8080  (API /api/v1, docs /docs)\n");
+    tools::command(socio, &serve)
+}
+
+/// Every check CI runs.
+fn test() -> Result<(), String> {
+    tools::cargo(&["fmt", "--all", "--", "--check"]).map_err(|e| format!("{e}\n  fix with: cargo fmt --all"))?;
+    tools::cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])?;
+    tools::ensure_wasm_target()?;
+    tools::cargo(&["check", "--quiet", "-p", "socio-domain", "-p", "socio-client", "--target", "wasm32-unknown-unknown"])?;
+    if tools::postgres_reachable() {
+        println!("xtask: PostgreSQL is reachable at 127.0.0.1:5432: the suite runs on SQLite and PostgreSQL");
+    } else if env::var("CI").is_ok_and(|v| v == "true") {
+        return Err("PostgreSQL is required under CI=true but 127.0.0.1:5432 does not answer".into());
+    } else {
+        println!("xtask: !!! PostgreSQL is not reachable at 127.0.0.1:5432: its tests will be SKIPPED !!!");
+        println!("xtask:     start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
+    }
+    if tools::has_nextest() {
+        tools::cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])?;
+        tools::cargo(&["test", "--workspace", "--doc", "--quiet"])
+    } else {
+        println!("xtask: cargo-nextest not found, using cargo test (install: cargo install cargo-nextest --locked)");
+        tools::cargo(&["test", "--workspace", "--no-fail-fast"])
+    }
+}

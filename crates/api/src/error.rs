@@ -64,9 +64,18 @@ impl ApiError {
                 vec![FieldError::new("page", "out_of_range", format!("Допустимы страницы от 1 до {pages}."))],
             ),
             ApiError::NotFound(what) => ("not_found", "Не найдено", format!("{what} не найдена или ещё не опубликована."), vec![]),
-            ApiError::NoRoute => ("no_route", "Адрес не найден", "Такого адреса в API нет. Список адресов — в /api/openapi.json.".to_owned(), vec![]),
-            ApiError::Unavailable(_) => ("unavailable", "Сервис временно недоступен", "База данных не отвечает. Повторите попытку через минуту.".to_owned(), vec![]),
-            ApiError::Internal(_) => ("internal_error", "Внутренняя ошибка", "Что-то пошло не так на сервере. Мы уже знаем об этом; повторите попытку позже.".to_owned(), vec![]),
+            ApiError::NoRoute => {
+                ("no_route", "Адрес не найден", "Такого адреса в API нет. Список адресов — в /api/openapi.json.".to_owned(), vec![])
+            }
+            ApiError::Unavailable(_) => {
+                ("unavailable", "Сервис временно недоступен", "База данных не отвечает. Повторите попытку через минуту.".to_owned(), vec![])
+            }
+            ApiError::Internal(_) => (
+                "internal_error",
+                "Внутренняя ошибка",
+                "Что-то пошло не так на сервере. Мы уже знаем об этом; повторите попытку позже.".to_owned(),
+                vec![],
+            ),
         };
         Problem { kind: format!("/problems/{code}"), title: title.to_owned(), status, code: code.to_owned(), detail, errors }
     }

@@ -18,7 +18,11 @@ pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::E
     let message = error.to_string();
     let field = message.split('`').nth(1).unwrap_or("query").to_owned();
     let field_error = if message.contains("unknown field") {
-        FieldError::new(&field, "unknown_parameter", format!("Неизвестный параметр «{field}». Допустимые параметры перечислены в /api/openapi.json."))
+        FieldError::new(
+            &field,
+            "unknown_parameter",
+            format!("Неизвестный параметр «{field}». Допустимые параметры перечислены в /api/openapi.json."),
+        )
     } else if message.contains("duplicate field") {
         FieldError::new(&field, "duplicate_parameter", format!("Параметр «{field}» указан несколько раз; укажите его один раз."))
     } else {
@@ -34,7 +38,9 @@ pub fn query_config() -> web::QueryConfig {
 
 /// Path extractor errors get the same treatment.
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_, _| ApiError::InvalidParameters(vec![FieldError::new("path", "invalid_path", "Адрес записи не разбирается.")]).into())
+    web::PathConfig::default().error_handler(|_, _| {
+        ApiError::InvalidParameters(vec![FieldError::new("path", "invalid_path", "Адрес записи не разбирается.")]).into()
+    })
 }
 
 /// Serialises `body` with a strong ETag of its bytes; answers 304 when the client has it.
@@ -50,7 +56,11 @@ pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResp
     if fresh {
         return Ok(HttpResponse::NotModified().insert_header(ETag(tag)).insert_header(cache).finish());
     }
-    Ok(HttpResponse::Ok().insert_header(ETag(tag)).insert_header(cache).insert_header((header::CONTENT_TYPE, "application/json")).body(bytes))
+    Ok(HttpResponse::Ok()
+        .insert_header(ETag(tag))
+        .insert_header(cache)
+        .insert_header((header::CONTENT_TYPE, "application/json"))
+        .body(bytes))
 }
 
 /// Wraps a page of results, refusing pages past the last one.

@@ -60,7 +60,8 @@ impl Settings {
 
     /// Loads with a custom environment (tests).
     pub fn load_from(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let file_path = env("SOCIO_CONFIG").map(PathBuf::from).or_else(|| Path::new("socio.toml").exists().then(|| PathBuf::from("socio.toml")));
+        let file_path =
+            env("SOCIO_CONFIG").map(PathBuf::from).or_else(|| Path::new("socio.toml").exists().then(|| PathBuf::from("socio.toml")));
         let file: FileSettings = match &file_path {
             Some(path) => {
                 let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;

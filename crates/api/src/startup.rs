@@ -68,14 +68,16 @@ impl Application {
                 .configure(|cfg| match static_dir {
                     Some(dir) => {
                         let index = dir.join("index.html");
-                        cfg.service(Files::new("/", dir).index_file("index.html").default_handler(fn_service(move |req: ServiceRequest| {
-                            let index = index.clone();
-                            async move {
-                                let (req, _) = req.into_parts();
-                                let file = NamedFile::open(&index)?;
-                                Ok(ServiceResponse::new(req.clone(), file.into_response(&req)))
-                            }
-                        })));
+                        cfg.service(Files::new("/", dir).index_file("index.html").default_handler(fn_service(
+                            move |req: ServiceRequest| {
+                                let index = index.clone();
+                                async move {
+                                    let (req, _) = req.into_parts();
+                                    let file = NamedFile::open(&index)?;
+                                    Ok(ServiceResponse::new(req.clone(), file.into_response(&req)))
+                                }
+                            },
+                        )));
                     }
                     None => {
                         cfg.default_service(web::to(no_route));

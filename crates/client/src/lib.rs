@@ -17,8 +17,9 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use socio_domain::api::{
-    CategoryGroup, Meta, Municipality, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page, Problem, ServiceDetail,
-    ServiceFilter, ServiceQuery, ServiceSummary, SituationDetail, SituationFilter, SituationQuery, SituationSummary, SocioCentre, TargetGroup,
+    CategoryGroup, Meta, Municipality, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page, Problem,
+    ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary, SituationDetail, SituationFilter, SituationQuery, SituationSummary,
+    SocioCentre, TargetGroup,
 };
 
 /// What a call can fail with.

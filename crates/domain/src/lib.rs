@@ -19,5 +19,5 @@ pub use geo::Coordinates;
 pub use hours::{OpeningHours, OpeningInterval};
 pub use identifiers::{Inn, Ogrn};
 pub use phone::Phone;
-pub use slug::Slug;
 pub use slug::IdOrSlug;
+pub use slug::Slug;

@@ -31,8 +31,8 @@ impl Phone {
         }
         let digits: String = body.chars().filter(char::is_ascii_digit).collect();
         let plus = trimmed.starts_with('+');
-        let valid = digits.len() == 11
-            && ((plus && digits.starts_with('7')) || (!plus && (digits.starts_with('8') || digits.starts_with('7'))));
+        let valid =
+            digits.len() == 11 && ((plus && digits.starts_with('7')) || (!plus && (digits.starts_with('8') || digits.starts_with('7'))));
         if valid { Ok(Self(trimmed.to_owned())) } else { Err(PhoneError::WrongLength) }
     }
 

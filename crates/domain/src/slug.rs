@@ -37,10 +37,7 @@ impl Slug {
         if raw.len() > MAX_SLUG_LEN {
             return Err(SlugError::TooLong);
         }
-        if !raw
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
+        if !raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return Err(SlugError::InvalidCharacter);
         }
         if raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
@@ -85,12 +82,7 @@ impl IdOrSlug {
     /// Digits only means an id; anything else must be a valid slug.
     pub fn parse(raw: &str) -> Result<Self, SlugError> {
         if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
-            return raw
-                .parse::<i64>()
-                .ok()
-                .filter(|id| *id > 0)
-                .map(Self::Id)
-                .ok_or(SlugError::TooLong);
+            return raw.parse::<i64>().ok().filter(|id| *id > 0).map(Self::Id).ok_or(SlugError::TooLong);
         }
         Slug::parse(raw).map(Self::Slug)
     }

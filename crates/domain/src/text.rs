@@ -26,18 +26,18 @@ pub fn fold(text: &str) -> String {
 
 /// Common Russian inflectional endings, longest first.
 const ENDINGS: &[&str] = &[
-    "иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "иях", "ией", "ов", "ев", "ей", "ам", "ям", "ах",
-    "ях", "ым", "им", "ых", "их", "ой", "ий", "ый", "ая", "яя", "ое", "ее", "ые", "ие", "ую", "юю", "ом", "ем", "ия", "ию", "а", "я", "о", "е", "ы",
-    "и", "у", "ю", "ь", "й",
+    "иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "иях", "ией", "ов", "ев", "ей", "ам", "ям", "ах", "ях", "ым", "им",
+    "ых", "их", "ой", "ий", "ый", "ая", "яя", "ое", "ее", "ые", "ие", "ую", "юю", "ом", "ем", "ия", "ию", "а", "я", "о", "е", "ы", "и",
+    "у", "ю", "ь", "й",
 ];
 
 /// Strips one inflectional ending from a folded word, keeping at least four letters.
 pub fn stem(word: &str) -> &str {
     for ending in ENDINGS {
-        if let Some(base) = word.strip_suffix(ending) {
-            if base.chars().count() >= 4 {
-                return base;
-            }
+        if let Some(base) = word.strip_suffix(ending)
+            && base.chars().count() >= 4
+        {
+            return base;
         }
     }
     word

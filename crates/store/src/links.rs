@@ -110,10 +110,10 @@ pub(crate) async fn locations(db: &impl ConnectionTrait, rows: Vec<location::Mod
                 .get(&row.municipality_id)
                 .cloned()
                 .ok_or_else(|| StoreError::corrupt(format!("location {} has no municipality", row.id)))?;
-            let opening_hours: Vec<OpeningInterval> =
-                serde_json::from_value(row.opening_hours).map_err(|e| StoreError::corrupt(format!("opening hours of location {}: {e}", row.id)))?;
-            let accessibility: Vec<AccessibilityFeature> =
-                serde_json::from_value(row.accessibility).map_err(|e| StoreError::corrupt(format!("accessibility of location {}: {e}", row.id)))?;
+            let opening_hours: Vec<OpeningInterval> = serde_json::from_value(row.opening_hours)
+                .map_err(|e| StoreError::corrupt(format!("opening hours of location {}: {e}", row.id)))?;
+            let accessibility: Vec<AccessibilityFeature> = serde_json::from_value(row.accessibility)
+                .map_err(|e| StoreError::corrupt(format!("accessibility of location {}: {e}", row.id)))?;
             Ok(Location {
                 id: row.id,
                 name: row.name,
@@ -140,6 +140,11 @@ pub(crate) async fn locations_by_ids(db: &impl ConnectionTrait, ids: Vec<i64>) -
 }
 
 /// The subquery `SELECT owner FROM link WHERE target IN (…)`, for filters.
-pub(crate) fn owners_linked_to(link_table: &'static str, owner_col: &'static str, target_col: &'static str, targets: Vec<Value>) -> sea_orm::sea_query::SelectStatement {
+pub(crate) fn owners_linked_to(
+    link_table: &'static str,
+    owner_col: &'static str,
+    target_col: &'static str,
+    targets: Vec<Value>,
+) -> sea_orm::sea_query::SelectStatement {
     Query::select().column(owner_col).from(link_table).and_where(Expr::col(target_col).is_in(targets)).take()
 }

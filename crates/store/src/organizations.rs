@@ -3,7 +3,7 @@
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use socio_domain::{
     IdOrSlug,
-    api::{Contacts, OrganizationDetail, OrganizationFilter, OrganizationSummary, PageRequest, ServiceFilter, MAX_PER_PAGE},
+    api::{Contacts, MAX_PER_PAGE, OrganizationDetail, OrganizationFilter, OrganizationSummary, PageRequest, ServiceFilter},
 };
 
 use crate::{
@@ -20,7 +20,12 @@ impl Store {
         let mut select = organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED));
         if let Some(slug) = &filter.municipality {
             let id = self.municipality_id("municipality", slug).await?;
-            select = select.filter(organization::Column::Id.in_subquery(owners_linked_to("locations", "organization_id", "municipality_id", vec![id.into()])));
+            select = select.filter(organization::Column::Id.in_subquery(owners_linked_to(
+                "locations",
+                "organization_id",
+                "municipality_id",
+                vec![id.into()],
+            )));
         }
         if let Some(kind) = filter.kind {
             select = select.filter(organization::Column::Kind.eq(kind.as_str()));
@@ -78,7 +83,11 @@ impl Store {
         let locations = links::locations(&self.db, location_rows).await?;
         let slug = socio_domain::Slug::parse(&row.slug).map_err(StoreError::corrupt)?;
         let (services, _) = self
-            .list_services(&ServiceFilter { organization: Some(slug), page: PageRequest { page: 1, per_page: MAX_PER_PAGE }, ..Default::default() })
+            .list_services(&ServiceFilter {
+                organization: Some(slug),
+                page: PageRequest { page: 1, per_page: MAX_PER_PAGE },
+                ..Default::default()
+            })
             .await?;
         Ok(Some(OrganizationDetail {
             id: row.id,

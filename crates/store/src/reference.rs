@@ -95,7 +95,8 @@ impl Store {
 
     /// What the installation holds, and whether it is the demo dataset.
     pub async fn meta(&self) -> Result<Meta, StoreError> {
-        let facts: HashMap<String, String> = dataset_meta::Entity::find().all(&self.db).await?.into_iter().map(|m| (m.key, m.value)).collect();
+        let facts: HashMap<String, String> =
+            dataset_meta::Entity::find().all(&self.db).await?.into_iter().map(|m| (m.key, m.value)).collect();
         let counts = Counts {
             municipalities: municipality::Entity::find().count(&self.db).await?,
             organizations: organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED)).count(&self.db).await?,
@@ -130,7 +131,9 @@ impl Store {
             .ok_or_else(|| StoreError::UnknownValue { field, value: slug.to_string() })?;
         let mut ids = vec![found.id];
         if found.parent_id.is_none() {
-            ids.extend(category::Entity::find().filter(category::Column::ParentId.eq(found.id)).all(&self.db).await?.into_iter().map(|c| c.id));
+            ids.extend(
+                category::Entity::find().filter(category::Column::ParentId.eq(found.id)).all(&self.db).await?.into_iter().map(|c| c.id),
+            );
         }
         Ok(ids)
     }
@@ -150,7 +153,11 @@ impl Store {
         use sea_orm::sea_query::Query;
         service::Entity::find().filter(service::Column::Status.eq(PUBLISHED)).filter(
             service::Column::OrganizationId.in_subquery(
-                Query::select().column(organization::Column::Id).from(organization::Entity).and_where(organization::Column::Status.eq(PUBLISHED)).take(),
+                Query::select()
+                    .column(organization::Column::Id)
+                    .from(organization::Entity)
+                    .and_where(organization::Column::Status.eq(PUBLISHED))
+                    .take(),
             ),
         )
     }

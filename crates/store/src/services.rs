@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use socio_domain::{
     IdOrSlug,
     api::{Contacts, OrganizationRef, ServiceDetail, ServiceFilter, ServiceSummary},
@@ -34,7 +32,12 @@ impl Store {
         let mut select = self.published_services();
         if let Some(slug) = &filter.municipality {
             let id = self.municipality_id("municipality", slug).await?;
-            select = select.filter(service::Column::Id.in_subquery(owners_linked_to("service_municipalities", "service_id", "municipality_id", vec![id.into()])));
+            select = select.filter(service::Column::Id.in_subquery(owners_linked_to(
+                "service_municipalities",
+                "service_id",
+                "municipality_id",
+                vec![id.into()],
+            )));
         }
         if let Some(slug) = &filter.category {
             let ids = self.category_ids("category", slug).await?;
@@ -47,10 +50,20 @@ impl Store {
         }
         if let Some(slug) = &filter.target_group {
             let id = self.target_group_id("target_group", slug).await?;
-            select = select.filter(service::Column::Id.in_subquery(owners_linked_to("service_target_groups", "service_id", "target_group_id", vec![id.into()])));
+            select = select.filter(service::Column::Id.in_subquery(owners_linked_to(
+                "service_target_groups",
+                "service_id",
+                "target_group_id",
+                vec![id.into()],
+            )));
         }
         if let Some(format) = filter.format {
-            select = select.filter(service::Column::Id.in_subquery(owners_linked_to("service_formats", "service_id", "format", vec![format.as_str().into()])));
+            select = select.filter(service::Column::Id.in_subquery(owners_linked_to(
+                "service_formats",
+                "service_id",
+                "format",
+                vec![format.as_str().into()],
+            )));
         }
         if let Some(cost) = filter.cost {
             select = select.filter(service::Column::Cost.eq(cost.as_str()));
@@ -94,7 +107,8 @@ impl Store {
         let Some(org) = organization::Entity::find_by_id(row.organization_id).one(&self.db).await? else {
             return Ok(None);
         };
-        let mut summary = service_summaries(&self.db, vec![row.clone()]).await?.pop().ok_or_else(|| StoreError::corrupt("service vanished"))?;
+        let mut summary =
+            service_summaries(&self.db, vec![row.clone()]).await?.pop().ok_or_else(|| StoreError::corrupt("service vanished"))?;
         let location_ids: Vec<i64> = service_location::Entity::find()
             .filter(service_location::Column::ServiceId.eq(row.id))
             .all(&self.db)
@@ -103,11 +117,7 @@ impl Store {
             .map(|l| l.location_id)
             .collect();
         let locations = links::locations_by_ids(&self.db, location_ids).await?;
-        let contacts = Contacts {
-            phone: row.phone.or(org.phone),
-            email: row.email.or(org.email),
-            website: row.website.or(org.website),
-        };
+        let contacts = Contacts { phone: row.phone.or(org.phone), email: row.email.or(org.email), website: row.website.or(org.website) };
         Ok(Some(ServiceDetail {
             id: row.id,
             slug: row.slug,
@@ -159,7 +169,10 @@ pub(crate) async fn service_summaries(db: &impl ConnectionTrait, rows: Vec<servi
                 .collect::<Result<Vec<_>, _>>()?;
             service_formats.sort();
             Ok(ServiceSummary {
-                organization: orgs.get(&row.organization_id).cloned().ok_or_else(|| StoreError::corrupt(format!("service {} has no organization", row.id)))?,
+                organization: orgs
+                    .get(&row.organization_id)
+                    .cloned()
+                    .ok_or_else(|| StoreError::corrupt(format!("service {} has no organization", row.id)))?,
                 categories: category_refs(categories.remove(&row.id)),
                 target_groups: target_groups(groups.remove(&row.id)),
                 municipalities: municipality_refs(municipalities.remove(&row.id)),
@@ -176,4 +189,3 @@ pub(crate) async fn service_summaries(db: &impl ConnectionTrait, rows: Vec<servi
         })
         .collect()
 }
-

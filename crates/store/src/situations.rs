@@ -2,9 +2,9 @@
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use socio_domain::{
+    Slug,
     api::{SituationDetail, SituationFilter, SituationRef, SituationSummary},
     situation::{Question, QuestionOption, Step},
-    Slug,
 };
 
 use crate::{
@@ -24,7 +24,12 @@ impl Store {
         let mut select = situation::Entity::find().filter(situation::Column::Status.eq(PUBLISHED));
         if let Some(slug) = &filter.target_group {
             let id = self.target_group_id("target_group", slug).await?;
-            select = select.filter(situation::Column::Id.in_subquery(owners_linked_to("situation_target_groups", "situation_id", "target_group_id", vec![id.into()])));
+            select = select.filter(situation::Column::Id.in_subquery(owners_linked_to(
+                "situation_target_groups",
+                "situation_id",
+                "target_group_id",
+                vec![id.into()],
+            )));
         }
         if let Some(slug) = &filter.category {
             let ids = self.category_ids("category", slug).await?;
@@ -47,7 +52,8 @@ impl Store {
             .all(&self.db)
             .await?;
         let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
-        let mut groups = slugs_through(&self.db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?;
+        let mut groups =
+            slugs_through(&self.db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?;
         let mut categories = slugs_through(&self.db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?;
         let items = rows
             .into_iter()
@@ -73,8 +79,11 @@ impl Store {
             return Ok(None);
         };
         let ids = [row.id];
-        let groups = slugs_through(&self.db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?.remove(&row.id);
-        let categories = slugs_through(&self.db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?.remove(&row.id);
+        let groups = slugs_through(&self.db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids)
+            .await?
+            .remove(&row.id);
+        let categories =
+            slugs_through(&self.db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?.remove(&row.id);
         let questions = situation_question::Entity::find()
             .filter(situation_question::Column::SituationId.eq(row.id))
             .order_by_asc(situation_question::Column::Position)
@@ -143,6 +152,6 @@ impl Store {
 }
 
 fn parse_stored_kind(kind: &str) -> Result<socio_domain::situation::QuestionKind, StoreError> {
-    serde_json::from_value(serde_json::Value::String(kind.to_owned())).map_err(|e| StoreError::corrupt(format!("question kind {kind}: {e}")))
+    serde_json::from_value(serde_json::Value::String(kind.to_owned()))
+        .map_err(|e| StoreError::corrupt(format!("question kind {kind}: {e}")))
 }
-

@@ -55,9 +55,14 @@ impl TestApp {
         assert_eq!(response.status().as_u16(), status, "GET {path_and_query}");
         let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         assert_eq!(content_type, "application/problem+json", "GET {path_and_query}");
-        let problem: socio_domain::api::Problem = response.json().await.unwrap_or_else(|e| panic!("GET {path_and_query}: not a problem: {e}"));
+        let problem: socio_domain::api::Problem =
+            response.json().await.unwrap_or_else(|e| panic!("GET {path_and_query}: not a problem: {e}"));
         assert_eq!(problem.status, status);
-        assert!(!problem.detail.is_empty() && problem.detail.chars().any(|c| ('а'..='я').contains(&c)), "detail must be Russian: {}", problem.detail);
+        assert!(
+            !problem.detail.is_empty() && problem.detail.chars().any(|c| ('а'..='я').contains(&c)),
+            "detail must be Russian: {}",
+            problem.detail
+        );
         problem
     }
 
@@ -196,13 +201,19 @@ async fn postgres_template() -> String {
     let admin = admin().await;
     admin.execute_unprepared("SELECT pg_advisory_lock(7262026)").await.unwrap_or_else(|e| panic!("lock: {e}"));
     let exists = admin
-        .query_one_raw(sea_orm::Statement::from_string(admin.get_database_backend(), format!("SELECT 1 FROM pg_database WHERE datname = '{name}'")))
+        .query_one_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+        ))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .is_some();
     if !exists {
         let stale = admin
-            .query_all_raw(sea_orm::Statement::from_string(admin.get_database_backend(), "SELECT datname FROM pg_database WHERE datname LIKE 'socio_tpl_%'".to_owned()))
+            .query_all_raw(sea_orm::Statement::from_string(
+                admin.get_database_backend(),
+                "SELECT datname FROM pg_database WHERE datname LIKE 'socio_tpl_%'".to_owned(),
+            ))
             .await
             .unwrap_or_default();
         for row in stale {

@@ -21,7 +21,19 @@ async fn up_down_up(url: &str) {
     let db = Database::connect(url).await.unwrap();
     Migrator::up(&db, None).await.unwrap();
     let created = tables(&db).await;
-    for table in ["municipalities", "organizations", "locations", "services", "situations", "situation_steps", "users", "refresh_tokens", "revisions", "audit_log", "reports"] {
+    for table in [
+        "municipalities",
+        "organizations",
+        "locations",
+        "services",
+        "situations",
+        "situation_steps",
+        "users",
+        "refresh_tokens",
+        "revisions",
+        "audit_log",
+        "reports",
+    ] {
         assert!(created.iter().any(|t| t == table), "{table} missing from {created:?}");
     }
     for _ in Migrator::migrations() {

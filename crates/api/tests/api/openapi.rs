@@ -1,6 +1,4 @@
-use crate::{
-    helpers::{Backend, spawn_app},
-};
+use crate::helpers::{Backend, spawn_app};
 
 /// Run `cargo run -p socio-api -- openapi` (or `cargo xtask openapi`) to refresh the file.
 #[test]

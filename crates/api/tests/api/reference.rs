@@ -2,7 +2,12 @@ use socio_domain::vocabulary::SocioCentreStatus;
 
 use crate::{helpers::TestApp, on_both_databases};
 
-on_both_databases!(municipalities_are_the_fourteen_cities_with_their_centres, the_taxonomy_is_two_levels_deep, target_groups_are_listed_in_order, open_socio_centres_come_first);
+on_both_databases!(
+    municipalities_are_the_fourteen_cities_with_their_centres,
+    the_taxonomy_is_two_levels_deep,
+    target_groups_are_listed_in_order,
+    open_socio_centres_come_first
+);
 
 async fn municipalities_are_the_fourteen_cities_with_their_centres(app: TestApp) {
     let cities = app.client.municipalities().await.unwrap();

@@ -64,20 +64,39 @@ async fn services_of_a_city_are_listed_with_totals(app: TestApp) {
     assert!(everything.total > page.total, "the city filter narrows the list");
 }
 
+/// Says whether a listed service satisfies a filter, computed independently of the server.
+type Matcher = Box<dyn Fn(&ServiceSummary) -> bool>;
+
 async fn every_filter_narrows_to_matching_services(app: TestApp) {
     let all = all_pages(&app, ServiceFilter::default()).await;
-    let cases: Vec<(ServiceFilter, Box<dyn Fn(&ServiceSummary) -> bool>)> = vec![
-        (ServiceFilter { format: Some(ServiceFormat::Online), ..Default::default() }, Box::new(|s| s.formats.contains(&ServiceFormat::Online))),
+    let cases: Vec<(ServiceFilter, Matcher)> = vec![
+        (
+            ServiceFilter { format: Some(ServiceFormat::Online), ..Default::default() },
+            Box::new(|s| s.formats.contains(&ServiceFormat::Online)),
+        ),
         (ServiceFilter { cost: Some(Cost::Paid), ..Default::default() }, Box::new(|s| s.cost == Cost::Paid)),
-        (ServiceFilter { target_group: slug("large-families"), ..Default::default() }, Box::new(|s| s.target_groups.iter().any(|g| g.slug == "large-families"))),
-        (ServiceFilter { category: slug("job-search"), ..Default::default() }, Box::new(|s| s.categories.iter().any(|c| c.slug == "job-search"))),
+        (
+            ServiceFilter { target_group: slug("large-families"), ..Default::default() },
+            Box::new(|s| s.target_groups.iter().any(|g| g.slug == "large-families")),
+        ),
+        (
+            ServiceFilter { category: slug("job-search"), ..Default::default() },
+            Box::new(|s| s.categories.iter().any(|c| c.slug == "job-search")),
+        ),
         (
             ServiceFilter { age: Some(2), ..Default::default() },
             Box::new(|s| s.age_min.is_none_or(|min| min <= 2) && s.age_max.is_none_or(|max| max >= 2)),
         ),
         (
-            ServiceFilter { municipality: slug("serov"), cost: Some(Cost::Free), format: Some(ServiceFormat::InPerson), ..Default::default() },
-            Box::new(|s| s.cost == Cost::Free && s.formats.contains(&ServiceFormat::InPerson) && s.municipalities.iter().any(|m| m.slug == "serov")),
+            ServiceFilter {
+                municipality: slug("serov"),
+                cost: Some(Cost::Free),
+                format: Some(ServiceFormat::InPerson),
+                ..Default::default()
+            },
+            Box::new(|s| {
+                s.cost == Cost::Free && s.formats.contains(&ServiceFormat::InPerson) && s.municipalities.iter().any(|m| m.slug == "serov")
+            }),
         ),
     ];
     for (filter, matches) in cases {
@@ -119,7 +138,8 @@ async fn pagination_covers_every_service_exactly_once(app: TestApp) {
     let mut seen = HashSet::new();
     let per_page = 7;
     for page in 1..=total.div_ceil(per_page) as u32 {
-        let result = app.client.services(&ServiceFilter { page: PageRequest { page, per_page: per_page as u32 }, ..filter.clone() }).await.unwrap();
+        let result =
+            app.client.services(&ServiceFilter { page: PageRequest { page, per_page: per_page as u32 }, ..filter.clone() }).await.unwrap();
         for item in result.items {
             assert!(seen.insert(item.id), "service {} appears twice", item.id);
         }
@@ -248,7 +268,8 @@ async fn unchanged_responses_get_304_with_the_same_etag(app: TestApp) {
     assert_eq!(again.status().as_u16(), 304);
     assert_eq!(again.headers().get("etag").unwrap().to_str().unwrap(), etag);
     assert!(again.bytes().await.unwrap().is_empty());
-    let other = app.http.get(format!("{}/api/v1/services?municipality=rezh", app.address)).header("If-None-Match", &etag).send().await.unwrap();
+    let other =
+        app.http.get(format!("{}/api/v1/services?municipality=rezh", app.address)).header("If-None-Match", &etag).send().await.unwrap();
     assert_eq!(other.status().as_u16(), 200, "another list has another tag");
     assert_ne!(other.headers().get("etag").unwrap().to_str().unwrap(), etag);
     let stale = app.http.get(format!("{}{path}", app.address)).header("If-None-Match", "\"stale\"").send().await.unwrap();
@@ -256,7 +277,8 @@ async fn unchanged_responses_get_304_with_the_same_etag(app: TestApp) {
 }
 
 async fn reads_are_open_to_other_sites(app: TestApp) {
-    let response = app.http.get(format!("{}/api/v1/services", app.address)).header("Origin", "https://apps.example.org").send().await.unwrap();
+    let response =
+        app.http.get(format!("{}/api/v1/services", app.address)).header("Origin", "https://apps.example.org").send().await.unwrap();
     assert_eq!(response.headers().get("access-control-allow-origin").unwrap(), "https://apps.example.org");
     let preflight = app
         .http

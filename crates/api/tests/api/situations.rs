@@ -5,17 +5,24 @@ use socio_domain::{
 
 use crate::{helpers::TestApp, on_both_databases};
 
-on_both_databases!(situations_are_listed_with_their_groups, a_situation_carries_its_questionnaire_and_steps, situation_filters_match, bad_situation_requests_are_named);
+on_both_databases!(
+    situations_are_listed_with_their_groups,
+    a_situation_carries_its_questionnaire_and_steps,
+    situation_filters_match,
+    bad_situation_requests_are_named
+);
 
 async fn situations_are_listed_with_their_groups(app: TestApp) {
-    let page = app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
+    let page =
+        app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
     assert!(page.total >= 12);
     assert!(page.items.iter().all(|s| !s.target_groups.is_empty() && !s.summary.is_empty()));
     assert!(page.items.iter().any(|s| s.slug == "disability-status"));
 }
 
 async fn a_situation_carries_its_questionnaire_and_steps(app: TestApp) {
-    let page = app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
+    let page =
+        app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
     for summary in page.items {
         let situation = app.client.situation(&summary.slug).await.unwrap();
         assert!((2..=6).contains(&situation.questions.len()), "{}: {} questions", situation.slug, situation.questions.len());
@@ -29,7 +36,8 @@ async fn a_situation_carries_its_questionnaire_and_steps(app: TestApp) {
 
 async fn situation_filters_match(app: TestApp) {
     let all = app.client.situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() }).await.unwrap();
-    let for_disabled = app.client.situations(&SituationFilter { target_group: Slug::parse("disabled").ok(), ..Default::default() }).await.unwrap();
+    let for_disabled =
+        app.client.situations(&SituationFilter { target_group: Slug::parse("disabled").ok(), ..Default::default() }).await.unwrap();
     let expected = all.items.iter().filter(|s| s.target_groups.iter().any(|g| g.slug == "disabled")).count();
     assert_eq!(for_disabled.total as usize, expected);
     assert!(expected > 0 && expected < all.items.len());

@@ -2,10 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    Coordinates, OpeningInterval,
-    vocabulary::SocioCentreStatus,
-};
+use crate::{Coordinates, OpeningInterval, vocabulary::SocioCentreStatus};
 
 /// A municipality in short form, as embedded in other records.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -43,7 +43,13 @@ impl Parser {
         }
     }
 
-    fn number<T: std::str::FromStr + Copy + PartialOrd + std::fmt::Display>(&mut self, field: &str, raw: Option<&str>, min: T, max: T) -> Option<T> {
+    fn number<T: std::str::FromStr + Copy + PartialOrd + std::fmt::Display>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        min: T,
+        max: T,
+    ) -> Option<T> {
         let raw = raw?;
         match raw.trim().parse::<T>() {
             Ok(n) if n >= min && n <= max => Some(n),
@@ -82,10 +88,7 @@ impl Parser {
 
 fn page_params(page: PageRequest) -> (Option<String>, Option<String>) {
     let default = PageRequest::default();
-    (
-        (page.page != default.page).then(|| page.page.to_string()),
-        (page.per_page != default.per_page).then(|| page.per_page.to_string()),
-    )
+    ((page.page != default.page).then(|| page.page.to_string()), (page.per_page != default.per_page).then(|| page.per_page.to_string()))
 }
 
 /// Параметры списка услуг.

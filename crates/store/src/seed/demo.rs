@@ -33,7 +33,10 @@ pub async fn seed_demo(store: &Store) -> Result<(), StoreError> {
     let (orgs, locations) = seed_organizations(&txn, &data, &cities).await?;
     seed_services(&txn, &data, &cities, &orgs, &locations).await?;
     seed_situations(&txn, &data).await?;
-    for (key, value) in [(META_DEMO, "true"), (META_DATASET, "Демонстрационный набор: организации и услуги 14 городов Свердловской области; контакты вымышлены")] {
+    for (key, value) in [
+        (META_DEMO, "true"),
+        (META_DATASET, "Демонстрационный набор: организации и услуги 14 городов Свердловской области; контакты вымышлены"),
+    ] {
         dataset_meta::Entity::delete_many().filter(dataset_meta::Column::Key.eq(key)).exec(&txn).await?;
         dataset_meta::ActiveModel { key: Set(key.to_owned()), value: Set(value.to_owned()) }.insert(&txn).await?;
     }
@@ -230,13 +233,28 @@ async fn seed_services(
         service_format::Entity::delete_many().filter(service_format::Column::ServiceId.eq(id)).exec(txn).await?;
         service_municipality::Entity::delete_many().filter(service_municipality::Column::ServiceId.eq(id)).exec(txn).await?;
         service_location::Entity::delete_many().filter(service_location::Column::ServiceId.eq(id)).exec(txn).await?;
-        insert_links(txn, svc.categories.iter().map(|c| service_category::ActiveModel { service_id: Set(id), category_id: Set(categories[c.as_str()]) })).await?;
-        insert_links(txn, svc.target_groups.iter().map(|g| service_target_group::ActiveModel { service_id: Set(id), target_group_id: Set(groups[g.as_str()]) }))
-            .await?;
-        insert_links(txn, svc.formats.iter().map(|f| service_format::ActiveModel { service_id: Set(id), format: Set(f.as_str().to_owned()) })).await?;
         insert_links(
             txn,
-            svc.municipalities.iter().map(|m| service_municipality::ActiveModel { service_id: Set(id), municipality_id: Set(cities[m.as_str()]) }),
+            svc.categories.iter().map(|c| service_category::ActiveModel { service_id: Set(id), category_id: Set(categories[c.as_str()]) }),
+        )
+        .await?;
+        insert_links(
+            txn,
+            svc.target_groups
+                .iter()
+                .map(|g| service_target_group::ActiveModel { service_id: Set(id), target_group_id: Set(groups[g.as_str()]) }),
+        )
+        .await?;
+        insert_links(
+            txn,
+            svc.formats.iter().map(|f| service_format::ActiveModel { service_id: Set(id), format: Set(f.as_str().to_owned()) }),
+        )
+        .await?;
+        insert_links(
+            txn,
+            svc.municipalities
+                .iter()
+                .map(|m| service_municipality::ActiveModel { service_id: Set(id), municipality_id: Set(cities[m.as_str()]) }),
         )
         .await?;
         insert_links(
@@ -293,11 +311,18 @@ async fn seed_situations(txn: &DatabaseTransaction, data: &DemoData) -> Result<(
         situation_step::Entity::delete_many().filter(situation_step::Column::SituationId.eq(id)).exec(txn).await?;
         insert_links(
             txn,
-            sit.target_groups.iter().map(|g| situation_target_group::ActiveModel { situation_id: Set(id), target_group_id: Set(groups[g.as_str()]) }),
+            sit.target_groups
+                .iter()
+                .map(|g| situation_target_group::ActiveModel { situation_id: Set(id), target_group_id: Set(groups[g.as_str()]) }),
         )
         .await?;
-        insert_links(txn, sit.categories.iter().map(|c| situation_category::ActiveModel { situation_id: Set(id), category_id: Set(categories[c.as_str()]) }))
-            .await?;
+        insert_links(
+            txn,
+            sit.categories
+                .iter()
+                .map(|c| situation_category::ActiveModel { situation_id: Set(id), category_id: Set(categories[c.as_str()]) }),
+        )
+        .await?;
         for (qi, question) in sit.questions.iter().enumerate() {
             situation_question::ActiveModel {
                 situation_id: Set(id),
@@ -335,7 +360,11 @@ async fn seed_situations(txn: &DatabaseTransaction, data: &DemoData) -> Result<(
     for sit in &data.situations {
         let id = situations[sit.slug.as_str()];
         situation_related::Entity::delete_many().filter(situation_related::Column::SituationId.eq(id)).exec(txn).await?;
-        insert_links(txn, sit.related.iter().map(|r| situation_related::ActiveModel { situation_id: Set(id), related_id: Set(situations[r.as_str()]) })).await?;
+        insert_links(
+            txn,
+            sit.related.iter().map(|r| situation_related::ActiveModel { situation_id: Set(id), related_id: Set(situations[r.as_str()]) }),
+        )
+        .await?;
     }
     Ok(())
 }

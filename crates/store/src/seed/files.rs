@@ -234,12 +234,16 @@ impl DemoData {
             if service.formats.contains(&ServiceFormat::InPerson) && service.locations.is_empty() {
                 problems.push(format!("service {s}: in person but no location"));
             }
-            if let (Some(min), Some(max)) = (service.age_min, service.age_max) {
-                if min > max {
-                    problems.push(format!("service {s}: age {min}–{max}"));
-                }
+            if let (Some(min), Some(max)) = (service.age_min, service.age_max)
+                && min > max
+            {
+                problems.push(format!("service {s}: age {min}–{max}"));
             }
-            if service.categories.is_empty() || service.target_groups.is_empty() || service.formats.is_empty() || service.municipalities.is_empty() {
+            if service.categories.is_empty()
+                || service.target_groups.is_empty()
+                || service.formats.is_empty()
+                || service.municipalities.is_empty()
+            {
                 problems.push(format!("service {s}: categories, target groups, formats and municipalities must not be empty"));
             }
         }
@@ -304,15 +308,18 @@ mod tests {
     #[test]
     fn demo_contacts_are_visibly_fictional() {
         let data = DemoData::load().unwrap_or_else(|e| panic!("{e}"));
-        let emails = data.organizations.iter().filter_map(|o| o.email.as_deref()).chain(data.services.iter().filter_map(|s| s.email.as_deref()));
+        let emails =
+            data.organizations.iter().filter_map(|o| o.email.as_deref()).chain(data.services.iter().filter_map(|s| s.email.as_deref()));
         for email in emails {
             assert!(email.ends_with("@example.org"), "{email}");
         }
-        let sites = data.organizations.iter().filter_map(|o| o.website.as_deref()).chain(data.services.iter().filter_map(|s| s.website.as_deref()));
+        let sites =
+            data.organizations.iter().filter_map(|o| o.website.as_deref()).chain(data.services.iter().filter_map(|s| s.website.as_deref()));
         for site in sites {
             assert!(site.trim_end_matches('/').ends_with(".example.org"), "{site}");
         }
-        let phones = data.organizations.iter().filter_map(|o| o.phone.as_ref()).chain(data.services.iter().filter_map(|s| s.phone.as_ref()));
+        let phones =
+            data.organizations.iter().filter_map(|o| o.phone.as_ref()).chain(data.services.iter().filter_map(|s| s.phone.as_ref()));
         for phone in phones {
             let digits: String = phone.as_str().chars().filter(char::is_ascii_digit).collect();
             assert!(digits[1..].contains("000") || digits[4..].starts_with('0'), "{phone} does not look fictional");

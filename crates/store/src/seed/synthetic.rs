@@ -9,22 +9,48 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
-use socio_domain::{text::fold, vocabulary::{Cost, ServiceFormat}};
+use socio_domain::{
+    text::fold,
+    vocabulary::{Cost, ServiceFormat},
+};
 
 use super::demo::insert_links;
 use crate::{
     PUBLISHED, Store, StoreError,
-    entity::{category, location, municipality, organization, service, service_category, service_format, service_municipality, service_location, service_target_group, target_group},
+    entity::{
+        category, location, municipality, organization, service, service_category, service_format, service_location, service_municipality,
+        service_target_group, target_group,
+    },
 };
 
 const CHUNK: usize = 500;
 const SERVICES_PER_ORGANIZATION: usize = 20;
 
-const ADJECTIVES: &[&str] = &["Бесплатная", "Срочная", "Социальная", "Консультационная", "Выездная", "Комплексная", "Дневная", "Домашняя", "Семейная", "Индивидуальная"];
-const NOUNS: &[&str] = &["помощь", "поддержка", "консультация", "реабилитация", "выплата", "программа", "служба", "мастерская", "школа", "группа"];
+const ADJECTIVES: &[&str] = &[
+    "Бесплатная",
+    "Срочная",
+    "Социальная",
+    "Консультационная",
+    "Выездная",
+    "Комплексная",
+    "Дневная",
+    "Домашняя",
+    "Семейная",
+    "Индивидуальная",
+];
+const NOUNS: &[&str] =
+    &["помощь", "поддержка", "консультация", "реабилитация", "выплата", "программа", "служба", "мастерская", "школа", "группа"];
 const TOPICS: &[&str] = &[
-    "для пенсионеров", "для многодетных семей", "детям с ОВЗ", "людям с инвалидностью", "для ухаживающих родственников", "выпускникам детских домов",
-    "для молодых семей", "ищущим работу", "при трудной жизненной ситуации", "для приёмных семей",
+    "для пенсионеров",
+    "для многодетных семей",
+    "детям с ОВЗ",
+    "людям с инвалидностью",
+    "для ухаживающих родственников",
+    "выпускникам детских домов",
+    "для молодых семей",
+    "ищущим работу",
+    "при трудной жизненной ситуации",
+    "для приёмных семей",
 ];
 
 async fn next_id<E: EntityTrait>(db: &impl ConnectionTrait, id: E::Column) -> Result<i64, StoreError>
@@ -66,7 +92,8 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
     let txn = store.db.begin().await?;
     organization::Entity::delete_many().filter(organization::Column::Slug.starts_with("synthetic-")).exec(&txn).await?;
     let cities = municipality::Entity::find().order_by_asc(municipality::Column::Position).all(&txn).await?;
-    let leaves: Vec<i64> = category::Entity::find().filter(category::Column::ParentId.is_not_null()).all(&txn).await?.into_iter().map(|c| c.id).collect();
+    let leaves: Vec<i64> =
+        category::Entity::find().filter(category::Column::ParentId.is_not_null()).all(&txn).await?.into_iter().map(|c| c.id).collect();
     let groups: Vec<i64> = target_group::Entity::find().all(&txn).await?.into_iter().map(|g| g.id).collect();
     if cities.is_empty() || leaves.is_empty() || groups.is_empty() {
         return Err(StoreError::Seed("reference data is missing".into()));
@@ -176,7 +203,10 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
             categories.push(service_category::ActiveModel { service_id: Set(id), category_id: Set(*pick(&mut rng, &leaves)) });
             let first_group = rng.usize(..groups.len());
             for offset in 0..=rng.usize(..2) {
-                target_groups.push(service_target_group::ActiveModel { service_id: Set(id), target_group_id: Set(groups[(first_group + offset) % groups.len()]) });
+                target_groups.push(service_target_group::ActiveModel {
+                    service_id: Set(id),
+                    target_group_id: Set(groups[(first_group + offset) % groups.len()]),
+                });
             }
             let format = *pick(&mut rng, ServiceFormat::ALL);
             formats.push(service_format::ActiveModel { service_id: Set(id), format: Set(format.as_str().into()) });
@@ -195,7 +225,8 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
     }
     if txn.get_database_backend() == DbBackend::Postgres {
         for table in ["organizations", "locations", "services"] {
-            txn.execute_unprepared(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")).await?;
+            txn.execute_unprepared(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))
+                .await?;
         }
     }
     txn.commit().await?;

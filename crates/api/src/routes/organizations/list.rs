@@ -21,7 +21,11 @@ use crate::{
     )
 )]
 #[get("/organizations")]
-pub async fn list_organizations(req: HttpRequest, store: web::Data<Store>, query: web::Query<OrganizationQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_organizations(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    query: web::Query<OrganizationQuery>,
+) -> Result<HttpResponse, ApiError> {
     let filter: OrganizationFilter = parse_filter(&*query)?;
     let (items, total) = store.list_organizations(&filter).await?;
     cached_json(&req, &page(filter.page, items, total)?)

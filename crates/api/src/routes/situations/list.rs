@@ -22,7 +22,11 @@ use crate::{
     )
 )]
 #[get("/situations")]
-pub async fn list_situations(req: HttpRequest, store: web::Data<Store>, query: web::Query<SituationQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_situations(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    query: web::Query<SituationQuery>,
+) -> Result<HttpResponse, ApiError> {
     let filter: SituationFilter = parse_filter(&*query)?;
     let (items, total) = store.list_situations(&filter).await?;
     cached_json(&req, &page(filter.page, items, total)?)

@@ -1,0 +1,263 @@
+//! `cargo xtask bench`: load-tests the catalogue endpoint on a large synthetic dataset.
+//!
+//! Seeds N synthetic services (default 100 000), starts the release `socio` server, and for a
+//! fixed number of seconds drives C keep-alive connections (default 32) at two URLs in turn:
+//! a fixed JSON body of exactly the size of the real answer (the ceiling: HTTP stack, no
+//! database, no serialisation) and `GET /api/v1/services` with two filters. It prints requests
+//! per second, p50/p99 latency and the ratio to the ceiling, all measured in the same run.
+//! The load generator is plain std threads and sockets on the same machine, so both URLs pay
+//! the same client cost.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    process::{Child, Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    thread,
+    time::{Duration, Instant},
+};
+
+use crate::tools;
+
+const BIND: &str = "127.0.0.1:18089";
+const CATALOGUE: &str = "/api/v1/services?municipality=ekaterinburg&category=social-services";
+
+struct Options {
+    services: usize,
+    seconds: u64,
+    connections: usize,
+    postgres: bool,
+    reuse: bool,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut options = Options { services: 100_000, seconds: 10, connections: 32, postgres: false, reuse: false };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"))?.parse::<u64>().map_err(|e| format!("{arg}: {e}"));
+        match arg.as_str() {
+            "--services" => options.services = value()? as usize,
+            "--seconds" => options.seconds = value()?,
+            "--connections" => options.connections = value()? as usize,
+            "--postgres" => options.postgres = true,
+            "--reuse" => options.reuse = true,
+            other => return Err(format!("unknown option {other}; see `cargo xtask`")),
+        }
+    }
+    Ok(options)
+}
+
+/// Kills the server when the benchmark ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let options = options(args)?;
+    tools::cargo(&["build", "--release", "--quiet", "-p", "socio-api"])?;
+    let socio = tools::target_dir().join("release").join("socio");
+    let dir = tools::target_dir().join("bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let database_url = if options.postgres {
+        let _ = Command::new("psql")
+            .args(["-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE socio_bench"])
+            .stderr(Stdio::null())
+            .status();
+        "postgres://postgres@127.0.0.1:5432/socio_bench".to_owned()
+    } else {
+        let file = dir.join("bench.sqlite");
+        if !options.reuse {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+        format!("sqlite://{}?mode=rwc", file.display())
+    };
+    let backend = if options.postgres { "PostgreSQL 15" } else { "SQLite (WAL)" };
+
+    if !options.reuse {
+        let started = Instant::now();
+        let status = Command::new(&socio)
+            .args(["seed", "--synthetic", &options.services.to_string()])
+            .env("DATABASE_URL", &database_url)
+            .env("SOCIO_LOG", "warn")
+            .status()
+            .map_err(|e| format!("socio seed: {e}"))?;
+        if !status.success() {
+            return Err("socio seed failed".into());
+        }
+        println!("seeded {} synthetic services on {backend} in {:.1} s", options.services, started.elapsed().as_secs_f64());
+    }
+
+    let _server = Server(
+        Command::new(&socio)
+            .arg("serve")
+            .env("DATABASE_URL", &database_url)
+            .env("SOCIO_BIND", BIND)
+            .env("SOCIO_BENCH_ENDPOINTS", "1")
+            .env("SOCIO_LOG", "warn")
+            .env("SOCIO_JWT_SECRET", "bench-secret-bench-secret-bench-secret")
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("socio serve: {e}"))?,
+    );
+    wait_ready(Duration::from_secs(30))?;
+
+    let (status, body) = get_once(CATALOGUE)?;
+    if status != 200 {
+        return Err(format!("{CATALOGUE} answered {status}: {}", String::from_utf8_lossy(&body)));
+    }
+    let text = String::from_utf8_lossy(&body);
+    let total = text.split("\"total\":").nth(1).and_then(|t| t.split(',').next()).unwrap_or("?").to_owned();
+    let fixed = format!("/api/v1/_bench/fixed?bytes={}", body.len());
+    let (_, fixed_body) = get_once(&fixed)?;
+    if fixed_body.len() != body.len() {
+        return Err(format!("ceiling body is {} bytes, the catalogue's {}", fixed_body.len(), body.len()));
+    }
+
+    println!(
+        "\nbench: {} services on {backend}; {} connections; {} s per URL; response {} bytes; the catalogue query matches {total} services\n",
+        options.services,
+        options.connections,
+        options.seconds,
+        body.len()
+    );
+    let ceiling = load(&fixed, options.connections, Duration::from_secs(options.seconds))?;
+    let catalogue = load(CATALOGUE, options.connections, Duration::from_secs(options.seconds))?;
+    println!("| endpoint | requests/s | p50 | p99 | errors | throughput vs ceiling |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (name, stats) in
+        [("fixed JSON of the same size (ceiling)", &ceiling), ("`GET /api/v1/services` municipality + category", &catalogue)]
+    {
+        println!(
+            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {} | {:.1} % |",
+            stats.rps,
+            stats.p50_ms,
+            stats.p99_ms,
+            stats.errors,
+            100.0 * stats.rps / ceiling.rps
+        );
+    }
+    if catalogue.errors > 0 || ceiling.errors > 0 {
+        return Err("some requests failed".into());
+    }
+    Ok(())
+}
+
+fn wait_ready(timeout: Duration) -> Result<(), String> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if get_once("/readyz").is_ok_and(|(status, _)| status == 200) {
+            return Ok(());
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    Err(format!("the server did not get ready on {BIND}"))
+}
+
+struct Stats {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: usize,
+}
+
+fn get_once(path: &str) -> Result<(u16, Vec<u8>), String> {
+    let stream = TcpStream::connect(BIND).map_err(|e| e.to_string())?;
+    let mut reader = BufReader::new(stream);
+    request(&mut reader, path).map_err(|e| e.to_string())
+}
+
+/// One keep-alive request: writes it and reads the whole response.
+fn request(reader: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
+    write!(reader.get_mut(), "GET {path} HTTP/1.1\r\nHost: {BIND}\r\nAccept: application/json\r\n\r\n")?;
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let status = line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut length = 0;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    Ok((status, body))
+}
+
+fn load(path: &str, connections: usize, duration: Duration) -> Result<Stats, String> {
+    // Warm-up: caches, connection pools, the allocator.
+    run_clients(path, connections, Duration::from_secs(2));
+    let started = Instant::now();
+    let results = run_clients(path, connections, duration);
+    let elapsed = started.elapsed().as_secs_f64();
+    let errors = results.iter().map(|(_, e)| e).sum();
+    let mut latencies: Vec<Duration> = results.into_iter().flat_map(|(l, _)| l).collect();
+    if latencies.is_empty() {
+        return Err(format!("no request to {path} succeeded"));
+    }
+    latencies.sort_unstable();
+    let percentile = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1000.0;
+    Ok(Stats { rps: latencies.len() as f64 / elapsed, p50_ms: percentile(0.50), p99_ms: percentile(0.99), errors })
+}
+
+fn run_clients(path: &str, connections: usize, duration: Duration) -> Vec<(Vec<Duration>, usize)> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let handles: Vec<_> = (0..connections)
+        .map(|_| {
+            let stop = Arc::clone(&stop);
+            let path = path.to_owned();
+            thread::spawn(move || {
+                let mut latencies = Vec::with_capacity(4096);
+                let mut errors = 0;
+                let mut connection: Option<BufReader<TcpStream>> = None;
+                while !stop.load(Ordering::Relaxed) {
+                    let reader = match connection.as_mut() {
+                        Some(reader) => reader,
+                        None => match TcpStream::connect(BIND) {
+                            Ok(stream) => {
+                                let _ = stream.set_nodelay(true);
+                                connection.insert(BufReader::new(stream))
+                            }
+                            Err(_) => {
+                                errors += 1;
+                                thread::sleep(Duration::from_millis(10));
+                                continue;
+                            }
+                        },
+                    };
+                    let sent = Instant::now();
+                    match request(reader, &path) {
+                        Ok((200, _)) => latencies.push(sent.elapsed()),
+                        _ => {
+                            errors += 1;
+                            connection = None;
+                        }
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    thread::sleep(duration);
+    stop.store(true, Ordering::Relaxed);
+    handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+}
