@@ -117,9 +117,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let text = String::from_utf8_lossy(&body);
     let total = text.split("\"total\":").nth(1).and_then(|t| t.split(',').next()).unwrap_or("?").to_owned();
-    let fixed = format!("/api/v1/_bench/fixed?bytes={}", body.len());
-    let (_, fixed_body) = get_once(&fixed)?;
-    if fixed_body.len() != body.len() {
+    let fixed = format!("/_bench/fixed?bytes={}", body.len());
+    let (fixed_status, fixed_body) = get_once(&fixed)?;
+    if fixed_status != 200 || fixed_body.len() != body.len() {
         return Err(format!("ceiling body is {} bytes, the catalogue's {}", fixed_body.len(), body.len()));
     }
 

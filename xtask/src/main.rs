@@ -70,9 +70,11 @@ fn test() -> Result<(), String> {
         println!("xtask: !!! PostgreSQL is not reachable at 127.0.0.1:5432: its tests will be SKIPPED !!!");
         println!("xtask:     start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
     }
+    tools::validate_compose_file()?;
     if tools::has_nextest() {
-        tools::cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])?;
-        tools::cargo(&["test", "--workspace", "--doc", "--quiet"])
+        // Doc tests first, so the runner's closing summary is nextest's count of the whole suite.
+        tools::cargo(&["test", "--workspace", "--doc", "--quiet"])?;
+        tools::cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])
     } else {
         println!("xtask: cargo-nextest not found, using cargo test (install: cargo install cargo-nextest --locked)");
         tools::cargo(&["test", "--workspace", "--no-fail-fast"])

@@ -47,3 +47,17 @@ pub fn postgres_reachable() -> bool {
     let address: SocketAddr = ([127, 0, 0, 1], 5432).into();
     TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_ok()
 }
+
+/// `docker compose config` (or the older `docker-compose config`) when either is installed.
+pub fn validate_compose_file() -> Result<(), String> {
+    let plugin = Command::new("docker").args(["compose", "version"]).output().is_ok_and(|o| o.status.success());
+    let standalone = Command::new("docker-compose").arg("version").output().is_ok_and(|o| o.status.success());
+    match (plugin, standalone) {
+        (true, _) => command("docker", &["compose", "config", "--quiet"]),
+        (false, true) => command("docker-compose", &["config", "--quiet"]),
+        (false, false) => {
+            println!("xtask: docker compose is not installed: docker-compose.yml not validated (apt-get install docker-compose)");
+            Ok(())
+        }
+    }
+}

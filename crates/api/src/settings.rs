@@ -28,7 +28,7 @@ pub struct Settings {
     pub static_dir: Option<PathBuf>,
     /// HTTP worker threads (`SOCIO_WORKERS`); default: one per core.
     pub workers: usize,
-    /// Expose `/api/v1/_bench/fixed` for the benchmark's ceiling (`SOCIO_BENCH_ENDPOINTS=1`).
+    /// Expose `/_bench/fixed` for the benchmark's ceiling (`SOCIO_BENCH_ENDPOINTS=1`).
     pub bench_endpoints: bool,
 }
 

@@ -59,7 +59,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .configure(|cfg| {
                     if bench {
-                        cfg.route("/api/v1/_bench/fixed", web::get().to(bench_fixed));
+                        cfg.route("/_bench/fixed", web::get().to(bench_fixed));
                     }
                 })
                 .service(web::redirect("/docs", "/docs/"))

@@ -22,6 +22,11 @@ use socio_domain::api::{
     SocioCentre, TargetGroup,
 };
 
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// What a call can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -93,6 +98,16 @@ impl Client {
             detail: text,
             errors: Vec::new(),
         });
+        Err(ClientError::Api { problem })
+    }
+
+    /// `/readyz`: `Ok` when the server and its database answer.
+    pub async fn ready(&self) -> Result<(), ClientError> {
+        let response = self.http.get(format!("{}/readyz", self.base)).send().await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let problem = response.json().await?;
         Err(ClientError::Api { problem })
     }
 

@@ -3,7 +3,7 @@
 use std::{path::Path, time::Duration};
 
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbBackend,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 use socio_migrations::{Migrator, MigratorTrait};
@@ -33,6 +33,9 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
+                    .pragma("cache_size", "-16384")
+                    .pragma("mmap_size", "268435456")
+                    .pragma("temp_store", "memory")
             });
         } else {
             options.max_connections(16);
@@ -58,6 +61,13 @@ impl Store {
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Refreshes the planner's statistics; run after bulk loads so filters use the selective
+    /// index (a city, a category) rather than the moderation status every row shares.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        self.db.execute_unprepared("ANALYZE").await?;
         Ok(())
     }
 

@@ -41,7 +41,7 @@ pub async fn seed_demo(store: &Store) -> Result<(), StoreError> {
         dataset_meta::ActiveModel { key: Set(key.to_owned()), value: Set(value.to_owned()) }.insert(&txn).await?;
     }
     txn.commit().await?;
-    Ok(())
+    store.analyze().await
 }
 
 async fn ids_by_slug<E>(txn: &DatabaseTransaction) -> Result<HashMap<String, i64>, StoreError>

@@ -230,5 +230,5 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
         }
     }
     txn.commit().await?;
-    Ok(())
+    store.analyze().await
 }

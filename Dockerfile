@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build of the `socio` server: compile with the Rust toolchain, run on a slim Debian.
+
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked -p socio-api \
+    && mkdir -p /out && cp target/release/socio /out/socio \
+    && if [ -d frontend/dist ]; then cp -r frontend/dist /out/dist; else mkdir /out/dist; fi
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /srv/socio --create-home socio \
+    && mkdir -p /srv/socio/data && chown socio /srv/socio/data
+COPY --from=build /out/socio /usr/local/bin/socio
+COPY --from=build /out/dist /srv/socio/dist
+USER socio
+WORKDIR /srv/socio
+ENV SOCIO_BIND=0.0.0.0:8080 \
+    SOCIO_STATIC_DIR=/srv/socio/dist \
+    SOCIO_LOG_FORMAT=json
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+CMD ["socio", "serve", "--migrate"]
