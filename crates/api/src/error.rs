@@ -16,6 +16,12 @@ pub enum ApiError {
     /// 400: query parameters or path segments that do not parse or name nothing known.
     #[error("invalid parameters")]
     InvalidParameters(Vec<FieldError>),
+    /// 400: a request body that is not the expected JSON.
+    #[error("invalid body")]
+    InvalidBody(String),
+    /// 422: a well-formed body whose values are not acceptable.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
     /// 400: a page past the last one.
     #[error("page out of range")]
     PageOutOfRange { page: u32, pages: u32 },
@@ -57,6 +63,18 @@ impl ApiError {
                 errors.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>().join(" "),
                 errors.clone(),
             ),
+            ApiError::InvalidBody(reason) => (
+                "invalid_body",
+                "Неверное тело запроса",
+                format!("Тело запроса должно быть JSON по схеме из /api/openapi.json: {reason}"),
+                vec![],
+            ),
+            ApiError::Validation(errors) => (
+                "validation_failed",
+                "Проверьте введённые данные",
+                errors.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>().join(" "),
+                errors.clone(),
+            ),
             ApiError::PageOutOfRange { page, pages } => (
                 "page_out_of_range",
                 "Такой страницы нет",
@@ -84,7 +102,8 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::InvalidParameters(_) | ApiError::PageOutOfRange { .. } => StatusCode::BAD_REQUEST,
+            ApiError::InvalidParameters(_) | ApiError::InvalidBody(_) | ApiError::PageOutOfRange { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

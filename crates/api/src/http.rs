@@ -36,6 +36,20 @@ pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(query_error)
 }
 
+/// JSON bodies: small, and their errors are problems too.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default().limit(16 * 1024).error_handler(|error, _| {
+        let reason = match &error {
+            actix_web::error::JsonPayloadError::ContentType => "заголовок Content-Type должен быть application/json".to_owned(),
+            actix_web::error::JsonPayloadError::Overflow { .. } | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
+                "тело длиннее 16 КБ".to_owned()
+            }
+            other => other.to_string(),
+        };
+        ApiError::InvalidBody(reason).into()
+    })
+}
+
 /// Path extractor errors get the same treatment.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_, _| {

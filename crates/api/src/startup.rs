@@ -49,6 +49,7 @@ impl Application {
                 .app_data(store.clone())
                 .app_data(http::query_config())
                 .app_data(http::path_config())
+                .app_data(http::json_config())
                 .service(scope::scope("/api/v1").wrap(read_cors()).configure(routes::configure_v1))
                 .configure(routes::configure_health)
                 .split_for_parts();

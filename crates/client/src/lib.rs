@@ -17,9 +17,9 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use socio_domain::api::{
-    CategoryGroup, Meta, Municipality, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page, Problem,
-    ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary, SituationDetail, SituationFilter, SituationQuery, SituationSummary,
-    SocioCentre, TargetGroup,
+    CategoryGroup, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page,
+    Problem, ReportReceipt, ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary, SituationDetail, SituationFilter, SituationQuery,
+    SituationSummary, SocioCentre, TargetGroup,
 };
 
 /// The README's Rust examples, compiled as doctests so they stay true.
@@ -85,6 +85,16 @@ impl Client {
     /// GETs `path` (starting with `/`) with query parameters and decodes the JSON answer.
     pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &(impl Serialize + ?Sized)) -> Result<T, ClientError> {
         let response = self.http.get(format!("{}{path}", self.base)).query(query).send().await?;
+        Self::decode(response).await
+    }
+
+    /// `POST /api/v1/reports`: «Сообщить о неточности».
+    pub async fn file_report(&self, report: &NewReport) -> Result<ReportReceipt, ClientError> {
+        let response = self.http.post(format!("{}/api/v1/reports", self.base)).json(report).send().await?;
+        Self::decode(response).await
+    }
+
+    async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
         if response.status().is_success() {
             return Ok(response.json().await?);
         }

@@ -10,6 +10,7 @@ mod error;
 mod links;
 mod organizations;
 mod reference;
+mod reports;
 pub mod seed;
 mod services;
 mod situations;

@@ -4,6 +4,7 @@ mod health;
 mod meta;
 mod municipalities;
 mod organizations;
+mod reports;
 mod services;
 mod situations;
 mod socio_centres;
@@ -21,7 +22,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .configure(taxonomy::configure)
         .configure(organizations::configure)
         .configure(services::configure)
-        .configure(situations::configure);
+        .configure(situations::configure)
+        .configure(reports::configure);
 }
 
 /// OpenAPI tag names (sections of the Swagger UI).
@@ -30,5 +32,6 @@ pub mod tags {
     pub const ORGANIZATIONS: &str = "Организации";
     pub const SERVICES: &str = "Услуги";
     pub const SITUATIONS: &str = "Жизненные ситуации";
+    pub const REPORTS: &str = "Сообщения о неточностях";
     pub const OPERATIONS: &str = "Служебное";
 }

@@ -11,6 +11,7 @@ mod migrations;
 mod openapi;
 mod organizations;
 mod reference;
+mod reports;
 mod seed;
 mod services;
 mod situations;

@@ -8,6 +8,7 @@ mod directory;
 mod page;
 mod problem;
 mod query;
+mod reports;
 mod situations;
 
 pub use catalogue::*;
@@ -15,4 +16,5 @@ pub use directory::*;
 pub use page::*;
 pub use problem::*;
 pub use query::*;
+pub use reports::*;
 pub use situations::*;

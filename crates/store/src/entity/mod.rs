@@ -5,6 +5,7 @@ pub mod dataset_meta;
 pub mod location;
 pub mod municipality;
 pub mod organization;
+pub mod report;
 pub mod service;
 pub mod service_category;
 pub mod service_format;

@@ -1,0 +1,78 @@
+use sea_orm::{EntityTrait, PaginatorTrait};
+use socio_domain::api::{NewReport, ReportProblem, ReportSubject, ServiceFilter};
+use socio_store::entity::report;
+
+use crate::{helpers::TestApp, on_both_databases};
+
+on_both_databases!(a_report_about_a_service_is_stored_anonymously, bad_reports_are_refused_with_the_field_named);
+
+async fn a_report_about_a_service_is_stored_anonymously(app: TestApp) {
+    let service = app.client.services(&ServiceFilter::default()).await.unwrap().items.remove(0);
+    let receipt = app
+        .client
+        .file_report(&NewReport {
+            subject: ReportSubject::Service,
+            slug: service.slug.clone(),
+            problem: ReportProblem::WrongPhone,
+            message: " Никто не берёт трубку ".into(),
+        })
+        .await
+        .unwrap();
+    assert!(receipt.message.contains("Спасибо"));
+    let stored = report::Entity::find_by_id(receipt.id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!((stored.entity_type.as_str(), stored.entity_id, stored.kind.as_str()), ("service", service.id, "wrong_phone"));
+    assert_eq!(stored.message, "Никто не берёт трубку");
+    assert_eq!(stored.status, "new");
+    let org = app
+        .client
+        .file_report(&NewReport {
+            subject: ReportSubject::Organization,
+            slug: service.organization.slug.clone(),
+            problem: ReportProblem::Moved,
+            message: String::new(),
+        })
+        .await
+        .unwrap();
+    assert!(org.id > receipt.id);
+}
+
+async fn bad_reports_are_refused_with_the_field_named(app: TestApp) {
+    let before = report::Entity::find().count(app.db()).await.unwrap();
+    let post = |body: serde_json::Value| {
+        let http = app.http.clone();
+        let url = format!("{}/api/v1/reports", app.address);
+        async move { http.post(url).json(&body).send().await.unwrap() }
+    };
+    let cases = [
+        (serde_json::json!({"subject": "service", "slug": "no-such-service", "problem": "closed"}), 422, "slug"),
+        (serde_json::json!({"subject": "service", "slug": "Плохой код", "problem": "closed"}), 422, "slug"),
+        (
+            serde_json::json!({"subject": "organization", "slug": "kcson-osen-pervouralsk", "problem": "other", "message": "  "}),
+            422,
+            "message",
+        ),
+        (serde_json::json!({"subject": "service", "slug": "x", "problem": "moved", "message": "я".repeat(2001)}), 422, "message"),
+    ];
+    for (body, status, field) in cases {
+        let response = post(body.clone()).await;
+        assert_eq!(response.status().as_u16(), status, "{body}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        let problem: socio_domain::api::Problem = response.json().await.unwrap();
+        assert_eq!(problem.code, "validation_failed");
+        assert_eq!(problem.errors[0].field, field, "{body}");
+    }
+    for body in [
+        serde_json::json!({"subject": "planet", "slug": "x", "problem": "closed"}),
+        serde_json::json!({"slug": "x"}),
+        serde_json::json!({"subject": "service", "slug": "x", "problem": "closed", "email": "me@example.org"}),
+    ] {
+        let response = post(body.clone()).await;
+        assert_eq!(response.status().as_u16(), 400, "{body}");
+        let problem: socio_domain::api::Problem = response.json().await.unwrap();
+        assert_eq!(problem.code, "invalid_body");
+    }
+    let not_json =
+        app.http.post(format!("{}/api/v1/reports", app.address)).header("content-type", "text/plain").body("привет").send().await.unwrap();
+    assert_eq!(not_json.status().as_u16(), 400);
+    assert_eq!(report::Entity::find().count(app.db()).await.unwrap(), before, "nothing was stored");
+}
