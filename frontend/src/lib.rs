@@ -1,4 +1,14 @@
-//! The citizens' and partners' single-page app (Leptos, client-side rendering, built by trunk).
+//! The citizens' single-page app of «Социальный кластер» (Leptos, client-side rendering).
 //!
-//! A placeholder until the SPA issue: it already depends only on `domain` (and will on `client`),
-//! never on the server crates.
+//! Talks to the server only through `socio-client` and the `socio-domain` DTOs, so the browser
+//! and the API share one contract. Everything a person reads is Russian; everything is usable
+//! with a keyboard and a screen reader, and the low-vision mode is one switch away.
+
+mod api;
+mod app;
+mod components;
+mod format;
+mod pages;
+mod state;
+
+pub use app::App;

@@ -13,8 +13,9 @@ cargo xtask <command>
 
   run       build the server, create and seed the SQLite database (data/socio.sqlite) and
             serve on http://localhost:8080 (SOCIO_BIND to change)
-  test      run every test: formatting, clippy, unit and integration tests on SQLite and
-            PostgreSQL, the wasm32 build of the shared crates, the OpenAPI drift check
+  test      run every test: formatting, clippy, the SPA build, unit and integration tests on
+            SQLite and PostgreSQL, browser tests in headless Chromium, the OpenAPI drift check
+  spa       build the SPA into frontend/dist and report its gzip size
   bench     seed 100 000 synthetic services and load-test GET /api/v1/services against a
             fixed-JSON ceiling (options: --services N, --seconds S, --connections C)
   openapi   regenerate openapi/openapi.json from the code
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("bench") => bench::run(&args[1..]),
+        Some("spa") => tools::build_spa(),
         Some("openapi") => tools::cargo(&["run", "--quiet", "-p", "socio-api", "--", "openapi"]),
         _ => {
             eprint!("{HELP}");
@@ -43,15 +45,13 @@ fn main() -> ExitCode {
 
 /// Builds, migrates, seeds and serves on the embedded SQLite database.
 fn run() -> Result<(), String> {
+    tools::build_spa()?;
     tools::cargo(&["build", "--release", "-p", "socio-api"])?;
     let socio = tools::target_dir().join("release").join("socio");
     let socio = socio.to_str().ok_or("non-UTF-8 target path")?;
     tools::command(socio, &["migrate"])?;
     tools::command(socio, &["seed"])?;
-    let mut serve = vec!["serve"];
-    if std::path::Path::new("frontend/dist/index.html").exists() {
-        serve.extend(["--static-dir", "frontend/dist"]);
-    }
+    let serve = ["serve", "--static-dir", "frontend/dist"];
     println!("\n  «Социальный кластер»: http://localhost:8080  (API /api/v1, docs /docs)\n");
     tools::command(socio, &serve)
 }
@@ -59,9 +59,13 @@ fn run() -> Result<(), String> {
 /// Every check CI runs.
 fn test() -> Result<(), String> {
     tools::cargo(&["fmt", "--all", "--", "--check"]).map_err(|e| format!("{e}\n  fix with: cargo fmt --all"))?;
-    tools::cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])?;
+    tools::cargo(&["clippy", "--workspace", "--exclude", "socio-frontend", "--all-targets", "--quiet", "--", "-D", "warnings"])?;
     tools::ensure_wasm_target()?;
-    tools::cargo(&["check", "--quiet", "-p", "socio-domain", "-p", "socio-client", "--target", "wasm32-unknown-unknown"])?;
+    let wasm = ["--quiet", "-p", "socio-domain", "-p", "socio-client", "-p", "socio-frontend", "--target", "wasm32-unknown-unknown"];
+    tools::cargo(&[&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat())?;
+    tools::build_spa()?;
+    tools::ensure_browser()?;
+    tools::ensure_axe()?;
     if tools::postgres_reachable() {
         println!("xtask: PostgreSQL is reachable at 127.0.0.1:5432: the suite runs on SQLite and PostgreSQL");
     } else if env::var("CI").is_ok_and(|v| v == "true") {
@@ -73,10 +77,10 @@ fn test() -> Result<(), String> {
     tools::validate_compose_file()?;
     if tools::has_nextest() {
         // Doc tests first, so the runner's closing summary is nextest's count of the whole suite.
-        tools::cargo(&["test", "--workspace", "--doc", "--quiet"])?;
-        tools::cargo(&["nextest", "run", "--workspace", "--no-fail-fast"])
+        tools::cargo(&["test", "--workspace", "--exclude", "socio-frontend", "--doc", "--quiet"])?;
+        tools::cargo(&["nextest", "run", "--workspace", "--exclude", "socio-frontend", "--no-fail-fast"])
     } else {
         println!("xtask: cargo-nextest not found, using cargo test (install: cargo install cargo-nextest --locked)");
-        tools::cargo(&["test", "--workspace", "--no-fail-fast"])
+        tools::cargo(&["test", "--workspace", "--exclude", "socio-frontend", "--no-fail-fast"])
     }
 }

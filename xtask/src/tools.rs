@@ -61,3 +61,98 @@ pub fn validate_compose_file() -> Result<(), String> {
         }
     }
 }
+
+/// Does `program --version` print something containing `expected`?
+fn has_version(program: &str, expected: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains(expected))
+}
+
+/// trunk, the wasm-bindgen CLI matching Cargo.lock, and wasm-opt (binaryen 116 from crates.io,
+/// not Debian's 108, which produces a blank page), each installed through cargo when missing.
+pub fn ensure_spa_tools() -> Result<(), String> {
+    ensure_wasm_target()?;
+    let tools: [(&str, &str, &[&str]); 3] = [
+        ("trunk", "0.21.14", &["install", "trunk", "--locked", "--version", "0.21.14"]),
+        // Not --locked: its lockfile wants a crate version the registry lacks.
+        ("wasm-bindgen", "0.2.130", &["install", "wasm-bindgen-cli", "--version", "0.2.130"]),
+        ("wasm-opt", "116", &["install", "wasm-opt", "--locked", "--version", "0.116.1"]),
+    ];
+    for (program, version, install) in tools {
+        if !has_version(program, version) {
+            println!("xtask: installing {program} {version} (a few minutes, once)");
+            cargo(install)?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the SPA into frontend/dist (release, size-tuned, offline).
+pub fn build_spa() -> Result<(), String> {
+    ensure_spa_tools()?;
+    let status = Command::new("trunk")
+        .args(["build", "--release", "--offline"])
+        .current_dir("frontend")
+        .status()
+        .map_err(|e| format!("cannot start trunk: {e}"))?;
+    if !status.success() {
+        return Err("trunk build failed".into());
+    }
+    spa_size_report()
+}
+
+/// Prints the gzip size of what the first page loads: wasm + js + css.
+pub fn spa_size_report() -> Result<(), String> {
+    let mut total = 0;
+    let mut lines = Vec::new();
+    let entries = std::fs::read_dir("frontend/dist").map_err(|e| format!("frontend/dist: {e}"))?;
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    for file in files {
+        let Some(ext) = file.extension().and_then(|e| e.to_str()) else { continue };
+        if !matches!(ext, "wasm" | "js" | "css") {
+            continue;
+        }
+        let raw = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        let gz = Command::new("gzip").args(["-9", "-c"]).arg(&file).output().map_err(|e| format!("gzip: {e}"))?.stdout.len() as u64;
+        total += gz;
+        lines.push(format!("  {:<8} {:>9} bytes raw  {:>8} bytes gzip", ext, raw, gz));
+    }
+    println!("xtask: first page transfer (frontend/dist):");
+    for line in lines {
+        println!("{line}");
+    }
+    println!("  total    {:>8} KB gzip (target ≤ 350 KB)", total / 1024);
+    Ok(())
+}
+
+/// Debian's chromium and chromedriver for the browser tests: installed through apt when this
+/// user may, otherwise the exact command is named.
+pub fn ensure_browser() -> Result<(), String> {
+    let present = |p: &str| std::path::Path::new(p).exists();
+    if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
+        return Ok(());
+    }
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !root {
+        return Err("the browser tests need Debian's chromium and chromedriver: sudo apt-get install -y chromium chromium-driver".into());
+    }
+    println!("xtask: installing chromium and chromium-driver from Debian");
+    command("apt-get", &["update", "-qq"])?;
+    command("apt-get", &["install", "-y", "-qq", "chromium", "chromium-driver"])
+}
+
+/// axe-core from npm (pinned by e2e/package-lock.json) for the accessibility checks.
+pub fn ensure_axe() -> Result<(), String> {
+    if std::path::Path::new("e2e/node_modules/axe-core/axe.min.js").exists() {
+        return Ok(());
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--silent"])
+        .current_dir("e2e")
+        .status()
+        .map_err(|e| format!("the accessibility checks need npm (apt-get install -y npm): {e}"))?;
+    if status.success() { Ok(()) } else { Err("npm ci in e2e/ failed".into()) }
+}

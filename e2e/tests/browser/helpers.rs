@@ -1,0 +1,215 @@
+//! `open_browser()`: the real server (API + built SPA) on a random port over a freshly seeded
+//! SQLite database, and a headless Chromium driven through chromedriver.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
+
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use hyper_util::client::legacy::connect::HttpConnector;
+use secrecy::SecretString;
+use socio_api::{Application, Settings};
+use socio_store::{Store, seed};
+use tokio::process::{Child, Command};
+
+/// How long to wait for the page to show something before failing.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn required<T>(what: &str) -> Option<T> {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{what} is required under CI=true; `cargo xtask test` prepares it");
+    }
+    eprintln!("\n!!! SKIPPED: {what} is missing, browser tests did not run; `cargo xtask test` prepares it !!!\n");
+    None
+}
+
+/// A browser session over a running app; both go away when it is dropped.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    driver: Child,
+    dir: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.start_kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(9515)
+}
+
+/// Starts everything; `None` (outside CI) when the SPA, chromium or chromedriver is missing.
+pub async fn open_browser() -> Option<Browser> {
+    let dist = workspace().join("frontend/dist");
+    if !dist.join("index.html").exists() {
+        return required("the built SPA (frontend/dist)");
+    }
+    if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {
+        return required("chromium and chromedriver");
+    }
+    let dir = std::env::temp_dir().join(format!("socio-e2e-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/socio.sqlite?mode=rwc", dir.display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    seed::seed_demo(&store).await.unwrap();
+    let settings = Settings {
+        database_url: url,
+        bind: "127.0.0.1:0".to_owned(),
+        jwt_secret: SecretString::from("browser-test-secret-long-enough-for-hs256".to_owned()),
+        log: "warn".to_owned(),
+        log_json: false,
+        static_dir: Some(dist),
+        workers: 1,
+        bench_endpoints: false,
+    };
+    let app = Application::with_store(settings, store).unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+
+    let port = free_port();
+    let driver = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let profile = dir.join("profile");
+    let capabilities: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
+                "--lang=ru-RU", format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    }))
+    .unwrap();
+    let mut last_error = String::new();
+    for _ in 0..50 {
+        match ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&format!("http://127.0.0.1:{port}")).await
+        {
+            Ok(client) => {
+                client.set_window_size(1280, 900).await.unwrap();
+                return Some(Browser { client, base, driver, dir });
+            }
+            Err(e) => last_error = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("chromedriver did not start: {last_error}");
+}
+
+impl Browser {
+    /// Opens a path of the app.
+    pub async fn open(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.unwrap();
+    }
+
+    /// Waits for an element.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits until the element's text satisfies `test`, returning it.
+    pub async fn text_when(&self, css: &str, test: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let mut last = String::new();
+        while tokio::time::Instant::now() < deadline {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if test(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css}: text never matched; last seen {last:?}");
+    }
+
+    /// Waits until the URL satisfies `test`.
+    pub async fn url_when(&self, test: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let mut last = String::new();
+        while tokio::time::Instant::now() < deadline {
+            last = self.client.current_url().await.unwrap().to_string();
+            if test(&last) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the URL never matched; last {last}");
+    }
+
+    /// The page's main heading, once it says something.
+    pub async fn heading(&self) -> String {
+        self.text_when("h1", |t| !t.trim().is_empty()).await
+    }
+
+    /// Runs axe-core on the page; fails on any serious or critical violation.
+    pub async fn assert_accessible(&self, page: &str) {
+        let axe = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js"))
+            .expect("axe-core is installed by `cargo xtask test` (npm ci in e2e/)");
+        self.client.execute(&axe, vec![]).await.unwrap();
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] })
+              .then(r => done(r.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)))
+              .catch(e => done(['axe failed: ' + e]));
+        "#;
+        let violations = self.client.execute_async(script, vec![]).await.unwrap();
+        let violations: Vec<String> = serde_json::from_value(violations).unwrap();
+        assert!(violations.is_empty(), "{page}: accessibility violations:\n{}", violations.join("\n"));
+    }
+
+    /// Saves a screenshot of the viewport at `width` into docs/screenshots/.
+    pub async fn screenshot(&self, name: &str, width: u32) {
+        self.client.set_window_size(width, if width < 600 { 844 } else { 900 }).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.unwrap();
+        let dir = workspace().join("docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+    }
+
+    /// Evaluates a JavaScript expression.
+    pub async fn eval(&self, expression: &str) -> serde_json::Value {
+        self.client.execute(&format!("return {expression};"), vec![]).await.unwrap()
+    }
+
+    /// Presses keys on whatever has focus.
+    pub async fn press(&self, keys: &str) {
+        self.client.active_element().await.unwrap().send_keys(keys).await.unwrap();
+    }
+
+    /// Ends the session.
+    pub async fn close(self) {
+        let client = self.client.clone();
+        let _ = client.close().await;
+    }
+}
+
+/// WebDriver key codes.
+pub mod keys {
+    pub const TAB: &str = "\u{e004}";
+    pub const ENTER: &str = "\u{e007}";
+}

@@ -1,0 +1,40 @@
+//! The API client for this origin, and failures in a form views can show and clone.
+
+use socio_client::{Client, ClientError};
+
+/// A failed request, as the interface shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// HTTP status, when the server answered.
+    pub status: Option<u16>,
+    /// What to tell the person.
+    pub message: String,
+}
+
+impl Failure {
+    /// Did the server say the record does not exist?
+    pub fn is_not_found(&self) -> bool {
+        self.status == Some(404)
+    }
+}
+
+impl From<ClientError> for Failure {
+    fn from(error: ClientError) -> Self {
+        match error {
+            ClientError::Api { problem } => Failure { status: Some(problem.status), message: problem.detail },
+            ClientError::Transport(_) => Failure {
+                status: None,
+                message: "Не удалось связаться с сервером. Проверьте интернет и попробуйте ещё раз.".to_owned(),
+            },
+        }
+    }
+}
+
+/// The result type of every request the pages make.
+pub type Fetched<T> = Result<T, Failure>;
+
+/// A client for the server that served this page.
+pub fn client() -> Client {
+    let origin = leptos::prelude::window().location().origin().unwrap_or_default();
+    Client::new(origin)
+}

@@ -1,0 +1,141 @@
+//! The shell: skip link, header with navigation, city and low-vision switches, the demo notice,
+//! the routes, and the footer.
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{A, Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    pages::{
+        CentresPage, HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, ServicePage, ServicesPage, SituationPage, SituationsPage,
+    },
+    state::{AppState, use_state},
+};
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(AppState::new());
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Перейти к содержанию"</a>
+            <Header />
+            <DemoNotice />
+            <main id="main" class="wrap" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/services") view=ServicesPage />
+                    <Route path=path!("/services/:slug") view=ServicePage />
+                    <Route path=path!("/organizations") view=OrganizationsPage />
+                    <Route path=path!("/organizations/:slug") view=OrganizationPage />
+                    <Route path=path!("/situations") view=SituationsPage />
+                    <Route path=path!("/situations/:slug") view=SituationPage />
+                    <Route path=path!("/centres") view=CentresPage />
+                </Routes>
+            </main>
+            <Footer />
+        </Router>
+    }
+}
+
+/// The city selector: the choice is remembered in this browser.
+#[component]
+pub fn CitySelect(
+    /// Id of the `<select>` (there may be one in the header and one in a form).
+    #[prop(into)]
+    id: String,
+) -> impl IntoView {
+    let state = use_state();
+    let options = move || {
+        state
+            .municipalities
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                let selected = state.city.get().as_deref() == Some(m.slug.as_str());
+                view! { <option value=m.slug selected=selected>{m.name}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <label for=id.clone()>"Ваш город"</label>
+        <select
+            id=id
+            on:change=move |ev| {
+                let value = event_target_value(&ev);
+                state.city.set((!value.is_empty()).then_some(value));
+            }
+        >
+            <option value="" selected=move || state.city.get().is_none()>"Все города"</option>
+            {options}
+        </select>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let state = use_state();
+    view! {
+        <header class="site">
+            <div class="wrap">
+                <div class="site-top">
+                    <a class="logo" href="/">"Социальный кластер"</a>
+                    <div class="site-tools">
+                        <div><CitySelect id="city-header" /></div>
+                        <button
+                            type="button"
+                            class="secondary"
+                            aria-pressed=move || state.low_vision.get().to_string()
+                            on:click=move |_| state.low_vision.update(|on| *on = !*on)
+                        >
+                            {move || if state.low_vision.get() { "Обычная версия" } else { "Версия для слабовидящих" }}
+                        </button>
+                    </div>
+                </div>
+                <nav class="main" aria-label="Разделы сайта">
+                    <ul>
+                        <li><A href="/" exact=true>"Главная"</A></li>
+                        <li><A href="/services">"Услуги"</A></li>
+                        <li><A href="/organizations">"Организации"</A></li>
+                        <li><A href="/situations">"Жизненные ситуации"</A></li>
+                        <li><A href="/centres">"Центры СОЦИО"</A></li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// «Демонстрационные данные» while the demo dataset is loaded.
+#[component]
+fn DemoNotice() -> impl IntoView {
+    let state = use_state();
+    move || {
+        state.meta.get().and_then(Result::ok).filter(|m| m.demo).map(|_| {
+            view! {
+                <div class="demo-banner" role="note">
+                    <div class="wrap">
+                        <strong>"Демонстрационные данные. "</strong>
+                        "Телефоны, адреса электронной почты и сайты вымышлены: не звоните и не пишите по ним."
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site">
+            <div class="wrap">
+                <p>"«Социальный кластер» — помощь людям в трудной жизненной ситуации в Свердловской области."</p>
+                <p>"Для разработчиков: " <a href="/docs/">"открытый API"</a> "."</p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,68 @@
+//! A service in a list, and an address with hours and accessibility.
+
+use leptos::prelude::*;
+use socio_domain::{
+    Phone,
+    api::{Location, ServiceSummary},
+};
+
+use crate::format;
+
+/// One service in a list of results.
+#[component]
+pub fn ServiceCard(
+    /// The service.
+    service: ServiceSummary,
+) -> impl IntoView {
+    let href = format!("/services/{}", service.slug);
+    let organization = service.organization.short_name.clone().unwrap_or_else(|| service.organization.name.clone());
+    let cities: Vec<String> = service.municipalities.iter().map(|m| m.name.clone()).collect();
+    let cities = if cities.len() > 3 { format!("{} и ещё {}", cities[..3].join(", "), cities.len() - 3) } else { cities.join(", ") };
+    let formats: Vec<&str> = service.formats.iter().map(|f| f.label()).collect();
+    view! {
+        <li>
+            <h3><a href=href>{service.name.clone()}</a></h3>
+            <p>{service.summary.clone()}</p>
+            <p class="meta-line">{organization} " · " {cities}</p>
+            <ul class="badges" aria-label="Условия">
+                <li>{service.cost.label()}</li>
+                {formats.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
+                {format::age_range(service.age_min, service.age_max).map(|a| view! { <li>{format!("Возраст: {a}")}</li> })}
+            </ul>
+        </li>
+    }
+}
+
+/// A phone as a «Позвонить» link.
+#[component]
+pub fn PhoneLink(
+    /// The number as written.
+    number: String,
+) -> impl IntoView {
+    let tel = Phone::parse(&number).map(|p| p.tel_uri()).unwrap_or_else(|_| format!("tel:{number}"));
+    view! { <a href=tel>{number}</a> }
+}
+
+/// An address with its opening hours and accessibility features.
+#[component]
+pub fn LocationBlock(
+    /// The address.
+    location: Location,
+) -> impl IntoView {
+    let hours: Vec<String> = location.opening_hours.iter().map(format::hours).collect();
+    let access: Vec<&str> = location.accessibility.iter().map(|a| a.label()).collect();
+    view! {
+        <div class="panel">
+            <h3>{location.name.clone()}</h3>
+            <p>{format!("{}, {}", location.municipality.name, location.address)}</p>
+            {location.phone.clone().map(|p| view! { <p>"Телефон: " <PhoneLink number=p /></p> })}
+            {(!hours.is_empty()).then(|| view! {
+                <p><strong>"Часы работы: "</strong>{hours.join("; ")}</p>
+            })}
+            <p>
+                <strong>"Доступная среда: "</strong>
+                {if access.is_empty() { "сведений нет".to_owned() } else { access.join(", ") }}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,103 @@
+//! Waiting, failing and paging: every request shows an indicator, every error a way out.
+
+use leptos::prelude::*;
+
+use crate::api::{Failure, Fetched};
+
+/// «Загрузка…», announced politely to screen readers.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="status" role="status" aria-live="polite">"Загрузка…"</p> }
+}
+
+/// A failed request: what happened, a retry button, and a way home.
+#[component]
+pub fn ErrorPanel(
+    /// What went wrong.
+    failure: Failure,
+    /// Repeats the request.
+    #[prop(into)]
+    retry: Callback<()>,
+) -> impl IntoView {
+    let title = if failure.is_not_found() { "Не найдено" } else { "Не удалось загрузить данные" };
+    view! {
+        <div class="error" role="alert">
+            <h2>{title}</h2>
+            <p>{failure.message.clone()}</p>
+            <p>
+                <button type="button" on:click=move |_| retry.run(())>"Попробовать ещё раз"</button>
+                " "
+                <a href="/">"На главную"</a>
+            </p>
+        </div>
+    }
+}
+
+/// Renders a resource: the indicator while it loads, the error panel if it fails, `render` when
+/// it arrives. While a new request runs the old content stays, with an indicator.
+pub fn loaded<T, V>(resource: LocalResource<Fetched<T>>, render: impl Fn(T) -> V + Clone + Send + Sync + 'static) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let (pending, set_pending) = signal(false);
+    view! {
+        <Show when=move || pending.get()>
+            <p class="status" role="status" aria-live="polite">"Обновляем…"</p>
+        </Show>
+        <Transition fallback=|| view! { <Loading /> } set_pending>
+            {move || {
+                let render = render.clone();
+                resource
+                    .get()
+                    .map(move |result| match result {
+                        Ok(data) => render(data).into_any(),
+                        Err(failure) => {
+                            view! { <ErrorPanel failure retry=move |_| resource.refetch() /> }.into_any()
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
+
+/// The page's `<h1>`, which also names the browser tab and takes focus after navigation so a
+/// screen reader announces the new page.
+#[component]
+pub fn Title(
+    /// The heading text.
+    #[prop(into)]
+    text: Signal<String>,
+) -> impl IntoView {
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        document().set_title(&format!("{} — Социальный кластер", text.get()));
+    });
+    Effect::new(move |_| {
+        if let Some(h1) = heading.get() {
+            let _ = h1.focus();
+        }
+    });
+    view! { <h1 id="page-title" tabindex="-1" node_ref=heading>{move || text.get()}</h1> }
+}
+
+/// «Назад / Страница 2 из 5 / Вперёд» as plain links, so every page has its own URL.
+#[component]
+pub fn Pager(
+    /// Current page, from 1.
+    page: u32,
+    /// Number of pages.
+    pages: u32,
+    /// The URL of a page.
+    href: Callback<u32, String>,
+) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Страницы">
+                {(page > 1).then(|| view! { <a class="button secondary" href=href.run(page - 1) rel="prev">"← Назад"</a> })}
+                <span>{format!("Страница {page} из {pages}")}</span>
+                {(page < pages).then(|| view! { <a class="button secondary" href=href.run(page + 1) rel="next">"Вперёд →"</a> })}
+            </nav>
+        }
+    })
+}

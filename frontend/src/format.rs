@@ -1,0 +1,72 @@
+//! Russian wording for numbers, schedules and vocabularies.
+
+use socio_domain::OpeningInterval;
+
+/// «1 услуга», «2 услуги», «5 услуг».
+pub fn plural(n: u64, one: &str, few: &str, many: &str) -> String {
+    let word = match (n % 10, n % 100) {
+        (1, r) if r != 11 => one,
+        (2..=4, r) if !(12..=14).contains(&r) => few,
+        _ => many,
+    };
+    format!("{n} {word}")
+}
+
+const DAYS: [&str; 7] = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"];
+
+/// «Пн–Чт 08:30–17:30» for one rule; consecutive days collapse into a range.
+pub fn hours(interval: &OpeningInterval) -> String {
+    let name = |d: u8| DAYS.get(usize::from(d.saturating_sub(1))).copied().unwrap_or("?");
+    let mut days = interval.days.clone();
+    days.sort_unstable();
+    let consecutive = days.windows(2).all(|w| w[1] == w[0] + 1);
+    let days = match (days.first(), days.last()) {
+        _ if days.len() == 7 => "Ежедневно".to_owned(),
+        (Some(first), Some(last)) if consecutive && days.len() > 1 => format!("{}–{}", name(*first), name(*last)),
+        _ => days.iter().map(|d| name(*d)).collect::<Vec<_>>().join(", "),
+    };
+    if interval.opens == "00:00" && interval.closes == "24:00" {
+        format!("{days}: круглосуточно")
+    } else {
+        format!("{days}: {}–{}", interval.opens, interval.closes)
+    }
+}
+
+/// «Возраст: от 18 лет», «до 3 лет», «от 4 до 17 лет».
+pub fn age_range(min: Option<u8>, max: Option<u8>) -> Option<String> {
+    match (min, max) {
+        (None, None) => None,
+        (Some(min), None) => Some(format!("от {}", plural(u64::from(min), "года", "лет", "лет"))),
+        (None, Some(max)) => Some(format!("до {}", plural(u64::from(max), "года", "лет", "лет"))),
+        (Some(min), Some(max)) => Some(format!("от {min} до {}", plural(u64::from(max), "года", "лет", "лет"))),
+    }
+}
+
+/// `2026-10-14` → «14.10.2026».
+pub fn date(date: &chrono::NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_plurals() {
+        assert_eq!(plural(1, "услуга", "услуги", "услуг"), "1 услуга");
+        assert_eq!(plural(3, "услуга", "услуги", "услуг"), "3 услуги");
+        assert_eq!(plural(11, "услуга", "услуги", "услуг"), "11 услуг");
+        assert_eq!(plural(22, "услуга", "услуги", "услуг"), "22 услуги");
+        assert_eq!(plural(25, "услуга", "услуги", "услуг"), "25 услуг");
+    }
+
+    #[test]
+    fn schedules_read_naturally() {
+        let weekdays = OpeningInterval { days: vec![1, 2, 3, 4], opens: "08:30".into(), closes: "17:30".into() };
+        assert_eq!(hours(&weekdays), "Пн–Чт: 08:30–17:30");
+        let always = OpeningInterval { days: (1..=7).collect(), opens: "00:00".into(), closes: "24:00".into() };
+        assert_eq!(hours(&always), "Ежедневно: круглосуточно");
+        let odd = OpeningInterval { days: vec![2, 4], opens: "10:00".into(), closes: "14:00".into() };
+        assert_eq!(hours(&odd), "Вт, Чт: 10:00–14:00");
+    }
+}

@@ -1,0 +1,114 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use socio_domain::{
+    api::{PageRequest, ServiceQuery, SituationFilter},
+    vocabulary::SocioCentreStatus,
+};
+
+use super::href_with;
+use crate::{
+    api::client,
+    app::CitySelect,
+    components::{PhoneLink, Title, loaded},
+    state::use_state,
+};
+
+/// «Что случилось?»: search, city, life situations, categories, the city's СОЦИО centre.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let state = use_state();
+    let navigate = use_navigate();
+    let (text, set_text) = signal(String::new());
+    let situations = LocalResource::new(|| async {
+        client()
+            .situations(&SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() })
+            .await
+            .map_err(Into::into)
+    });
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let query = ServiceQuery {
+            q: Some(text.get_untracked()).filter(|q| !q.trim().is_empty()),
+            municipality: state.city.get_untracked(),
+            ..Default::default()
+        };
+        navigate(&href_with("/services", &query), Default::default());
+    };
+    let category_href = move |slug: String| {
+        href_with("/services", &ServiceQuery { category: Some(slug), municipality: state.city.get(), ..Default::default() })
+    };
+
+    view! {
+        <Title text="Что случилось?".to_string() />
+        <form class="search-box" role="search" on:submit=search>
+            <label for="what-happened" class="visually-hidden">"Опишите, что случилось или что нужно"</label>
+            <input
+                id="what-happened"
+                type="search"
+                placeholder="Например: пособие многодетным, логопед ребёнку"
+                autocomplete="off"
+                prop:value=text
+                on:input=move |ev| set_text.set(event_target_value(&ev))
+            />
+            <button type="submit">"Найти помощь"</button>
+        </form>
+        <p class="hint">"Напишите простыми словами. Мы покажем услуги и организации вашего города."</p>
+
+        <div class="panel">
+            <CitySelect id="city-home" />
+            <p class="hint">"Город запоминается в этом браузере."</p>
+        </div>
+
+        <h2>"Жизненные ситуации"</h2>
+        <p>"Выберите ситуацию — получите пошаговый алгоритм: что сделать, куда обратиться, какие документы взять."</p>
+        {loaded(situations, |page| {
+            view! {
+                <ul class="tiles">
+                    {page.items.into_iter().map(|s| view! {
+                        <li><a class="tile" href=format!("/situations/{}", s.slug)><strong>{s.title}</strong>{s.summary}</a></li>
+                    }).collect_view()}
+                </ul>
+            }
+        })}
+
+        <h2>"Услуги по темам"</h2>
+        {move || loaded(state.categories, move |groups| {
+            view! {
+                <ul class="tiles">
+                    {groups.into_iter().map(|g| {
+                        let examples: Vec<String> = g.children.iter().take(3).map(|c| c.name.clone()).collect();
+                        view! {
+                            <li><a class="tile" href=category_href(g.slug.clone())><strong>{g.name}</strong>{examples.join(", ")}</a></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        })}
+
+        <h2>"Центр СОЦИО вашего города"</h2>
+        {move || match state.city.get() {
+            None => view! { <p>"Выберите город выше, чтобы увидеть ближайший центр СОЦИО. " <a href="/centres">"Все центры"</a></p> }.into_any(),
+            Some(city) => loaded(state.municipalities, move |cities| {
+                let centre = cities.into_iter().find(|m| m.slug == city).and_then(|m| m.socio_centre);
+                match centre {
+                    Some(c) if c.status == SocioCentreStatus::Open => view! {
+                        <div class="panel">
+                            <h3>{c.name}</h3>
+                            <p>{c.description}</p>
+                            {c.address.map(|a| view! { <p><strong>"Адрес: "</strong>{a}</p> })}
+                            {c.phone.map(|p| view! { <p><strong>"Телефон: "</strong><PhoneLink number=p /></p> })}
+                        </div>
+                    }.into_any(),
+                    Some(c) => view! {
+                        <div class="panel">
+                            <h3>{c.name}</h3>
+                            <p>"Центр в вашем городе ещё не открыт — открытие планируется. Пока помогут в центре СОЦИО Екатеринбурга и в организациях ниже."</p>
+                            <p><a href="/centres">"Все центры СОЦИО"</a></p>
+                        </div>
+                    }.into_any(),
+                    None => view! { <p><a href="/centres">"Все центры СОЦИО"</a></p> }.into_any(),
+                }
+            }).into_any(),
+        }}
+    }
+}

@@ -1,0 +1,146 @@
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use socio_domain::{
+    api::{OrganizationFilter, OrganizationQuery, ReportSubject},
+    vocabulary::{OrganizationKind, Sector},
+};
+
+use super::{href_with, query_from_url, services::ReportForm};
+use crate::{
+    api::{Failure, client},
+    components::{LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
+    format,
+    state::use_state,
+};
+
+/// The directory of organizations, filtered by city, kind and sector.
+#[component]
+pub fn OrganizationsPage() -> impl IntoView {
+    let state = use_state();
+    let navigate = use_navigate();
+    let query = query_from_url::<OrganizationQuery>();
+    let organizations = LocalResource::new(move || {
+        let raw = query();
+        async move {
+            let filter = OrganizationFilter::try_from(&raw).map_err(|errors| Failure {
+                status: Some(400),
+                message: errors.into_iter().map(|e| e.detail).collect::<Vec<_>>().join(" "),
+            })?;
+            client().organizations(&filter).await.map_err(Failure::from)
+        }
+    });
+    let navigate = StoredValue::new_local(navigate);
+    let on_select = move |field: &'static str| {
+        move |ev: leptos::ev::Event| {
+            let value = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
+            let mut next = query();
+            match field {
+                "municipality" => next.municipality = value,
+                "kind" => next.kind = value,
+                _ => next.sector = value,
+            }
+            next.page = None;
+            navigate.with_value(|n| n(&href_with("/organizations", &next), Default::default()));
+        }
+    };
+    let selected = move |current: Option<String>, value: &str| current.as_deref() == Some(value);
+    view! {
+        <Title text="Организации".to_string() />
+        <form class="filters" aria-label="Фильтры" on:submit=|ev| ev.prevent_default()>
+            <div>
+                <label for="o-municipality">"Город"</label>
+                <select id="o-municipality" on:change=on_select("municipality")>
+                    <option value="">"Все города"</option>
+                    {move || state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
+                        let is = selected(query().municipality, &m.slug);
+                        view! { <option value=m.slug selected=is>{m.name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="o-kind">"Вид организации"</label>
+                <select id="o-kind" on:change=on_select("kind")>
+                    <option value="">"Любой"</option>
+                    {move || OrganizationKind::ALL.iter().map(|k| {
+                        let is = selected(query().kind, k.as_str());
+                        view! { <option value=k.as_str() selected=is>{k.label()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="o-sector">"Сфера"</label>
+                <select id="o-sector" on:change=on_select("sector")>
+                    <option value="">"Любая"</option>
+                    {move || Sector::ALL.iter().map(|s| {
+                        let is = selected(query().sector, s.as_str());
+                        view! { <option value=s.as_str() selected=is>{s.label()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+        </form>
+        {loaded(organizations, move |page| {
+            let raw = query();
+            let href = Callback::new(move |n: u32| href_with("/organizations", &OrganizationQuery { page: Some(n.to_string()), ..raw.clone() }));
+            view! {
+                <p id="result-count" class="count" role="status" aria-live="polite">
+                    {format!("Найдено: {}", format::plural(page.total, "организация", "организации", "организаций"))}
+                </p>
+                {page.items.is_empty().then(|| view! {
+                    <p class="panel">"Ничего не нашлось. Выберите «Все города» или другой вид организации."</p>
+                })}
+                <ul class="results">
+                    {page.items.into_iter().map(|o| {
+                        let cities: Vec<String> = o.municipalities.iter().map(|m| m.name.clone()).collect();
+                        view! {
+                            <li>
+                                <h2><a href=format!("/organizations/{}", o.slug)>{o.short_name.clone().unwrap_or_else(|| o.name.clone())}</a></h2>
+                                <p class="meta-line">{format!("{} · {}", o.kind.label(), o.sector.label())}</p>
+                                <p class="meta-line">{cities.join(", ")}</p>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <Pager page=page.page pages=page.pages href />
+            }
+        })}
+    }
+}
+
+/// One organization: what it does, contacts, addresses, services.
+#[component]
+pub fn OrganizationPage() -> impl IntoView {
+    let params = use_params_map();
+    let organization = LocalResource::new(move || {
+        let slug = params.with(|p| p.get("slug").unwrap_or_default());
+        async move { client().organization(&slug).await.map_err(Failure::from) }
+    });
+    let title = Signal::derive(move || {
+        organization.get().and_then(Result::ok).map_or_else(|| "Организация".to_owned(), |o| o.short_name.unwrap_or(o.name))
+    });
+    view! {
+        <Title text=title />
+        {loaded(organization, |o| view! {
+            <p class="lead">{o.name.clone()}</p>
+            <p class="meta-line">{format!("{} · {}", o.kind.label(), o.sector.label())}</p>
+            <p>{o.description.clone()}</p>
+            <h2>"Контакты"</h2>
+            <ul>
+                {o.contacts.phone.clone().map(|p| view! { <li>"Позвонить: " <PhoneLink number=p /></li> })}
+                {o.contacts.email.clone().map(|e| view! { <li>"Написать: " <a href=format!("mailto:{e}")>{e.clone()}</a></li> })}
+                {o.contacts.website.clone().map(|w| view! { <li>"Сайт: " <a href=w.clone() rel="noopener">{w.clone()}</a></li> })}
+            </ul>
+            <h2>"Адреса"</h2>
+            {o.locations.iter().cloned().map(|l| view! { <LocationBlock location=l /> }).collect_view()}
+            <h2>{format!("Услуги ({})", o.services.len())}</h2>
+            <ul class="results">
+                {o.services.iter().cloned().map(|s| view! { <ServiceCard service=s /> }).collect_view()}
+            </ul>
+            <dl class="facts">
+                {o.inn.clone().map(|i| view! { <dt>"ИНН"</dt><dd>{i}</dd> })}
+                {o.ogrn.clone().map(|i| view! { <dt>"ОГРН"</dt><dd>{i}</dd> })}
+            </dl>
+            {o.last_verified.map(|d| view! { <p class="meta-line">{format!("Сведения проверены {}", format::date(&d))}</p> })}
+            <ReportForm subject=ReportSubject::Organization slug=o.slug.clone() />
+        })}
+    }
+}
