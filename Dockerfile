@@ -2,11 +2,15 @@
 # Multi-stage build of the `socio` server: compile with the Rust toolchain, run on a slim Debian.
 
 FROM rust:1.95-bookworm AS build
+RUN rustup target add wasm32-unknown-unknown \
+    && cargo install trunk --locked --version 0.21.14 \
+    && cargo install wasm-bindgen-cli --version 0.2.130 \
+    && cargo install wasm-opt --locked --version 0.116.1
 WORKDIR /src
 COPY . .
+RUN cd frontend && trunk build --release --offline
 RUN cargo build --release --locked -p socio-api \
-    && mkdir -p /out && cp target/release/socio /out/socio \
-    && if [ -d frontend/dist ]; then cp -r frontend/dist /out/dist; else mkdir /out/dist; fi
+    && mkdir -p /out && cp target/release/socio /out/socio && cp -r frontend/dist /out/dist
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \

@@ -44,7 +44,9 @@ pub fn age_range(min: Option<u8>, max: Option<u8>) -> Option<String> {
 
 /// `2026-10-14` → «14.10.2026».
 pub fn date(date: &chrono::NaiveDate) -> String {
-    date.format("%d.%m.%Y").to_string()
+    use chrono::Datelike;
+    // Plain arithmetic: chrono's strftime machinery would add kilobytes to the wasm.
+    format!("{:02}.{:02}.{}", date.day(), date.month(), date.year())
 }
 
 #[cfg(test)]
