@@ -22,7 +22,7 @@ impl From<ClientError> for Failure {
     fn from(error: ClientError) -> Self {
         match error {
             ClientError::Api { problem } => Failure { status: Some(problem.status), message: problem.detail },
-            ClientError::Transport(_) => Failure {
+            ClientError::Transport(_) | ClientError::Decode(_) => Failure {
                 status: None,
                 message: "Не удалось связаться с сервером. Проверьте интернет и попробуйте ещё раз.".to_owned(),
             },

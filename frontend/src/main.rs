@@ -1,6 +1,6 @@
-//! Entry point of the SPA: a readable panic message in the console, then mount the app.
+//! Entry point of the SPA: mount the app. (No panic hook: its formatting code costs more wasm
+//! than it is worth in production; `trunk serve` debug builds show panics in the console anyway.)
 
 fn main() {
-    console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(socio_frontend::App);
 }

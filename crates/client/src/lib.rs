@@ -33,9 +33,12 @@ pub enum ClientError {
     /// The API answered with an error (a problem+json body).
     #[error("{}: {}", problem.status, problem.detail)]
     Api { problem: Problem },
-    /// The request did not complete or the body did not decode.
+    /// The request did not complete.
     #[error("transport error: {0}")]
     Transport(#[from] reqwest::Error),
+    /// The answer was not the JSON the contract promises.
+    #[error("unexpected response body: {0}")]
+    Decode(String),
 }
 
 impl ClientError {
@@ -43,7 +46,7 @@ impl ClientError {
     pub fn problem(&self) -> Option<&Problem> {
         match self {
             ClientError::Api { problem } => Some(problem),
-            ClientError::Transport(_) => None,
+            ClientError::Transport(_) | ClientError::Decode(_) => None,
         }
     }
 }
@@ -53,6 +56,35 @@ impl ClientError {
 pub struct Client {
     http: reqwest::Client,
     base: String,
+}
+
+/// JSON in and out: serde_json natively, the browser's own `JSON` in wasm.
+#[cfg(not(target_arch = "wasm32"))]
+mod json {
+    use super::ClientError;
+
+    pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ClientError> {
+        serde_json::from_str(text).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    pub fn encode<T: serde::Serialize>(value: &T) -> Result<String, ClientError> {
+        serde_json::to_string(value).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod json {
+    use super::ClientError;
+
+    pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ClientError> {
+        let value = js_sys::JSON::parse(text).map_err(|_| ClientError::Decode("not JSON".into()))?;
+        serde_wasm_bindgen::from_value(value).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    pub fn encode<T: serde::Serialize>(value: &T) -> Result<String, ClientError> {
+        let value = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| ClientError::Decode(e.to_string()))?;
+        js_sys::JSON::stringify(&value).map(String::from).map_err(|_| ClientError::Decode("cannot encode".into()))
+    }
 }
 
 /// Percent-encodes a path segment (keys come from users and links).
@@ -90,17 +122,24 @@ impl Client {
 
     /// `POST /api/v1/reports`: «Сообщить о неточности».
     pub async fn file_report(&self, report: &NewReport) -> Result<ReportReceipt, ClientError> {
-        let response = self.http.post(format!("{}/api/v1/reports", self.base)).json(report).send().await?;
+        let response = self
+            .http
+            .post(format!("{}/api/v1/reports", self.base))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json::encode(report)?)
+            .send()
+            .await?;
         Self::decode(response).await
     }
 
     async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
-        if response.status().is_success() {
-            return Ok(response.json().await?);
-        }
-        let status = response.status().as_u16();
+        let status = response.status();
         let text = response.text().await?;
-        let problem = serde_json::from_str(&text).unwrap_or_else(|_| Problem {
+        if status.is_success() {
+            return json::decode(&text);
+        }
+        let status = status.as_u16();
+        let problem = json::decode(&text).unwrap_or_else(|_| Problem {
             kind: "about:blank".into(),
             title: "Ошибка сервера".into(),
             status,
@@ -117,8 +156,7 @@ impl Client {
         if response.status().is_success() {
             return Ok(());
         }
-        let problem = response.json().await?;
-        Err(ClientError::Api { problem })
+        Err(ClientError::Api { problem: json::decode(&response.text().await?)? })
     }
 
     /// `/api/v1/meta`: what the installation holds, and whether it is a demo.

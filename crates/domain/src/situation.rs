@@ -57,14 +57,44 @@ pub struct Question {
     pub ask_if: Option<Condition>,
 }
 
-/// An answer value a condition compares with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An answer value a condition compares with: `true`/`false`, a number, or an option's value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Scalar {
     Bool(bool),
     Number(f64),
     Text(String),
+}
+
+/// By hand rather than `#[serde(untagged)]`: the derived version buffers every value and costs
+/// the SPA's wasm several kilobytes for three cases.
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a boolean, a number or a string")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A condition over the answers; decides whether a question is asked or a step applies.
@@ -93,6 +123,25 @@ pub enum Condition {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<f64>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_read_the_documented_grammar() {
+        let json = r#"{"all": [{"equals": {"question": "who", "value": "child"}}, {"not": {"equals": {"question": "has_referral", "value": true}}},
+            {"range": {"question": "age", "min": 0, "max": 3}}, {"in": {"question": "who", "values": ["child", 2]}}]}"#;
+        let condition: Condition = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+        let Condition::All(parts) = &condition else { panic!("{condition:?}") };
+        assert_eq!(parts[0], Condition::Equals { question: "who".into(), value: Scalar::Text("child".into()) });
+        assert_eq!(parts[1], Condition::Not(Box::new(Condition::Equals { question: "has_referral".into(), value: Scalar::Bool(true) })));
+        assert_eq!(parts[3], Condition::In { question: "who".into(), values: vec![Scalar::Text("child".into()), Scalar::Number(2.0)] });
+        let back: Condition =
+            serde_json::from_str(&serde_json::to_string(&condition).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, condition);
+    }
 }
 
 /// A step of a situation's algorithm.

@@ -33,6 +33,9 @@ pub fn ErrorPanel(
     }
 }
 
+/// What [`loaded`] shows once a request has finished.
+type Outcome = Option<Result<AnyView, Failure>>;
+
 /// Renders a resource: the indicator while it loads, the error panel if it fails, `render` when
 /// it arrives. While a new request runs the old content stays, with an indicator.
 pub fn loaded<T, V>(resource: LocalResource<Fetched<T>>, render: impl Fn(T) -> V + Clone + Send + Sync + 'static) -> impl IntoView
@@ -40,6 +43,12 @@ where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let outcome = move || resource.get().map(|result| result.map(|data| render.clone()(data).into_any()));
+    resource_shell(Box::new(outcome), Callback::new(move |_| resource.refetch()))
+}
+
+/// The part of [`loaded`] that does not depend on the data's type, compiled once for every page.
+fn resource_shell(outcome: Box<dyn Fn() -> Outcome + Send + Sync>, retry: Callback<()>) -> AnyView {
     let (pending, set_pending) = signal(false);
     view! {
         <Show when=move || pending.get()>
@@ -47,18 +56,15 @@ where
         </Show>
         <Transition fallback=|| view! { <Loading /> } set_pending>
             {move || {
-                let render = render.clone();
-                resource
-                    .get()
+                outcome()
                     .map(move |result| match result {
-                        Ok(data) => render(data).into_any(),
-                        Err(failure) => {
-                            view! { <ErrorPanel failure retry=move |_| resource.refetch() /> }.into_any()
-                        }
+                        Ok(view) => view,
+                        Err(failure) => view! { <ErrorPanel failure retry /> }.into_any(),
                     })
             }}
         </Transition>
     }
+    .into_any()
 }
 
 /// The page's `<h1>`, which also names the browser tab and takes focus after navigation so a

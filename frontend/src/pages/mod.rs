@@ -18,26 +18,23 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Serialize, de::DeserializeOwned};
 
-/// The current URL's query, decoded into a raw query struct (unknown keys are dropped).
+/// The current URL's query, decoded into a raw query struct. Unknown keys are dropped one by
+/// one, so a stray parameter in a shared link never blanks the page.
 pub(crate) fn query_from_url<Q: DeserializeOwned + Default>() -> impl Fn() -> Q + Copy {
     let map = use_query_map();
     move || {
-        let pairs: Vec<(String, String)> = map.with(|m| m.into_iter().map(|(k, v)| (k.to_string(), v.to_owned())).collect());
-        let known: serde_json::Map<String, serde_json::Value> =
-            pairs.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k, serde_json::Value::String(v))).collect();
-        let mut value = serde_json::Value::Object(known);
-        // Drop keys the page does not know, one at a time, so a stray parameter never blanks the page.
+        let mut pairs: Vec<(String, String)> =
+            map.with(|m| m.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.to_owned())).collect());
         loop {
-            match serde_json::from_value::<Q>(value.clone()) {
+            let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+            match serde_urlencoded::from_str::<Q>(&encoded) {
                 Ok(query) => return query,
                 Err(e) => {
                     let message = e.to_string();
-                    let unknown = message.split('`').nth(1).map(str::to_owned);
-                    let removed = match (unknown, value.as_object_mut()) {
-                        (Some(key), Some(object)) => object.remove(&key).is_some(),
-                        _ => false,
-                    };
-                    if !removed {
+                    let unknown = message.split('`').nth(1).unwrap_or_default().to_owned();
+                    let before = pairs.len();
+                    pairs.retain(|(k, _)| *k != unknown);
+                    if pairs.len() == before {
                         return Q::default();
                     }
                 }
