@@ -7,7 +7,6 @@
 mod api;
 mod app;
 mod components;
-mod format;
 mod pages;
 mod state;
 

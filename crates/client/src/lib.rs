@@ -32,7 +32,7 @@ pub struct ReadmeDoctests;
 pub enum ClientError {
     /// The API answered with an error (a problem+json body).
     #[error("{}: {}", problem.status, problem.detail)]
-    Api { problem: Problem },
+    Api { problem: Box<Problem> },
     /// The request did not complete.
     #[error("transport error: {0}")]
     Transport(#[from] reqwest::Error),
@@ -45,7 +45,7 @@ impl ClientError {
     /// The problem document, when the API answered with one.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
-            ClientError::Api { problem } => Some(problem),
+            ClientError::Api { problem } => Some(problem.as_ref()),
             ClientError::Transport(_) | ClientError::Decode(_) => None,
         }
     }
@@ -147,7 +147,7 @@ impl Client {
             detail: text,
             errors: Vec::new(),
         });
-        Err(ClientError::Api { problem })
+        Err(ClientError::Api { problem: Box::new(problem) })
     }
 
     /// `/readyz`: `Ok` when the server and its database answer.
@@ -156,7 +156,7 @@ impl Client {
         if response.status().is_success() {
             return Ok(());
         }
-        Err(ClientError::Api { problem: json::decode(&response.text().await?)? })
+        Err(ClientError::Api { problem: Box::new(json::decode(&response.text().await?)?) })
     }
 
     /// `/api/v1/meta`: what the installation holds, and whether it is a demo.

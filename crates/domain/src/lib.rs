@@ -14,6 +14,7 @@ pub mod situation;
 pub mod slug;
 pub mod text;
 pub mod vocabulary;
+pub mod wording;
 
 pub use geo::Coordinates;
 pub use hours::{OpeningHours, OpeningInterval};

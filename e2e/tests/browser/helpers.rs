@@ -131,13 +131,13 @@ impl Browser {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         let mut last = String::new();
         while tokio::time::Instant::now() < deadline {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                if let Ok(text) = element.text().await {
-                    if test(&text) {
-                        return text;
-                    }
-                    last = text;
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if test(&text) {
+                    return text;
                 }
+                last = text;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -6,7 +6,7 @@ use socio_domain::{
     api::{Location, ServiceSummary},
 };
 
-use crate::format;
+use socio_domain::wording;
 
 /// One service in a list of results.
 #[component]
@@ -27,7 +27,7 @@ pub fn ServiceCard(
             <ul class="badges" aria-label="Условия">
                 <li>{service.cost.label()}</li>
                 {formats.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
-                {format::age_range(service.age_min, service.age_max).map(|a| view! { <li>{format!("Возраст: {a}")}</li> })}
+                {wording::age_range(service.age_min, service.age_max).map(|a| view! { <li>{format!("Возраст: {a}")}</li> })}
             </ul>
         </li>
     }
@@ -49,7 +49,7 @@ pub fn LocationBlock(
     /// The address.
     location: Location,
 ) -> impl IntoView {
-    let hours: Vec<String> = location.opening_hours.iter().map(format::hours).collect();
+    let hours: Vec<String> = location.opening_hours.iter().map(wording::hours).collect();
     let access: Vec<&str> = location.accessibility.iter().map(|a| a.label()).collect();
     view! {
         <div class="panel">

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use socio_domain::vocabulary::SocioCentreStatus;
+use socio_domain::wording;
 
 use crate::{
     api::client,
     components::{PhoneLink, Title, loaded},
-    format,
 };
 
 /// The offline СОЦИО centres by city.
@@ -19,7 +19,7 @@ pub fn CentresPage() -> impl IntoView {
                 <ul class="results">
                     {centres.into_iter().map(|c| {
                         let open = c.status == SocioCentreStatus::Open;
-                        let hours: Vec<String> = c.opening_hours.iter().map(format::hours).collect();
+                        let hours: Vec<String> = c.opening_hours.iter().map(wording::hours).collect();
                         view! {
                             <li>
                                 <h2>{format!("{} — {}", c.municipality.name, c.status.label())}</h2>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use socio_domain::wording;
 use socio_domain::{
     api::{OrganizationFilter, OrganizationQuery, ReportSubject},
     vocabulary::{OrganizationKind, Sector},
@@ -9,7 +10,6 @@ use super::{href_with, query_from_url, services::ReportForm};
 use crate::{
     api::{Failure, client},
     components::{LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
-    format,
     state::use_state,
 };
 
@@ -83,7 +83,7 @@ pub fn OrganizationsPage() -> impl IntoView {
             let href = Callback::new(move |n: u32| href_with("/organizations", &OrganizationQuery { page: Some(n.to_string()), ..raw.clone() }));
             view! {
                 <p id="result-count" class="count" role="status" aria-live="polite">
-                    {format!("Найдено: {}", format::plural(page.total, "организация", "организации", "организаций"))}
+                    {format!("Найдено: {}", wording::plural(page.total, "организация", "организации", "организаций"))}
                 </p>
                 {page.items.is_empty().then(|| view! {
                     <p class="panel">"Ничего не нашлось. Выберите «Все города» или другой вид организации."</p>
@@ -139,7 +139,7 @@ pub fn OrganizationPage() -> impl IntoView {
                 {o.inn.clone().map(|i| view! { <dt>"ИНН"</dt><dd>{i}</dd> })}
                 {o.ogrn.clone().map(|i| view! { <dt>"ОГРН"</dt><dd>{i}</dd> })}
             </dl>
-            {o.last_verified.map(|d| view! { <p class="meta-line">{format!("Сведения проверены {}", format::date(&d))}</p> })}
+            {o.last_verified.map(|d| view! { <p class="meta-line">{format!("Сведения проверены {}", wording::date(&d))}</p> })}
             <ReportForm subject=ReportSubject::Organization slug=o.slug.clone() />
         })}
     }

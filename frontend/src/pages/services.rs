@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use socio_domain::wording;
 use socio_domain::{
     api::{NewReport, ReportProblem, ReportSubject, ServiceDetail, ServiceFilter, ServiceQuery},
     vocabulary::{Cost, ServiceFormat},
@@ -9,7 +10,6 @@ use super::{href_with, query_from_url};
 use crate::{
     api::{Failure, client},
     components::{LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
-    format,
     state::use_state,
 };
 
@@ -144,7 +144,7 @@ pub fn ServicesPage() -> impl IntoView {
             let href = Callback::new(move |n: u32| href_with("/services", &ServiceQuery { page: Some(n.to_string()), ..raw.clone() }));
             view! {
                 <p id="result-count" class="count" role="status" aria-live="polite">
-                    {format!("Найдено: {}", format::plural(total, "услуга", "услуги", "услуг"))}
+                    {format!("Найдено: {}", wording::plural(total, "услуга", "услуги", "услуг"))}
                 </p>
                 {if page.items.is_empty() {
                     view! {
@@ -204,7 +204,7 @@ fn ServiceDetails(service: ServiceDetail) -> impl IntoView {
             <dt>"Кто может получить"</dt><dd>{service.eligibility.clone()}</dd>
             <dt>"Стоимость"</dt><dd>{cost}</dd>
             <dt>"Как получить"</dt><dd>{formats.join(", ")}</dd>
-            {format::age_range(service.age_min, service.age_max).map(|a| view! { <dt>"Возраст"</dt><dd>{a}</dd> })}
+            {wording::age_range(service.age_min, service.age_max).map(|a| view! { <dt>"Возраст"</dt><dd>{a}</dd> })}
             {service.form_442.map(|f| view! { <dt>"Форма обслуживания"</dt><dd>{f.label()}</dd> })}
             <dt>"Где доступна"</dt><dd>{cities.join(", ")}</dd>
             <dt>"Кто оказывает"</dt>
@@ -229,7 +229,7 @@ fn ServiceDetails(service: ServiceDetail) -> impl IntoView {
             {service.locations.iter().cloned().map(|l| view! { <LocationBlock location=l /> }).collect_view()}
         })}
 
-        {service.last_verified.map(|d| view! { <p class="meta-line">{format!("Сведения проверены {}", format::date(&d))}</p> })}
+        {service.last_verified.map(|d| view! { <p class="meta-line">{format!("Сведения проверены {}", wording::date(&d))}</p> })}
 
         <ReportForm subject=ReportSubject::Service slug />
     }

@@ -1,6 +1,7 @@
-//! Russian wording for numbers, schedules and vocabularies.
+//! Russian wording for numbers, schedules and ages: shared by the SPA and anything else that
+//! speaks to people (printouts, e-mails), and unit-tested here where it is pure.
 
-use socio_domain::OpeningInterval;
+use crate::OpeningInterval;
 
 /// «1 услуга», «2 услуги», «5 услуг».
 pub fn plural(n: u64, one: &str, few: &str, many: &str) -> String {
