@@ -29,6 +29,10 @@ async fn the_home_page_remembers_the_city_and_shows_its_centre() {
     browser.find("#city-home").await.select_by_value("ekaterinburg").await.unwrap();
     browser.text_when("main", |t| t.contains("Малышева")).await;
     browser.assert_accessible("home").await;
+    browser.client.set_window_size(320, 700).await.unwrap();
+    browser.heading().await;
+    let overflow = browser.eval("document.documentElement.scrollWidth - document.documentElement.clientWidth").await;
+    assert_eq!(overflow, 0, "no horizontal scrolling at 320 px");
     browser.screenshot("home", 390).await;
     browser.screenshot("home", 1280).await;
     browser.close().await;
