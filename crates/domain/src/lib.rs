@@ -10,6 +10,7 @@ pub mod geo;
 pub mod hours;
 pub mod identifiers;
 pub mod phone;
+pub mod router;
 pub mod situation;
 pub mod slug;
 pub mod text;

@@ -9,6 +9,7 @@ mod page;
 mod problem;
 mod query;
 mod reports;
+mod router;
 mod situations;
 
 pub use catalogue::*;
@@ -17,4 +18,5 @@ pub use page::*;
 pub use problem::*;
 pub use query::*;
 pub use reports::*;
+pub use router::*;
 pub use situations::*;
