@@ -18,8 +18,8 @@
 use serde::{Serialize, de::DeserializeOwned};
 use socio_domain::api::{
     CategoryGroup, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page,
-    Problem, ReportReceipt, ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary, SituationDetail, SituationFilter, SituationQuery,
-    SituationSummary, SocioCentre, TargetGroup,
+    Problem, ReportReceipt, RouteRequest, RouteResponse, ServiceCandidate, ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary,
+    SituationDetail, SituationFilter, SituationQuery, SituationSummary, SocioCentre, SuggestRequest, SuggestResponse, TargetGroup,
 };
 
 /// The README's Rust examples, compiled as doctests so they stay true.
@@ -120,16 +120,37 @@ impl Client {
         Self::decode(response).await
     }
 
-    /// `POST /api/v1/reports`: «Сообщить о неточности».
-    pub async fn file_report(&self, report: &NewReport) -> Result<ReportReceipt, ClientError> {
+    /// POSTs a JSON body to `path` and decodes the JSON answer.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
         let response = self
             .http
-            .post(format!("{}/api/v1/reports", self.base))
+            .post(format!("{}{path}", self.base))
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(json::encode(report)?)
+            .body(json::encode(body)?)
             .send()
             .await?;
         Self::decode(response).await
+    }
+
+    /// `POST /api/v1/reports`: «Сообщить о неточности».
+    pub async fn file_report(&self, report: &NewReport) -> Result<ReportReceipt, ClientError> {
+        self.post("/api/v1/reports", report).await
+    }
+
+    /// `POST /api/v1/router/route`: a personal route through a situation.
+    pub async fn route(&self, request: &RouteRequest) -> Result<RouteResponse, ClientError> {
+        self.post("/api/v1/router/route", request).await
+    }
+
+    /// `POST /api/v1/router/suggest`: situations for general answers and free text.
+    pub async fn suggest(&self, request: &SuggestRequest) -> Result<SuggestResponse, ClientError> {
+        self.post("/api/v1/router/suggest", request).await
+    }
+
+    /// `GET /api/v1/router/candidates`: the services a route in this city can use, for computing
+    /// the route on the device.
+    pub async fn route_candidates(&self, situation: &str, municipality: &str) -> Result<Vec<ServiceCandidate>, ClientError> {
+        self.get("/api/v1/router/candidates", &[("situation", situation), ("municipality", municipality)]).await
     }
 
     async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {

@@ -11,6 +11,7 @@ mod links;
 mod organizations;
 mod reference;
 mod reports;
+mod router;
 pub mod seed;
 mod services;
 mod situations;

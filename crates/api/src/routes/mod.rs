@@ -5,6 +5,7 @@ mod meta;
 mod municipalities;
 mod organizations;
 mod reports;
+mod router;
 mod services;
 mod situations;
 mod socio_centres;
@@ -23,7 +24,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .configure(organizations::configure)
         .configure(services::configure)
         .configure(situations::configure)
-        .configure(reports::configure);
+        .configure(reports::configure)
+        .configure(router::configure);
 }
 
 /// OpenAPI tag names (sections of the Swagger UI).
@@ -33,5 +35,6 @@ pub mod tags {
     pub const SERVICES: &str = "Услуги";
     pub const SITUATIONS: &str = "Жизненные ситуации";
     pub const REPORTS: &str = "Сообщения о неточностях";
+    pub const ROUTER: &str = "Маршрутизатор";
     pub const OPERATIONS: &str = "Служебное";
 }

@@ -12,6 +12,7 @@ mod openapi;
 mod organizations;
 mod reference;
 mod reports;
+mod router;
 mod seed;
 mod services;
 mod situations;

@@ -107,7 +107,9 @@ impl Condition {
         match self {
             Condition::All(parts) | Condition::Any(parts) => parts.iter().flat_map(Condition::questions).collect(),
             Condition::Not(inner) => inner.questions(),
-            Condition::Equals { question, .. } | Condition::In { question, .. } | Condition::Range { question, .. } => vec![question.as_str()],
+            Condition::Equals { question, .. } | Condition::In { question, .. } | Condition::Range { question, .. } => {
+                vec![question.as_str()]
+            }
         }
     }
 }
@@ -165,9 +167,8 @@ pub fn validate_answers(questions: &[Question], answers: &Answers) -> Result<(),
             )),
             (QuestionKind::Number, Answer::Number(n)) => {
                 let (min, max) = (question.min.unwrap_or(f64::MIN), question.max.unwrap_or(f64::MAX));
-                (*n < min || *n > max || n.fract() != 0.0).then(|| {
-                    ("out_of_range", format!("Ответ на вопрос «{}» — целое число от {min} до {max}.", question.text))
-                })
+                (*n < min || *n > max || n.fract() != 0.0)
+                    .then(|| ("out_of_range", format!("Ответ на вопрос «{}» — целое число от {min} до {max}.", question.text)))
             }
             (kind, _) => Some((
                 "wrong_type",

@@ -88,15 +88,15 @@ pub fn route(situation: &SituationDetail, answers: &Answers, context: &RouteCont
     let mut steps = Vec::new();
     for step in situation.steps.iter().filter(|s| s.condition.as_ref().is_none_or(|c| c.holds(answers))) {
         let categories: HashSet<&str> = step.categories.iter().map(String::as_str).collect();
-        let mut fits: Vec<Fit<'_>> = if categories.is_empty() {
-            Vec::new()
-        } else {
-            candidates.iter().filter_map(|c| fits(c, &categories, context, age)).collect()
-        };
+        let mut fits: Vec<Fit<'_>> =
+            if categories.is_empty() { Vec::new() } else { candidates.iter().filter_map(|c| fits(c, &categories, context, age)).collect() };
         fits.sort_by(|a, b| {
             let key = |f: &Fit<'_>| (f.distance_km.unwrap_or(f64::INFINITY), f.address.is_none());
             let (ka, kb) = (key(a), key(b));
-            ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then_with(|| a.service.name.cmp(&b.service.name)).then(a.service.id.cmp(&b.service.id))
+            ka.0.total_cmp(&kb.0)
+                .then(ka.1.cmp(&kb.1))
+                .then_with(|| a.service.name.cmp(&b.service.name))
+                .then(a.service.id.cmp(&b.service.id))
         });
         let services = fits
             .iter()

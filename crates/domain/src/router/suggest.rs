@@ -79,7 +79,13 @@ pub fn suggest(situations: &[SituationDigest], taxonomy: &[CategoryGroup], reque
                 score += 2 * people;
                 reasons.push("Подходит тому, кому нужна помощь".to_owned());
             }
-            (score > 0).then(|| SuggestedSituation { slug: s.slug.clone(), title: s.title.clone(), summary: s.summary.clone(), score, reasons })
+            (score > 0).then(|| SuggestedSituation {
+                slug: s.slug.clone(),
+                title: s.title.clone(),
+                summary: s.summary.clone(),
+                score,
+                reasons,
+            })
         })
         .collect();
     scored.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.slug.cmp(&b.slug)));

@@ -13,7 +13,16 @@ fn option(value: &str) -> QuestionOption {
 }
 
 fn question(key: &str, kind: QuestionKind, options: &[&str]) -> Question {
-    Question { key: key.into(), text: format!("Вопрос {key}"), help: None, kind, options: options.iter().map(|o| option(o)).collect(), min: None, max: None, ask_if: None }
+    Question {
+        key: key.into(),
+        text: format!("Вопрос {key}"),
+        help: None,
+        kind,
+        options: options.iter().map(|o| option(o)).collect(),
+        min: None,
+        max: None,
+        ask_if: None,
+    }
 }
 
 fn equals(question: &str, value: Scalar) -> Condition {
@@ -49,7 +58,13 @@ fn situation() -> SituationDetail {
         steps: vec![
             step(1, "Обследования", &["medical"], &["Паспорт", "Полис ОМС"], Some(equals("has_referral", Scalar::Bool(false)))),
             step(2, "Экспертиза", &["mse"], &["Паспорт", "Направление"], None),
-            step(3, "Ранняя помощь", &["early-help"], &["Свидетельство о рождении"], Some(Condition::Range { question: "child_age".into(), min: None, max: Some(3.0) })),
+            step(
+                3,
+                "Ранняя помощь",
+                &["early-help"],
+                &["Свидетельство о рождении"],
+                Some(Condition::Range { question: "child_age".into(), min: None, max: Some(3.0) }),
+            ),
         ],
         related: vec![],
     }
@@ -59,7 +74,13 @@ fn answers(pairs: &[(&str, Answer)]) -> Answers {
     pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
-fn candidate(id: i64, categories: &[&str], city: &str, coordinates: Option<(f64, f64)>, ages: (Option<u8>, Option<u8>)) -> ServiceCandidate {
+fn candidate(
+    id: i64,
+    categories: &[&str],
+    city: &str,
+    coordinates: Option<(f64, f64)>,
+    ages: (Option<u8>, Option<u8>),
+) -> ServiceCandidate {
     ServiceCandidate {
         id,
         slug: format!("service-{id}"),
@@ -74,7 +95,11 @@ fn candidate(id: i64, categories: &[&str], city: &str, coordinates: Option<(f64,
         age_max: ages.1,
         phone: None,
         locations: coordinates
-            .map(|(lat, lon)| CandidateLocation { municipality: city.into(), address: format!("Адрес {id}"), coordinates: Some(Coordinates { lat, lon }) })
+            .map(|(lat, lon)| CandidateLocation {
+                municipality: city.into(),
+                address: format!("Адрес {id}"),
+                coordinates: Some(Coordinates { lat, lon }),
+            })
             .into_iter()
             .collect(),
     }
@@ -86,7 +111,8 @@ fn context(coordinates: Option<Coordinates>) -> RouteContext {
 
 #[test]
 fn conditions_evaluate_as_documented() {
-    let a = answers(&[("who", Answer::Choice("child".into())), ("age", Answer::Number(2.0)), ("needs", Answer::Choices(vec!["money".into()]))]);
+    let a =
+        answers(&[("who", Answer::Choice("child".into())), ("age", Answer::Number(2.0)), ("needs", Answer::Choices(vec!["money".into()]))]);
     let cases = [
         (equals("who", Scalar::Text("child".into())), true),
         (equals("who", Scalar::Text("self".into())), false),
@@ -122,14 +148,23 @@ fn bad_answers_are_named() {
             "answers.child_age",
             "not_applicable",
         ),
-        (answers(&[("who", Answer::Choice("self".into())), ("has_referral", Answer::Bool(true)), ("colour", Answer::Choice("red".into()))]), "answers.colour", "unknown_question"),
+        (
+            answers(&[
+                ("who", Answer::Choice("self".into())),
+                ("has_referral", Answer::Bool(true)),
+                ("colour", Answer::Choice("red".into())),
+            ]),
+            "answers.colour",
+            "unknown_question",
+        ),
     ];
     for (a, field, code) in cases {
         let errors = validate_answers(&s.questions, &a).err().unwrap_or_default();
         assert!(errors.iter().any(|e| e.field == field && e.code == code), "{a:?}: {errors:?}");
         assert!(errors.iter().all(|e| e.detail.chars().any(|c| ('а'..='я').contains(&c))));
     }
-    let good = answers(&[("who", Answer::Choice("child".into())), ("child_age", Answer::Number(2.0)), ("has_referral", Answer::Bool(false))]);
+    let good =
+        answers(&[("who", Answer::Choice("child".into())), ("child_age", Answer::Number(2.0)), ("has_referral", Answer::Bool(false))]);
     assert_eq!(validate_answers(&s.questions, &good), Ok(()));
 }
 
@@ -138,7 +173,8 @@ fn answers_change_the_route() {
     let s = situation();
     let titles = |a: &Answers| route(&s, a, &context(None), &[]).steps.into_iter().map(|s| s.title).collect::<Vec<_>>();
     let adult = answers(&[("who", Answer::Choice("self".into())), ("has_referral", Answer::Bool(true))]);
-    let baby = answers(&[("who", Answer::Choice("child".into())), ("child_age", Answer::Number(2.0)), ("has_referral", Answer::Bool(false))]);
+    let baby =
+        answers(&[("who", Answer::Choice("child".into())), ("child_age", Answer::Number(2.0)), ("has_referral", Answer::Bool(false))]);
     assert_eq!(titles(&adult), ["Экспертиза"]);
     assert_eq!(titles(&baby), ["Обследования", "Экспертиза", "Ранняя помощь"]);
     let plan = route(&s, &baby, &context(None), &[]);
@@ -158,7 +194,8 @@ fn services_are_eligible_local_and_nearest_first() {
         candidate(5, &["medical"], "serov", None, (None, None)),
         candidate(6, &["mse"], "serov", None, (None, None)),
     ];
-    let baby = answers(&[("who", Answer::Choice("child".into())), ("child_age", Answer::Number(2.0)), ("has_referral", Answer::Bool(true))]);
+    let baby =
+        answers(&[("who", Answer::Choice("child".into())), ("child_age", Answer::Number(2.0)), ("has_referral", Answer::Bool(true))]);
     let plan = route(&s, &baby, &context(Some(here)), &candidates);
     let ids: Vec<i64> = plan.steps[0].services.iter().map(|s| s.id).collect();
     assert_eq!(ids, [2, 1, 6], "nearest first, other cities and adults-only left out, no address last");
@@ -181,14 +218,23 @@ fn definitions_are_validated_with_the_problem_named() {
     };
     broken(&|s| s.steps[0].condition = Some(equals("nope", Scalar::Bool(true))), "нет (более раннего) вопроса «nope»");
     broken(&|s| s.steps[0].condition = Some(equals("who", Scalar::Text("alien".into()))), "нет варианта «alien»");
-    broken(&|s| s.steps[0].condition = Some(Condition::Range { question: "who".into(), min: None, max: None }), "нечислового вопроса «who»");
     broken(
-        &|s| s.steps[0].condition = Some(Condition::All(vec![equals("has_referral", Scalar::Bool(true)), equals("has_referral", Scalar::Bool(false))])),
+        &|s| s.steps[0].condition = Some(Condition::Range { question: "who".into(), min: None, max: None }),
+        "нечислового вопроса «who»",
+    );
+    broken(
+        &|s| {
+            s.steps[0].condition =
+                Some(Condition::All(vec![equals("has_referral", Scalar::Bool(true)), equals("has_referral", Scalar::Bool(false))]))
+        },
         "шаг 1 «Обследования» не нужен ни при каких ответах",
     );
     broken(&|s| s.questions[1].ask_if = Some(equals("has_referral", Scalar::Bool(true))), "нет (более раннего) вопроса «has_referral»");
     broken(
-        &|s| s.questions[1].ask_if = Some(Condition::All(vec![equals("who", Scalar::Text("child".into())), equals("who", Scalar::Text("self".into()))])),
+        &|s| {
+            s.questions[1].ask_if =
+                Some(Condition::All(vec![equals("who", Scalar::Text("child".into())), equals("who", Scalar::Text("self".into()))]))
+        },
         "вопрос «child_age» не задаётся ни при каких ответах",
     );
     broken(&|s| s.questions[2].key = "who".into(), "вопрос «who» задан дважды");
@@ -216,7 +262,8 @@ fn paths_cover_every_branch_and_boundary() {
 
 #[test]
 fn answers_read_from_json() {
-    let a: Answers = serde_json::from_str(r#"{"who": "child", "child_age": 7, "has_referral": false, "needs": ["money", "care"]}"#).unwrap_or_default();
+    let a: Answers =
+        serde_json::from_str(r#"{"who": "child", "child_age": 7, "has_referral": false, "needs": ["money", "care"]}"#).unwrap_or_default();
     assert_eq!(a.get("child_age"), Some(&Answer::Number(7.0)));
     assert_eq!(a.get("needs"), Some(&Answer::Choices(vec!["money".into(), "care".into()])));
     assert_eq!(age_from(&a), Some(7));

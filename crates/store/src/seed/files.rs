@@ -136,6 +136,25 @@ pub struct SituationSeed {
     pub status: ModerationStatus,
 }
 
+impl SituationSeed {
+    /// The steps as the domain knows them, numbered from 1.
+    pub fn steps(&self) -> Vec<socio_domain::situation::Step> {
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| socio_domain::situation::Step {
+                position: u32::try_from(index + 1).unwrap_or(u32::MAX),
+                title: step.title.clone(),
+                body: step.body.clone(),
+                documents: step.documents.clone(),
+                categories: step.categories.iter().map(ToString::to_string).collect(),
+                deadline: step.deadline.clone(),
+                condition: step.condition.clone(),
+            })
+            .collect()
+    }
+}
+
 /// The whole demo dataset, parsed and cross-checked.
 #[derive(Debug)]
 pub struct DemoData {
@@ -270,8 +289,8 @@ impl DemoData {
                     problems.push(format!("situation {s}: number question {} needs min and max", question.key));
                 }
             }
-            if situation.steps.is_empty() {
-                problems.push(format!("situation {s}: no steps"));
+            if let Err(definition) = socio_domain::router::definition::validate(&situation.questions, &situation.steps()) {
+                problems.push(format!("situation {s}: {}", definition.join("; ")));
             }
         }
         problems
@@ -323,6 +342,27 @@ mod tests {
         for phone in phones {
             let digits: String = phone.as_str().chars().filter(char::is_ascii_digit).collect();
             assert!(digits[1..].contains("000") || digits[4..].starts_with('0'), "{phone} does not look fictional");
+        }
+    }
+
+    #[test]
+    fn every_way_through_every_demo_questionnaire_gives_a_route() {
+        use socio_domain::router::{definition, validate_answers};
+        let data = DemoData::load().unwrap_or_else(|e| panic!("{e}"));
+        for situation in &data.situations {
+            assert!((2..=6).contains(&situation.questions.len()), "{}: {} questions", situation.slug, situation.questions.len());
+            let steps = situation.steps();
+            let paths = definition::paths(&situation.questions, &steps);
+            assert!(paths.len() >= 2, "{}", situation.slug);
+            let mut routes = std::collections::HashSet::new();
+            for answers in &paths {
+                assert_eq!(validate_answers(&situation.questions, answers), Ok(()), "{}: {answers:?}", situation.slug);
+                let route: Vec<u32> =
+                    steps.iter().filter(|s| s.condition.as_ref().is_none_or(|c| c.holds(answers))).map(|s| s.position).collect();
+                assert!(!route.is_empty(), "{}: empty route for {answers:?}", situation.slug);
+                routes.insert(route);
+            }
+            assert!(routes.len() >= 2, "{}: the answers never change the route", situation.slug);
         }
     }
 
