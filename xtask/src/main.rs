@@ -18,6 +18,7 @@ cargo xtask <command>
   spa       build the SPA into frontend/dist and report its gzip size
   bench     seed 100 000 synthetic services and load-test GET /api/v1/services against a
             fixed-JSON ceiling (options: --services N, --seconds S, --connections C)
+  bench-route  time route computation on the demo situations with 10 000 services (criterion)
   openapi   regenerate openapi/openapi.json from the code
 ";
 
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::build_spa(),
+        Some("bench-route") => tools::cargo(&["bench", "-p", "socio-store", "--bench", "route"]),
         Some("openapi") => tools::cargo(&["run", "--quiet", "-p", "socio-api", "--", "openapi"]),
         _ => {
             eprint!("{HELP}");

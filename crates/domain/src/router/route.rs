@@ -1,12 +1,11 @@
 //! Computing a person's route: the steps their answers call for, each with the services in their
 //! city that can carry it out, nearest first.
 
-use std::collections::HashSet;
-
 use super::{Answers, age_from};
 use crate::{
     Coordinates,
-    api::{MunicipalityRef, RouteResponse, RouteStep, RoutedService, ServiceCandidate, SituationDetail, SituationRef},
+    api::{CandidateLocation, MunicipalityRef, RouteResponse, RouteStep, RoutedService, ServiceCandidate, SituationDetail, SituationRef},
+    situation::Step,
     vocabulary::ServiceFormat,
     wording,
 };
@@ -23,17 +22,15 @@ pub struct RouteContext {
     pub target_groups: Vec<String>,
 }
 
-/// A candidate that fits a step, with its sort key.
+/// A candidate eligible for this person, with its nearest address in their city.
 struct Fit<'a> {
     service: &'a ServiceCandidate,
     distance_km: Option<f64>,
-    address: Option<String>,
+    location: Option<&'a CandidateLocation>,
 }
 
-fn fits<'a>(service: &'a ServiceCandidate, categories: &HashSet<&str>, context: &RouteContext, age: Option<u8>) -> Option<Fit<'a>> {
-    if !service.categories.iter().any(|c| categories.contains(c.as_str())) {
-        return None;
-    }
+/// Eligibility does not depend on the step, so it is decided once per route.
+fn eligible<'a>(service: &'a ServiceCandidate, context: &RouteContext, age: Option<u8>, cos_lat: f64) -> Option<Fit<'a>> {
     if !service.municipalities.iter().any(|m| m == &context.municipality.slug) {
         return None;
     }
@@ -45,23 +42,29 @@ fn fits<'a>(service: &'a ServiceCandidate, categories: &HashSet<&str>, context: 
     if !context.target_groups.is_empty() && !service.target_groups.iter().any(|g| context.target_groups.contains(&g.slug)) {
         return None;
     }
-    let local = service.locations.iter().filter(|l| l.municipality == context.municipality.slug);
-    let nearest = match context.coordinates {
+    let mut local = service.locations.iter().filter(|l| l.municipality == context.municipality.slug);
+    let (distance_km, location) = match context.coordinates {
         Some(here) => local
-            .filter_map(|l| l.coordinates.map(|c| (here.distance_km(&c), l)))
+            .filter_map(|l| l.coordinates.map(|c| (here.local_distance_km(cos_lat, &c), l)))
             .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(d, l)| (Some(d), Some(l.address.clone()))),
-        None => service.locations.iter().find(|l| l.municipality == context.municipality.slug).map(|l| (None, Some(l.address.clone()))),
+            .map_or((None, None), |(d, l)| (Some(d), Some(l))),
+        None => (None, local.next()),
     };
-    let (distance_km, address) = nearest.unwrap_or((None, None));
-    Some(Fit { service, distance_km, address })
+    Some(Fit { service, distance_km, location })
+}
+
+/// Nearest first, then those with an address here, then by name and id (deterministic).
+fn nearest_first(a: &&Fit<'_>, b: &&Fit<'_>) -> std::cmp::Ordering {
+    let key = |f: &Fit<'_>| (f.distance_km.unwrap_or(f64::INFINITY), f.location.is_none());
+    let (ka, kb) = (key(a), key(b));
+    ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then_with(|| a.service.name.cmp(&b.service.name)).then(a.service.id.cmp(&b.service.id))
 }
 
 fn reasons(fit: &Fit<'_>, context: &RouteContext, age: Option<u8>) -> Vec<String> {
     let service = fit.service;
     let mut reasons = Vec::new();
     let remote = service.formats.iter().any(|f| matches!(f, ServiceFormat::Online | ServiceFormat::Phone | ServiceFormat::Gosuslugi));
-    reasons.push(match (&fit.address, remote) {
+    reasons.push(match (fit.location, remote) {
         (Some(_), _) => format!("Принимают в городе {}", context.municipality.name),
         (None, true) => format!("Доступна жителям города {} дистанционно", context.municipality.name),
         (None, false) => format!("Доступна жителям города {}", context.municipality.name),
@@ -84,30 +87,33 @@ fn reasons(fit: &Fit<'_>, context: &RouteContext, age: Option<u8>) -> Vec<String
 /// The route for validated answers. Deterministic: the same inputs give the same route.
 pub fn route(situation: &SituationDetail, answers: &Answers, context: &RouteContext, candidates: &[ServiceCandidate]) -> RouteResponse {
     let age = age_from(answers);
+    let steps_here: Vec<&Step> = situation.steps.iter().filter(|s| s.condition.as_ref().is_none_or(|c| c.holds(answers))).collect();
+    let wanted: Vec<&String> = steps_here.iter().flat_map(|s| &s.categories).collect();
+    let cos_lat = context.coordinates.map_or(1.0, |c| c.lat.to_radians().cos());
+    let eligible: Vec<Fit<'_>> = candidates
+        .iter()
+        .filter(|c| c.categories.iter().any(|category| wanted.contains(&category)))
+        .filter_map(|c| eligible(c, context, age, cos_lat))
+        .collect();
     let mut documents: Vec<String> = Vec::new();
     let mut steps = Vec::new();
-    for step in situation.steps.iter().filter(|s| s.condition.as_ref().is_none_or(|c| c.holds(answers))) {
-        let categories: HashSet<&str> = step.categories.iter().map(String::as_str).collect();
-        let mut fits: Vec<Fit<'_>> =
-            if categories.is_empty() { Vec::new() } else { candidates.iter().filter_map(|c| fits(c, &categories, context, age)).collect() };
-        fits.sort_by(|a, b| {
-            let key = |f: &Fit<'_>| (f.distance_km.unwrap_or(f64::INFINITY), f.address.is_none());
-            let (ka, kb) = (key(a), key(b));
-            ka.0.total_cmp(&kb.0)
-                .then(ka.1.cmp(&kb.1))
-                .then_with(|| a.service.name.cmp(&b.service.name))
-                .then(a.service.id.cmp(&b.service.id))
-        });
+    for step in steps_here {
+        let mut fits: Vec<&Fit<'_>> =
+            eligible.iter().filter(|f| f.service.categories.iter().any(|c| step.categories.contains(c))).collect();
+        if fits.len() > MAX_SERVICES_PER_STEP {
+            fits.select_nth_unstable_by(MAX_SERVICES_PER_STEP, nearest_first);
+            fits.truncate(MAX_SERVICES_PER_STEP);
+        }
+        fits.sort_by(nearest_first);
         let services = fits
             .iter()
-            .take(MAX_SERVICES_PER_STEP)
             .map(|fit| RoutedService {
                 id: fit.service.id,
                 slug: fit.service.slug.clone(),
                 name: fit.service.name.clone(),
                 organization: fit.service.organization.clone(),
                 phone: fit.service.phone.clone(),
-                address: fit.address.clone(),
+                address: fit.location.map(|l| l.address.clone()),
                 distance_km: fit.distance_km.map(|d| (d * 10.0).round() / 10.0),
                 cost: fit.service.cost,
                 formats: fit.service.formats.clone(),
