@@ -24,19 +24,47 @@ pub fn App() -> impl IntoView {
             <Header />
             <DemoNotice />
             <main id="main" class="wrap" tabindex="-1">
-                <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/services") view=ServicesPage />
-                    <Route path=path!("/services/:slug") view=ServicePage />
-                    <Route path=path!("/organizations") view=OrganizationsPage />
-                    <Route path=path!("/organizations/:slug") view=OrganizationPage />
-                    <Route path=path!("/situations") view=SituationsPage />
-                    <Route path=path!("/situations/:slug") view=SituationPage />
-                    <Route path=path!("/centres") view=CentresPage />
-                </Routes>
+                <AppRoutes />
             </main>
             <Footer />
         </Router>
+    }
+}
+
+/// The pages, with the router's wizard when it is built in.
+#[cfg(feature = "wizard")]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <NotFoundPage /> }>
+            <Route path=path!("/") view=HomePage />
+            <Route path=path!("/services") view=ServicesPage />
+            <Route path=path!("/services/:slug") view=ServicePage />
+            <Route path=path!("/organizations") view=OrganizationsPage />
+            <Route path=path!("/organizations/:slug") view=OrganizationPage />
+            <Route path=path!("/situations") view=SituationsPage />
+            <Route path=path!("/situations/:slug") view=SituationPage />
+            <Route path=path!("/situations/:slug/route") view=crate::pages::RoutePage />
+            <Route path=path!("/centres") view=CentresPage />
+        </Routes>
+    }
+}
+
+/// The pages.
+#[cfg(not(feature = "wizard"))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <NotFoundPage /> }>
+            <Route path=path!("/") view=HomePage />
+            <Route path=path!("/services") view=ServicesPage />
+            <Route path=path!("/services/:slug") view=ServicePage />
+            <Route path=path!("/organizations") view=OrganizationsPage />
+            <Route path=path!("/organizations/:slug") view=OrganizationPage />
+            <Route path=path!("/situations") view=SituationsPage />
+            <Route path=path!("/situations/:slug") view=SituationPage />
+            <Route path=path!("/centres") view=CentresPage />
+        </Routes>
     }
 }
 

@@ -4,6 +4,8 @@ mod centres;
 mod home;
 mod not_found;
 mod organizations;
+#[cfg(feature = "wizard")]
+mod route;
 mod services;
 mod situations;
 
@@ -11,6 +13,8 @@ pub use centres::CentresPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use organizations::{OrganizationPage, OrganizationsPage};
+#[cfg(feature = "wizard")]
+pub use route::RoutePage;
 pub use services::{ServicePage, ServicesPage};
 pub use situations::{SituationPage, SituationsPage};
 
