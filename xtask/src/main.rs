@@ -80,6 +80,7 @@ fn test() -> Result<(), String> {
         "warnings",
     ])?;
     tools::build_spa()?;
+    tools::build_spa_with_wizard()?;
     tools::ensure_browser()?;
     tools::ensure_axe()?;
     if tools::postgres_reachable() {

@@ -89,18 +89,27 @@ pub fn ensure_spa_tools() -> Result<(), String> {
     Ok(())
 }
 
-/// Builds the SPA into frontend/dist (release, size-tuned, offline).
-pub fn build_spa() -> Result<(), String> {
-    ensure_spa_tools()?;
+fn trunk_build(extra: &[&str]) -> Result<(), String> {
     let status = Command::new("trunk")
         .args(["build", "--release", "--offline"])
+        .args(extra)
         .current_dir("frontend")
         .status()
         .map_err(|e| format!("cannot start trunk: {e}"))?;
-    if !status.success() {
-        return Err("trunk build failed".into());
-    }
+    if status.success() { Ok(()) } else { Err(format!("trunk build {} failed", extra.join(" "))) }
+}
+
+/// Builds the SPA into frontend/dist (release, size-tuned, offline).
+pub fn build_spa() -> Result<(), String> {
+    ensure_spa_tools()?;
+    trunk_build(&[])?;
     spa_size_report()
+}
+
+/// Builds the SPA with the router's wizard into frontend/dist-wizard, for its browser tests.
+pub fn build_spa_with_wizard() -> Result<(), String> {
+    ensure_spa_tools()?;
+    trunk_build(&["--features", "wizard", "--dist", "dist-wizard"])
 }
 
 /// Prints the gzip size of what the first page loads: wasm + js + css.

@@ -49,11 +49,17 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(9515)
 }
 
-/// Starts everything; `None` (outside CI) when the SPA, chromium or chromedriver is missing.
+/// Starts everything over the served SPA; `None` (outside CI) when the SPA, chromium or
+/// chromedriver is missing.
 pub async fn open_browser() -> Option<Browser> {
-    let dist = workspace().join("frontend/dist");
+    open_browser_on("frontend/dist").await
+}
+
+/// The same over another build of the SPA (e.g. `frontend/dist-wizard`).
+pub async fn open_browser_on(build: &str) -> Option<Browser> {
+    let dist = workspace().join(build);
     if !dist.join("index.html").exists() {
-        return required("the built SPA (frontend/dist)");
+        return required(&format!("the built SPA ({build})"));
     }
     if !Path::new("/usr/bin/chromium").exists() || !Path::new("/usr/bin/chromedriver").exists() {
         return required("chromium and chromedriver");
@@ -201,10 +207,29 @@ impl Browser {
         self.client.active_element().await.unwrap().send_keys(keys).await.unwrap();
     }
 
+    /// Switches the page to print media through Chrome DevTools, as when printing.
+    pub async fn emulate_print(&self) {
+        self.client.issue_cmd(CdpEmulatePrint).await.unwrap();
+    }
+
     /// Ends the session.
     pub async fn close(self) {
         let client = self.client.clone();
         let _ = client.close().await;
+    }
+}
+
+/// chromedriver's `goog/cdp/execute` with `Emulation.setEmulatedMedia` = print.
+#[derive(Debug)]
+struct CdpEmulatePrint;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for CdpEmulatePrint {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(serde_json::json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}}).to_string()))
     }
 }
 

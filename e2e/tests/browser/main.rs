@@ -8,6 +8,8 @@ mod helpers;
 
 use helpers::{keys, open_browser};
 
+mod wizard;
+
 #[tokio::test]
 async fn the_home_page_remembers_the_city_and_shows_its_centre() {
     let Some(browser) = open_browser().await else { return };

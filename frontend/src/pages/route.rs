@@ -80,7 +80,15 @@ fn Wizard(situation: SituationDetail) -> impl IntoView {
                     Some(question) => {
                         let asked = situation.with_value(|s| router::asked(&s.questions, &answers).len());
                         let number = answers.len() + 1;
-                        view! { <QuestionStep slug=situation.with_value(|s| s.slug.clone()) city raw question number total=asked.max(number) /> }.into_any()
+                        let slug = situation.with_value(|s| s.slug.clone());
+                        // Keyed by question, so every question gets fresh inputs rather than the
+                        // previous question's (with their checked state) rewritten in place.
+                        let step = (question.key.clone(), question, raw, city);
+                        view! {
+                            <For each=move || [step.clone()] key=|(key, ..)| key.clone() let:((_, question, raw, city))>
+                                <QuestionStep slug=slug.clone() city raw question number total=asked.max(number) />
+                            </For>
+                        }.into_any()
                     }
                     None => view! { <RouteView situation=situation.get_value() city raw answers /> }.into_any(),
                 }
