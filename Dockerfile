@@ -8,7 +8,8 @@ RUN rustup target add wasm32-unknown-unknown \
     && cargo install wasm-opt --locked --version 0.116.1
 WORKDIR /src
 COPY . .
-RUN cd frontend && trunk build --release --offline
+RUN cd frontend && trunk build --release --offline \
+    && trunk build route.html --dist dist/route --public-url /route/ --release --offline
 RUN cargo build --release --locked -p socio-api \
     && mkdir -p /out && cp target/release/socio /out/socio && cp -r frontend/dist /out/dist
 

@@ -9,14 +9,40 @@ use leptos_router::{
 
 use crate::{
     pages::{
-        CentresPage, HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, ServicePage, ServicesPage, SituationPage, SituationsPage,
+        CentresPage, HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, RoutePage, ServicePage, ServicesPage, SituationPage,
+        SituationsPage,
     },
     state::{AppState, use_state},
 };
 
-/// The whole app.
+/// The site.
 #[component]
 pub fn App() -> impl IntoView {
+    view! { <Shell><AppRoutes /></Shell> }
+}
+
+/// The route wizard, served as its own page (`/situations/{slug}/route`).
+#[component]
+pub fn RouteApp() -> impl IntoView {
+    view! {
+        <Shell>
+            <Routes fallback=|| view! { <ToTheSite /> }>
+                <Route path=path!("/situations/:slug/route") view=RoutePage />
+            </Routes>
+        </Shell>
+    }
+}
+
+/// Any other address belongs to the site: load it from the server.
+#[component]
+fn ToTheSite() -> impl IntoView {
+    let _ = window().location().reload();
+    view! { <p class="status" role="status">"Загрузка…"</p> }
+}
+
+/// Skip link, header, demo notice, main, footer: the same on every page.
+#[component]
+fn Shell(children: Children) -> impl IntoView {
     provide_context(AppState::new());
     view! {
         <Router>
@@ -24,34 +50,14 @@ pub fn App() -> impl IntoView {
             <Header />
             <DemoNotice />
             <main id="main" class="wrap" tabindex="-1">
-                <AppRoutes />
+                {children()}
             </main>
             <Footer />
         </Router>
     }
 }
 
-/// The pages, with the router's wizard when it is built in.
-#[cfg(feature = "wizard")]
-#[component]
-fn AppRoutes() -> impl IntoView {
-    view! {
-        <Routes fallback=|| view! { <NotFoundPage /> }>
-            <Route path=path!("/") view=HomePage />
-            <Route path=path!("/services") view=ServicesPage />
-            <Route path=path!("/services/:slug") view=ServicePage />
-            <Route path=path!("/organizations") view=OrganizationsPage />
-            <Route path=path!("/organizations/:slug") view=OrganizationPage />
-            <Route path=path!("/situations") view=SituationsPage />
-            <Route path=path!("/situations/:slug") view=SituationPage />
-            <Route path=path!("/situations/:slug/route") view=crate::pages::RoutePage />
-            <Route path=path!("/centres") view=CentresPage />
-        </Routes>
-    }
-}
-
-/// The pages.
-#[cfg(not(feature = "wizard"))]
+/// The pages of the site; the route wizard is a page of its own ([`RouteApp`]).
 #[component]
 fn AppRoutes() -> impl IntoView {
     view! {

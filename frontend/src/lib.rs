@@ -10,4 +10,4 @@ mod components;
 mod pages;
 mod state;
 
-pub use app::App;
+pub use app::{App, RouteApp};

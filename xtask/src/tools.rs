@@ -91,32 +91,30 @@ pub fn ensure_spa_tools() -> Result<(), String> {
 
 fn trunk_build(extra: &[&str]) -> Result<(), String> {
     let status = Command::new("trunk")
-        .args(["build", "--release", "--offline"])
+        .arg("build")
         .args(extra)
+        .args(["--release", "--offline"])
         .current_dir("frontend")
         .status()
         .map_err(|e| format!("cannot start trunk: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("trunk build {} failed", extra.join(" "))) }
 }
 
-/// Builds the SPA into frontend/dist (release, size-tuned, offline).
+/// Builds the SPA into frontend/dist (release, size-tuned, offline): the site, then the route
+/// wizard's own page into dist/route (after, since each build empties its folder).
 pub fn build_spa() -> Result<(), String> {
     ensure_spa_tools()?;
     trunk_build(&[])?;
-    spa_size_report()
+    trunk_build(&["route.html", "--dist", "dist/route", "--public-url", "/route/"])?;
+    spa_size_report("frontend/dist", "the site's first page")?;
+    spa_size_report("frontend/dist/route", "the route wizard's page")
 }
 
-/// Builds the SPA with the router's wizard into frontend/dist-wizard, for its browser tests.
-pub fn build_spa_with_wizard() -> Result<(), String> {
-    ensure_spa_tools()?;
-    trunk_build(&["--features", "wizard", "--dist", "dist-wizard"])
-}
-
-/// Prints the gzip size of what the first page loads: wasm + js + css.
-pub fn spa_size_report() -> Result<(), String> {
+/// Prints the gzip size of what a page loads: wasm + js + css.
+pub fn spa_size_report(dir: &str, what: &str) -> Result<(), String> {
     let mut total = 0;
     let mut lines = Vec::new();
-    let entries = std::fs::read_dir("frontend/dist").map_err(|e| format!("frontend/dist: {e}"))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?;
     let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
     for file in files {
@@ -129,7 +127,7 @@ pub fn spa_size_report() -> Result<(), String> {
         total += gz;
         lines.push(format!("  {:<8} {:>9} bytes raw  {:>8} bytes gzip", ext, raw, gz));
     }
-    println!("xtask: first page transfer (frontend/dist):");
+    println!("xtask: {what}, transfer ({dir}):");
     for line in lines {
         println!("{line}");
     }

@@ -68,13 +68,14 @@ impl Application {
                 .service(web::scope("/api").default_service(web::to(no_route)))
                 .configure(|cfg| match static_dir {
                     Some(dir) => {
-                        let index = dir.join("index.html");
+                        let (site, route) = (dir.join("index.html"), dir.join("route").join("index.html"));
                         cfg.service(Files::new("/", dir).index_file("index.html").default_handler(fn_service(
                             move |req: ServiceRequest| {
-                                let index = index.clone();
+                                // Deep links load the SPA; a route link loads the wizard's own page.
+                                let page = if is_route_page(req.path()) { route.clone() } else { site.clone() };
                                 async move {
                                     let (req, _) = req.into_parts();
-                                    let file = NamedFile::open(&index)?;
+                                    let file = NamedFile::open(&page)?;
                                     Ok(ServiceResponse::new(req.clone(), file.into_response(&req)))
                                 }
                             },
@@ -100,6 +101,12 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// `/situations/{slug}/route`: the route wizard, a page with its own bundle.
+fn is_route_page(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(segments.as_slice(), ["situations", slug, "route"] if !slug.is_empty())
 }
 
 /// CORS for read endpoints: any site may read the open directory.

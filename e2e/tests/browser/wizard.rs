@@ -1,8 +1,8 @@
-//! The router's wizard (built with `--features wizard` into frontend/dist-wizard).
+//! The router's wizard: a page with its own bundle, reached from a situation's page.
 
 use crate::helpers::{Browser, keys, open_browser_on};
 
-const BUILD: &str = "frontend/dist-wizard";
+const BUILD: &str = "frontend/dist";
 
 /// Tabs until the focused element matches `css`; fails after 40 presses.
 async fn tab_to(browser: &Browser, css: &str) {

@@ -4,7 +4,6 @@ mod centres;
 mod home;
 mod not_found;
 mod organizations;
-#[cfg(feature = "wizard")]
 mod route;
 mod services;
 mod situations;
@@ -13,7 +12,6 @@ pub use centres::CentresPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use organizations::{OrganizationPage, OrganizationsPage};
-#[cfg(feature = "wizard")]
 pub use route::RoutePage;
 pub use services::{ServicePage, ServicesPage};
 pub use situations::{SituationPage, SituationsPage};

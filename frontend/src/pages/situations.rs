@@ -73,10 +73,11 @@ pub fn SituationPage() -> impl IntoView {
             view! {
                 <p class="lead">{s.summary.clone()}</p>
                 <p>{s.description.clone()}</p>
-                {cfg!(feature = "wizard").then(|| view! { <div class="panel no-print">
+                <div class="panel no-print">
                     <p>{format!("Ответьте на {} — и получите свой маршрут: только нужные вам шаги и организации вашего города.", socio_domain::wording::plural(s.questions.len() as u64, "вопрос", "вопроса", "вопросов"))}</p>
-                    <p><a class="button" id="start-route" href=format!("/situations/{}/route", s.slug)>"Построить маршрут"</a></p>
-                </div> })}
+                    // rel=external: the wizard is a page of its own, loaded from the server.
+                    <p><a class="button" id="start-route" rel="external" href=format!("/situations/{}/route", s.slug)>"Построить маршрут"</a></p>
+                </div>
                 <h2>"Что делать по шагам"</h2>
                 <ol class="steps">
                     {s.steps.iter().map(|step| {
