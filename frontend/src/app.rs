@@ -9,8 +9,8 @@ use leptos_router::{
 
 use crate::{
     pages::{
-        CentresPage, HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, RoutePage, ServicePage, ServicesPage, SituationPage,
-        SituationsPage,
+        CentresPage, HelpPage, HomePage, NotFoundPage, OrganizationPage, OrganizationsPage, RoutePage, ServicePage, ServicesPage,
+        SituationPage, SituationsPage,
     },
     state::{AppState, use_state},
 };
@@ -36,7 +36,9 @@ pub fn RouteApp() -> impl IntoView {
 /// Any other address belongs to the site: load it from the server.
 #[component]
 fn ToTheSite() -> impl IntoView {
-    let _ = window().location().reload();
+    let location = leptos_router::hooks::use_location();
+    let target = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+    let _ = window().location().assign(&target);
     view! { <p class="status" role="status">"Загрузка…"</p> }
 }
 
@@ -70,6 +72,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/situations") view=SituationsPage />
             <Route path=path!("/situations/:slug") view=SituationPage />
             <Route path=path!("/centres") view=CentresPage />
+            <Route path=path!("/help") view=HelpPage />
         </Routes>
     }
 }

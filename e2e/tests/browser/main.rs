@@ -207,3 +207,21 @@ async fn the_directory_pages_are_accessible() {
     browser.assert_accessible("centres").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_person_who_does_not_know_their_situation_gets_suggestions() {
+    let Some(browser) = open_browser().await else { return };
+    browser.open("/situations/elderly-care/route?municipality=revda").await;
+    browser.find("a[href='/help']").await.click().await.unwrap();
+    browser.url_when(|u| u.ends_with("/help")).await;
+    assert_eq!(browser.text_when("h1", |t| t.contains("начать")).await, "Не знаю, с чего начать");
+    browser.find("#city-header option[value='revda']").await;
+    browser.find("#city-header").await.select_by_value("revda").await.unwrap();
+    browser.find("#who-elderly").await.click().await.unwrap();
+    browser.find("#need-care").await.click().await.unwrap();
+    browser.find("form.wizard button[type='submit']").await.click().await.unwrap();
+    browser.find("#suggested a[href='/situations/elderly-care']").await;
+    browser.text_when("main", |t| t.contains("Кто поможет в вашем городе")).await;
+    browser.assert_accessible("suggestions").await;
+    browser.close().await;
+}

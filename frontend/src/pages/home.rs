@@ -53,6 +53,7 @@ pub fn HomePage() -> impl IntoView {
             <button type="submit">"Найти помощь"</button>
         </form>
         <p class="hint">"Напишите простыми словами. Мы покажем услуги и организации вашего города."</p>
+        <p><a href="/help">"Не знаю, с чего начать: подобрать помощь по нескольким вопросам"</a></p>
 
         <div class="panel">
             <CitySelect id="city-home" />

@@ -1,6 +1,7 @@
 //! One module per page; each page owns its requests and URL parameters.
 
 mod centres;
+mod help;
 mod home;
 mod not_found;
 mod organizations;
@@ -9,6 +10,7 @@ mod services;
 mod situations;
 
 pub use centres::CentresPage;
+pub use help::HelpPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use organizations::{OrganizationPage, OrganizationsPage};

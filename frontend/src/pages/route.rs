@@ -94,6 +94,7 @@ fn Wizard(situation: SituationDetail) -> impl IntoView {
                 }
             }
         }}
+        <p class="no-print"><a href="/help">"Это не моя ситуация"</a></p>
     }
 }
 
@@ -307,8 +308,6 @@ fn RouteView(situation: SituationDetail, city: String, raw: Vec<(String, String)
         })}
         <p class="no-print">
             <a href=change>"← Изменить последний ответ"</a>
-            " · "
-            <a href="/situations">"Это не моя ситуация"</a>
         </p>
     }
     .into_any()
