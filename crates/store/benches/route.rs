@@ -75,6 +75,7 @@ fn main() {
         municipality: MunicipalityRef { slug: "ekaterinburg".into(), name: "Екатеринбург".into() },
         coordinates: Some(Coordinates { lat: 56.8389, lon: 60.6057 }),
         target_groups: vec![],
+        formats: vec![],
     };
 
     let mut samples = Vec::new();

@@ -302,7 +302,7 @@ fn RouteView(situation: SituationDetail, city: String, raw: Vec<(String, String)
         {loaded(candidates, move |candidates| {
             let name = state.municipalities.get_untracked().and_then(Result::ok).unwrap_or_default().into_iter()
                 .find(|m| m.slug == city_slug).map_or_else(|| city_slug.clone(), |m| m.name);
-            let context = RouteContext { municipality: MunicipalityRef { slug: city_slug.clone(), name }, coordinates: None, target_groups: vec![] };
+            let context = RouteContext { municipality: MunicipalityRef { slug: city_slug.clone(), name }, coordinates: None, target_groups: vec![], formats: vec![] };
             let plan = situation.with_value(|s| answers.with_value(|a| router::route(s, a, &context, &candidates)));
             view! { <RoutePlan plan /> }
         })}

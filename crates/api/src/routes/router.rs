@@ -84,7 +84,8 @@ async fn build_route(store: web::Data<Store>, body: web::Json<RouteRequest>) -> 
     categories.sort();
     categories.dedup();
     let candidates = store.route_candidates(&city, &categories).await.map_err(unknown_to_422)?;
-    let context = RouteContext { municipality, coordinates: request.coordinates, target_groups: request.target_groups };
+    let context =
+        RouteContext { municipality, coordinates: request.coordinates, target_groups: request.target_groups, formats: request.formats };
     Ok(HttpResponse::Ok().json(router::route(&situation, &request.answers, &context, &candidates)))
 }
 

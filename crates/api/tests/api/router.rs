@@ -24,7 +24,12 @@ fn request(situation: &str, city: &str, answers: serde_json::Value) -> RouteRequ
         municipality: city.into(),
         coordinates: None,
         target_groups: vec![],
+        formats: vec![],
     }
+}
+
+fn remote_ok(format: socio_domain::vocabulary::ServiceFormat) -> bool {
+    matches!(format, socio_domain::vocabulary::ServiceFormat::Online | socio_domain::vocabulary::ServiceFormat::Phone)
 }
 
 async fn answers_change_the_route_and_services_come_from_the_city(app: TestApp) {
@@ -50,6 +55,17 @@ async fn answers_change_the_route_and_services_come_from_the_city(app: TestApp) 
     assert_eq!(child.municipality.name, "Серов");
     let services: Vec<_> = child.steps.iter().flat_map(|s| &s.services).collect();
     assert!(!services.is_empty(), "Серов has services for the route");
+    let mut remote = request("disability-status", "serov", json!({"who": "self", "has_referral": true, "can_come": false}));
+    remote.formats = vec![socio_domain::vocabulary::ServiceFormat::Online, socio_domain::vocabulary::ServiceFormat::Phone];
+    let remote = app.client.route(&remote).await.unwrap();
+    for service in remote.steps.iter().flat_map(|s| &s.services) {
+        assert!(service.formats.iter().any(|f| remote_ok(*f)), "{} is neither online nor by phone", service.slug);
+    }
+    let in_person_only = adult.steps.iter().flat_map(|s| &s.services).filter(|s| !s.formats.iter().any(|f| remote_ok(*f))).count();
+    assert!(in_person_only > 0, "the unfiltered route has in-person-only services");
+    let remote_count = remote.steps.iter().flat_map(|s| &s.services).count();
+    let adult_count = adult.steps.iter().flat_map(|s| &s.services).count();
+    assert!(remote_count < adult_count, "the format preference leaves some services out");
     for service in services {
         let detail = app.client.service(&service.slug).await.unwrap();
         assert!(detail.municipalities.iter().any(|m| m.slug == "serov"), "{} is not available in Серов", service.slug);
@@ -102,6 +118,7 @@ async fn the_browser_computes_the_same_route_from_the_candidates(app: TestApp) {
             municipality: MunicipalityRef { slug: "kamensk-uralsky".into(), name: "Каменск-Уральский".into() },
             coordinates: None,
             target_groups: vec![],
+            formats: vec![],
         };
         let on_device = router::route(&situation, &answers, &context, &candidates);
         assert_eq!(on_device, on_server, "same engine, same data, same route");

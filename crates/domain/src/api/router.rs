@@ -31,6 +31,9 @@ pub struct RouteRequest {
     /// Категории получателей, к которым относится человек (коды); пусто — не учитывать.
     #[serde(default)]
     pub target_groups: Vec<String>,
+    /// Как человеку удобно получить помощь (например, только `online` или `at-home`); пусто — любым способом.
+    #[serde(default)]
+    pub formats: Vec<ServiceFormat>,
 }
 
 /// A service that can carry out a step, with why it fits.

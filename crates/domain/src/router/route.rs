@@ -20,6 +20,8 @@ pub struct RouteContext {
     pub coordinates: Option<Coordinates>,
     /// Target groups the person belongs to (slugs); empty means "not said".
     pub target_groups: Vec<String>,
+    /// Formats the person can use; empty means any.
+    pub formats: Vec<ServiceFormat>,
 }
 
 /// A candidate eligible for this person, with its nearest address in their city.
@@ -40,6 +42,9 @@ fn eligible<'a>(service: &'a ServiceCandidate, context: &RouteContext, age: Opti
         return None;
     }
     if !context.target_groups.is_empty() && !service.target_groups.iter().any(|g| context.target_groups.contains(&g.slug)) {
+        return None;
+    }
+    if !context.formats.is_empty() && !service.formats.iter().any(|f| context.formats.contains(f)) {
         return None;
     }
     let mut local = service.locations.iter().filter(|l| l.municipality == context.municipality.slug);
@@ -76,6 +81,10 @@ fn reasons(fit: &Fit<'_>, context: &RouteContext, age: Option<u8>) -> Vec<String
         service.target_groups.iter().filter(|g| context.target_groups.contains(&g.slug)).map(|g| g.name.as_str()).collect();
     if !groups.is_empty() {
         reasons.push(format!("Для категории: {}", groups.join(", ")));
+    }
+    let formats: Vec<&str> = service.formats.iter().filter(|f| context.formats.contains(f)).map(|f| f.label()).collect();
+    if !formats.is_empty() {
+        reasons.push(format!("Как вам удобно: {}", formats.join(", ").to_lowercase()));
     }
     if let (Some(age), Some(range)) = (age, wording::age_range(service.age_min, service.age_max)) {
         reasons.push(format!("Подходит по возрасту ({age}): {range}"));

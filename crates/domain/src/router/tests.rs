@@ -106,7 +106,12 @@ fn candidate(
 }
 
 fn context(coordinates: Option<Coordinates>) -> RouteContext {
-    RouteContext { municipality: MunicipalityRef { slug: "serov".into(), name: "Серов".into() }, coordinates, target_groups: vec![] }
+    RouteContext {
+        municipality: MunicipalityRef { slug: "serov".into(), name: "Серов".into() },
+        coordinates,
+        target_groups: vec![],
+        formats: vec![],
+    }
 }
 
 #[test]
@@ -204,6 +209,11 @@ fn services_are_eligible_local_and_nearest_first() {
     let mut groups = context(None);
     groups.target_groups = vec!["elderly".into()];
     assert!(route(&s, &baby, &groups, &candidates).steps[0].services.is_empty(), "target groups must overlap when given");
+    let mut online = context(None);
+    online.formats = vec![ServiceFormat::Online];
+    assert!(route(&s, &baby, &online, &candidates).steps[0].services.is_empty(), "none of them is online");
+    online.formats.push(ServiceFormat::InPerson);
+    assert_eq!(route(&s, &baby, &online, &candidates).steps[0].services.len(), 3);
 }
 
 #[test]
