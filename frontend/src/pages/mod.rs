@@ -47,6 +47,17 @@ pub(crate) fn query_from_url<Q: DeserializeOwned + Default>() -> impl Fn() -> Q 
     }
 }
 
+/// Parses a page's raw query into its filter, or a failure that names every bad parameter.
+pub(crate) fn parse_filter<'a, R, F>(raw: &'a R) -> Result<F, crate::api::Failure>
+where
+    F: TryFrom<&'a R, Error = Vec<socio_domain::api::FieldError>>,
+{
+    F::try_from(raw).map_err(|errors| crate::api::Failure {
+        status: Some(400),
+        message: errors.into_iter().map(|e| e.detail).collect::<Vec<_>>().join(" "),
+    })
+}
+
 /// `path?query` from a raw query struct (empty values left out).
 pub(crate) fn href_with<Q: Serialize>(path: &str, query: &Q) -> String {
     match serde_urlencoded::to_string(query) {

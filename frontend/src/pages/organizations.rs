@@ -22,10 +22,7 @@ pub fn OrganizationsPage() -> impl IntoView {
     let organizations = LocalResource::new(move || {
         let raw = query();
         async move {
-            let filter = OrganizationFilter::try_from(&raw).map_err(|errors| Failure {
-                status: Some(400),
-                message: errors.into_iter().map(|e| e.detail).collect::<Vec<_>>().join(" "),
-            })?;
+            let filter: OrganizationFilter = super::parse_filter(&raw)?;
             client().organizations(&filter).await.map_err(Failure::from)
         }
     });

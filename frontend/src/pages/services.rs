@@ -22,10 +22,7 @@ pub fn ServicesPage() -> impl IntoView {
     let services = LocalResource::new(move || {
         let raw = query();
         async move {
-            let filter = ServiceFilter::try_from(&raw).map_err(|errors| Failure {
-                status: Some(400),
-                message: errors.into_iter().map(|e| e.detail).collect::<Vec<_>>().join(" "),
-            })?;
+            let filter: ServiceFilter = super::parse_filter(&raw)?;
             client().services(&filter).await.map_err(Failure::from)
         }
     });

@@ -18,10 +18,7 @@ pub fn SituationsPage() -> impl IntoView {
     let situations = LocalResource::new(move || {
         let raw = query();
         async move {
-            let mut filter = SituationFilter::try_from(&raw).map_err(|errors| Failure {
-                status: Some(400),
-                message: errors.into_iter().map(|e| e.detail).collect::<Vec<_>>().join(" "),
-            })?;
+            let mut filter: SituationFilter = super::parse_filter(&raw)?;
             filter.page = PageRequest { page: 1, per_page: 100 };
             client().situations(&filter).await.map_err(Failure::from)
         }

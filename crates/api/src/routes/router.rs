@@ -30,6 +30,14 @@ fn slug(field: &str, raw: &str) -> Result<Slug, ApiError> {
     Slug::parse(raw).map_err(|e| invalid(field, "invalid_slug", format!("«{raw}»: {e}.")))
 }
 
+/// The service categories any step of the situation needs.
+fn step_categories(situation: &socio_domain::api::SituationDetail) -> Vec<String> {
+    let mut categories: Vec<String> = situation.steps.iter().flat_map(|s| s.categories.iter().cloned()).collect();
+    categories.sort();
+    categories.dedup();
+    categories
+}
+
 /// Unknown references in a body are a 422 on that field.
 fn unknown_to_422(error: StoreError) -> ApiError {
     match error {
@@ -80,9 +88,7 @@ async fn build_route(store: web::Data<Store>, body: web::Json<RouteRequest>) -> 
     if let Some(unknown) = request.target_groups.iter().find(|g| !groups.iter().any(|t| &t.slug == *g)) {
         return Err(invalid("target_groups", "unknown_value", format!("Категории получателей «{unknown}» нет в справочнике.")));
     }
-    let mut categories: Vec<String> = situation.steps.iter().flat_map(|s| s.categories.iter().cloned()).collect();
-    categories.sort();
-    categories.dedup();
+    let categories = step_categories(&situation);
     let candidates = store.route_candidates(&city, &categories).await.map_err(unknown_to_422)?;
     let context =
         RouteContext { municipality, coordinates: request.coordinates, target_groups: request.target_groups, formats: request.formats };
@@ -208,8 +214,6 @@ async fn list_route_candidates(
         .situation(&situation_slug)
         .await?
         .ok_or_else(|| bad("situation", format!("Ситуации «{situation_slug}» нет среди опубликованных.")))?;
-    let mut categories: Vec<String> = situation.steps.iter().flat_map(|s| s.categories.iter().cloned()).collect();
-    categories.sort();
-    categories.dedup();
+    let categories = step_categories(&situation);
     cached_json(&req, &store.route_candidates(&city, &categories).await?)
 }
