@@ -1,7 +1,9 @@
 //! Small building blocks shared by the pages.
 
 mod cards;
+mod filter;
 mod status;
 
 pub use cards::{LocationBlock, PhoneLink, ServiceCard};
+pub use filter::FilterSelect;
 pub use status::{Pager, Title, loaded};

@@ -9,7 +9,7 @@ use socio_domain::{
 use super::{href_with, query_from_url, services::ReportForm};
 use crate::{
     api::{Failure, client},
-    components::{LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
+    components::{FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
     state::use_state,
 };
 
@@ -27,53 +27,28 @@ pub fn OrganizationsPage() -> impl IntoView {
         }
     });
     let navigate = StoredValue::new_local(navigate);
-    let on_select = move |field: &'static str| {
-        move |ev: leptos::ev::Event| {
-            let value = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
+    let set = move |apply: fn(&mut OrganizationQuery, Option<String>)| {
+        Callback::new(move |value: Option<String>| {
             let mut next = query();
-            match field {
-                "municipality" => next.municipality = value,
-                "kind" => next.kind = value,
-                _ => next.sector = value,
-            }
+            apply(&mut next, value);
             next.page = None;
             navigate.with_value(|n| n(&href_with("/organizations", &next), Default::default()));
-        }
+        })
     };
-    let selected = move |current: Option<String>, value: &str| current.as_deref() == Some(value);
+    let cities = Signal::derive(move || {
+        state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| (m.slug, m.name)).collect()
+    });
+    let kinds: Vec<(String, String)> = OrganizationKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect();
+    let sectors: Vec<(String, String)> = Sector::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect();
     view! {
         <Title text="Организации".to_string() />
         <form class="filters" aria-label="Фильтры" on:submit=|ev| ev.prevent_default()>
-            <div>
-                <label for="o-municipality">"Город"</label>
-                <select id="o-municipality" on:change=on_select("municipality")>
-                    <option value="">"Все города"</option>
-                    {move || state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
-                        let is = selected(query().municipality, &m.slug);
-                        view! { <option value=m.slug selected=is>{m.name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div>
-                <label for="o-kind">"Вид организации"</label>
-                <select id="o-kind" on:change=on_select("kind")>
-                    <option value="">"Любой"</option>
-                    {move || OrganizationKind::ALL.iter().map(|k| {
-                        let is = selected(query().kind, k.as_str());
-                        view! { <option value=k.as_str() selected=is>{k.label()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div>
-                <label for="o-sector">"Сфера"</label>
-                <select id="o-sector" on:change=on_select("sector")>
-                    <option value="">"Любая"</option>
-                    {move || Sector::ALL.iter().map(|s| {
-                        let is = selected(query().sector, s.as_str());
-                        view! { <option value=s.as_str() selected=is>{s.label()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect id="o-municipality" label="Город" any="Все города" options=cities
+                selected=Signal::derive(move || query().municipality) on_change=set(|q, v| q.municipality = v) />
+            <FilterSelect id="o-kind" label="Вид организации" any="Любой" options=Signal::derive(move || kinds.clone())
+                selected=Signal::derive(move || query().kind) on_change=set(|q, v| q.kind = v) />
+            <FilterSelect id="o-sector" label="Сфера" any="Любая" options=Signal::derive(move || sectors.clone())
+                selected=Signal::derive(move || query().sector) on_change=set(|q, v| q.sector = v) />
         </form>
         {loaded(organizations, move |page| {
             let raw = query();

@@ -9,7 +9,7 @@ use socio_domain::{
 use super::{href_with, query_from_url};
 use crate::{
     api::{Failure, client},
-    components::{LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
+    components::{FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
     state::use_state,
 };
 
@@ -44,11 +44,7 @@ pub fn ServicesPage() -> impl IntoView {
             let value = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
             set.with_value(|set| {
                 set(&|q: &mut ServiceQuery| match field {
-                    "municipality" => q.municipality = value.clone(),
                     "category" => q.category = value.clone(),
-                    "target_group" => q.target_group = value.clone(),
-                    "format" => q.format = value.clone(),
-                    "cost" => q.cost = value.clone(),
                     "age" => q.age = value.clone(),
                     _ => q.q = value.clone(),
                 })
@@ -62,6 +58,17 @@ pub fn ServicesPage() -> impl IntoView {
         set.with_value(|set| set(&|q: &mut ServiceQuery| q.q = value.clone()));
     };
     let selected = move |current: Option<String>, value: &str| current.as_deref() == Some(value);
+    let pick = move |apply: fn(&mut ServiceQuery, Option<String>)| {
+        Callback::new(move |value: Option<String>| set.with_value(|set| set(&|q: &mut ServiceQuery| apply(q, value.clone()))))
+    };
+    let cities = Signal::derive(move || {
+        state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| (m.slug, m.name)).collect()
+    });
+    let groups = Signal::derive(move || {
+        state.target_groups.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| (t.slug, t.name)).collect()
+    });
+    let formats: Vec<(String, String)> = ServiceFormat::ALL.iter().map(|f| (f.as_str().to_owned(), f.label().to_owned())).collect();
+    let costs: Vec<(String, String)> = Cost::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect();
 
     view! {
         <Title text="Услуги".to_string() />
@@ -71,16 +78,8 @@ pub fn ServicesPage() -> impl IntoView {
             <button type="submit">"Найти"</button>
         </form>
         <form class="filters" aria-label="Фильтры" on:submit=|ev| ev.prevent_default()>
-            <div>
-                <label for="f-municipality">"Город"</label>
-                <select id="f-municipality" on:change=on_select("municipality")>
-                    <option value="">"Все города"</option>
-                    {move || state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
-                        let is = selected(query().municipality, &m.slug);
-                        view! { <option value=m.slug selected=is>{m.name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect id="f-municipality" label="Город" any="Все города" options=cities
+                selected=Signal::derive(move || query().municipality) on_change=pick(|q, v| q.municipality = v) />
             <div>
                 <label for="f-category">"Тема"</label>
                 <select id="f-category" on:change=on_select("category")>
@@ -99,36 +98,12 @@ pub fn ServicesPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <div>
-                <label for="f-target-group">"Кому"</label>
-                <select id="f-target-group" on:change=on_select("target_group")>
-                    <option value="">"Всем"</option>
-                    {move || state.target_groups.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| {
-                        let is = selected(query().target_group, &t.slug);
-                        view! { <option value=t.slug selected=is>{t.name}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div>
-                <label for="f-format">"Как получить"</label>
-                <select id="f-format" on:change=on_select("format")>
-                    <option value="">"Любым способом"</option>
-                    {move || ServiceFormat::ALL.iter().map(|f| {
-                        let is = selected(query().format, f.as_str());
-                        view! { <option value=f.as_str() selected=is>{f.label()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div>
-                <label for="f-cost">"Стоимость"</label>
-                <select id="f-cost" on:change=on_select("cost")>
-                    <option value="">"Любая"</option>
-                    {move || Cost::ALL.iter().map(|c| {
-                        let is = selected(query().cost, c.as_str());
-                        view! { <option value=c.as_str() selected=is>{c.label()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <FilterSelect id="f-target-group" label="Кому" any="Всем" options=groups
+                selected=Signal::derive(move || query().target_group) on_change=pick(|q, v| q.target_group = v) />
+            <FilterSelect id="f-format" label="Как получить" any="Любым способом" options=Signal::derive(move || formats.clone())
+                selected=Signal::derive(move || query().format) on_change=pick(|q, v| q.format = v) />
+            <FilterSelect id="f-cost" label="Стоимость" any="Любая" options=Signal::derive(move || costs.clone())
+                selected=Signal::derive(move || query().cost) on_change=pick(|q, v| q.cost = v) />
             <div>
                 <label for="f-age">"Возраст получателя, лет"</label>
                 <input id="f-age" type="number" min="0" max="120" inputmode="numeric" prop:value=move || query().age.unwrap_or_default() on:change=on_select("age") />
