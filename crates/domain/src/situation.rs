@@ -125,25 +125,6 @@ pub enum Condition {
     },
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn conditions_read_the_documented_grammar() {
-        let json = r#"{"all": [{"equals": {"question": "who", "value": "child"}}, {"not": {"equals": {"question": "has_referral", "value": true}}},
-            {"range": {"question": "age", "min": 0, "max": 3}}, {"in": {"question": "who", "values": ["child", 2]}}]}"#;
-        let condition: Condition = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
-        let Condition::All(parts) = &condition else { panic!("{condition:?}") };
-        assert_eq!(parts[0], Condition::Equals { question: "who".into(), value: Scalar::Text("child".into()) });
-        assert_eq!(parts[1], Condition::Not(Box::new(Condition::Equals { question: "has_referral".into(), value: Scalar::Bool(true) })));
-        assert_eq!(parts[3], Condition::In { question: "who".into(), values: vec![Scalar::Text("child".into()), Scalar::Number(2.0)] });
-        let back: Condition =
-            serde_json::from_str(&serde_json::to_string(&condition).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(back, condition);
-    }
-}
-
 /// A step of a situation's algorithm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -162,4 +143,23 @@ pub struct Step {
     pub deadline: Option<String>,
     /// Шаг нужен, только если выполнено это условие.
     pub condition: Option<Condition>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_read_the_documented_grammar() {
+        let json = r#"{"all": [{"equals": {"question": "who", "value": "child"}}, {"not": {"equals": {"question": "has_referral", "value": true}}},
+            {"range": {"question": "age", "min": 0, "max": 3}}, {"in": {"question": "who", "values": ["child", 2]}}]}"#;
+        let condition: Condition = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+        let Condition::All(parts) = &condition else { panic!("{condition:?}") };
+        assert_eq!(parts[0], Condition::Equals { question: "who".into(), value: Scalar::Text("child".into()) });
+        assert_eq!(parts[1], Condition::Not(Box::new(Condition::Equals { question: "has_referral".into(), value: Scalar::Bool(true) })));
+        assert_eq!(parts[3], Condition::In { question: "who".into(), values: vec![Scalar::Text("child".into()), Scalar::Number(2.0)] });
+        let back: Condition =
+            serde_json::from_str(&serde_json::to_string(&condition).unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, condition);
+    }
 }
