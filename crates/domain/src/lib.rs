@@ -6,6 +6,7 @@
 //! behind the `openapi` feature, which only the server enables.
 
 pub mod api;
+pub mod feed;
 pub mod geo;
 pub mod hours;
 pub mod identifiers;

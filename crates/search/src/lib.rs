@@ -1,5 +1,15 @@
-//! Full-text search over services, organizations and situations.
+//! Full-text search over services, organizations and life situations.
 //!
-//! Reserved for the search issue (a tantivy index with Russian stemming, typo tolerance, facets
-//! and geo sorting). Until then the catalogue's `q` filter matches folded, lightly stemmed text
-//! in the database (`socio_domain::text`).
+//! People type «пособия многодетным», «логопед ребенку», «ТСР», often with a typo. The index
+//! stems Russian words, expands abbreviations, forgives one typo in longer words, and answers
+//! from memory with facet counts, distances and snippets. Each API replica keeps its own index,
+//! built from the database at start and kept fresh from the store's change feed.
+
+mod analyzer;
+mod catalogue;
+mod completion;
+mod index;
+mod query;
+mod synonyms;
+
+pub use index::{SearchError, SearchIndex};

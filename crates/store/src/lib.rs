@@ -7,6 +7,7 @@
 mod connection;
 pub mod entity;
 mod error;
+mod feed;
 mod links;
 mod organizations;
 mod reference;

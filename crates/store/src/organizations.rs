@@ -1,6 +1,6 @@
 //! Organizations: the directory and one organization's profile.
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use socio_domain::{
     IdOrSlug,
     api::{Contacts, MAX_PER_PAGE, OrganizationDetail, OrganizationFilter, OrganizationSummary, PageRequest, ServiceFilter},
@@ -44,25 +44,7 @@ impl Store {
             .limit(u64::from(filter.page.per_page))
             .all(&self.db)
             .await?;
-        let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
-        let mut municipalities = slugs_through(&self.db, "locations", "organization_id", "municipality_id", "municipalities", &ids).await?;
-        let items = rows
-            .into_iter()
-            .map(|row| {
-                let mut cities = municipality_refs(municipalities.remove(&row.id));
-                cities.dedup();
-                Ok(OrganizationSummary {
-                    id: row.id,
-                    slug: row.slug,
-                    name: row.name,
-                    short_name: row.short_name,
-                    kind: parse_stored(&row.kind)?,
-                    sector: parse_stored(&row.sector)?,
-                    municipalities: cities,
-                    last_verified: row.last_verified,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+        let items = organization_summaries(&self.db, rows).await?;
         Ok((items, total))
     }
 
@@ -105,4 +87,29 @@ impl Store {
             last_verified: row.last_verified,
         }))
     }
+}
+
+/// Builds list DTOs for organization rows, loading their cities in one query.
+pub(crate) async fn organization_summaries(
+    db: &impl ConnectionTrait,
+    rows: Vec<organization::Model>,
+) -> Result<Vec<OrganizationSummary>, StoreError> {
+    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+    let mut municipalities = slugs_through(db, "locations", "organization_id", "municipality_id", "municipalities", &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let mut cities = municipality_refs(municipalities.remove(&row.id));
+            cities.dedup();
+            Ok(OrganizationSummary {
+                id: row.id,
+                slug: row.slug,
+                name: row.name,
+                short_name: row.short_name,
+                kind: parse_stored(&row.kind)?,
+                sector: parse_stored(&row.sector)?,
+                municipalities: cities,
+                last_verified: row.last_verified,
+            })
+        })
+        .collect()
 }

@@ -1,6 +1,6 @@
 //! Life situations: the list and one situation with its questionnaire and steps.
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use socio_domain::{
     Slug,
     api::{SituationDetail, SituationFilter, SituationRef, SituationSummary},
@@ -51,20 +51,7 @@ impl Store {
             .limit(u64::from(filter.page.per_page))
             .all(&self.db)
             .await?;
-        let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
-        let mut groups =
-            slugs_through(&self.db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?;
-        let mut categories = slugs_through(&self.db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?;
-        let items = rows
-            .into_iter()
-            .map(|row| SituationSummary {
-                target_groups: target_groups(groups.remove(&row.id)),
-                categories: category_refs(categories.remove(&row.id)),
-                slug: row.slug,
-                title: row.title,
-                summary: row.summary,
-            })
-            .collect();
+        let items = situation_summaries(&self.db, rows).await?;
         Ok((items, total))
     }
 
@@ -154,4 +141,21 @@ impl Store {
 fn parse_stored_kind(kind: &str) -> Result<socio_domain::situation::QuestionKind, StoreError> {
     serde_json::from_value(serde_json::Value::String(kind.to_owned()))
         .map_err(|e| StoreError::corrupt(format!("question kind {kind}: {e}")))
+}
+
+/// Builds list DTOs for situation rows, loading their target groups and categories in batches.
+pub(crate) async fn situation_summaries(db: &impl ConnectionTrait, rows: Vec<situation::Model>) -> Result<Vec<SituationSummary>, StoreError> {
+    let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+    let mut groups = slugs_through(db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?;
+    let mut categories = slugs_through(db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SituationSummary {
+            target_groups: target_groups(groups.remove(&row.id)),
+            categories: category_refs(categories.remove(&row.id)),
+            slug: row.slug,
+            title: row.title,
+            summary: row.summary,
+        })
+        .collect())
 }

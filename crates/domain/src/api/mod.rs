@@ -10,6 +10,7 @@ mod problem;
 mod query;
 mod reports;
 mod router;
+mod search;
 mod situations;
 
 pub use catalogue::*;
@@ -19,4 +20,5 @@ pub use problem::*;
 pub use query::*;
 pub use reports::*;
 pub use router::*;
+pub use search::*;
 pub use situations::*;

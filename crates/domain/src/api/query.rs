@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FieldError, MAX_PER_PAGE, PageRequest};
 use crate::{
-    Slug,
+    Coordinates, Slug,
     vocabulary::{Cost, OrganizationKind, Sector, ServiceFormat},
 };
 
@@ -58,6 +58,21 @@ impl Parser {
                     field,
                     "out_of_range",
                     format!("Параметр «{field}» должен быть целым числом от {min} до {max}, а не «{raw}»."),
+                ));
+                None
+            }
+        }
+    }
+
+    fn coordinate(&mut self, field: &str, raw: Option<&str>, limit: f64) -> Option<f64> {
+        let raw = raw?;
+        match raw.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() && n.abs() <= limit => Some(n),
+            _ => {
+                self.errors.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    format!("Параметр «{field}» должен быть числом от −{limit} до {limit} (градусы), а не «{raw}»."),
                 ));
                 None
             }
@@ -284,6 +299,175 @@ impl From<&SituationFilter> for SituationQuery {
             page,
             per_page,
         }
+    }
+}
+
+/// Параметры поиска.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Что ищем, своими словами: «пособие многодетным», «логопед ребенку», «ТСР».
+    pub q: Option<String>,
+    /// Город: код из `/api/v1/municipalities`.
+    pub municipality: Option<String>,
+    /// Категория: код группы или категории из `/api/v1/categories`.
+    pub category: Option<String>,
+    /// Категория получателей: код из `/api/v1/target-groups`.
+    pub target_group: Option<String>,
+    /// Формат: `in-person`, `at-home`, `online`, `phone`, `gosuslugi`.
+    pub format: Option<String>,
+    /// Стоимость: `free`, `partial`, `paid`.
+    pub cost: Option<String>,
+    /// Возраст получателя, лет (0–120).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u8>, minimum = 0, maximum = 120))]
+    pub age: Option<String>,
+    /// Организация: код организации.
+    pub organization: Option<String>,
+    /// Порядок: `relevance` (по умолчанию), `distance` (ближе к `lat`/`lon` или к центру города), `fresh` (недавно проверенные).
+    pub sort: Option<String>,
+    /// Широта точки, от которой считать расстояние.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<f64>, minimum = -90, maximum = 90))]
+    pub lat: Option<String>,
+    /// Долгота точки, от которой считать расстояние.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<f64>, minimum = -180, maximum = 180))]
+    pub lon: Option<String>,
+    /// Номер страницы, с 1.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    pub page: Option<String>,
+    /// Размер страницы, 1–100 (по умолчанию 20).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
+    pub per_page: Option<String>,
+}
+
+/// The order of search results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SearchSort {
+    /// Best match first (by name when there are no words).
+    #[default]
+    Relevance,
+    /// Nearest first.
+    Distance,
+    /// Most recently verified first.
+    Fresh,
+}
+
+impl SearchSort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchSort::Relevance => "relevance",
+            SearchSort::Distance => "distance",
+            SearchSort::Fresh => "fresh",
+        }
+    }
+}
+
+/// A parsed search: the catalogue filter plus order and origin.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchRequest {
+    pub filter: ServiceFilter,
+    pub sort: SearchSort,
+    /// Where distances are measured from, when given.
+    pub origin: Option<Coordinates>,
+}
+
+impl TryFrom<&SearchQuery> for SearchRequest {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &SearchQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let filter = ServiceFilter {
+            municipality: p.slug("municipality", raw.municipality.as_deref()),
+            category: p.slug("category", raw.category.as_deref()),
+            target_group: p.slug("target_group", raw.target_group.as_deref()),
+            format: p.vocabulary("format", raw.format.as_deref()),
+            cost: p.vocabulary("cost", raw.cost.as_deref()),
+            age: p.number("age", raw.age.as_deref(), 0, 120),
+            organization: p.slug("organization", raw.organization.as_deref()),
+            q: p.text("q", raw.q.as_deref()),
+            page: p.page(raw.page.as_deref(), raw.per_page.as_deref()),
+        };
+        let sort = match raw.sort.as_deref().map(str::trim) {
+            None | Some("" | "relevance") => SearchSort::Relevance,
+            Some("distance") => SearchSort::Distance,
+            Some("fresh") => SearchSort::Fresh,
+            Some(other) => {
+                p.errors.push(FieldError::new(
+                    "sort",
+                    "unknown_value",
+                    format!("Параметр «sort»: неизвестный порядок «{other}»; допустимы relevance, distance, fresh."),
+                ));
+                SearchSort::Relevance
+            }
+        };
+        let lat = p.coordinate("lat", raw.lat.as_deref(), 90.0);
+        let lon = p.coordinate("lon", raw.lon.as_deref(), 180.0);
+        let origin = match (raw.lat.is_some(), raw.lon.is_some(), lat, lon) {
+            (_, _, Some(lat), Some(lon)) => Coordinates::parse(lat, lon).ok(),
+            (true, false, ..) | (false, true, ..) => {
+                let missing = if raw.lat.is_some() { "lon" } else { "lat" };
+                p.errors.push(FieldError::new(missing, "required", "Укажите обе координаты: и «lat», и «lon»."));
+                None
+            }
+            _ => None,
+        };
+        if sort == SearchSort::Distance && raw.lat.is_none() && raw.lon.is_none() && filter.municipality.is_none() {
+            p.errors.push(FieldError::new(
+                "sort",
+                "origin_required",
+                "Чтобы упорядочить по расстоянию, укажите точку («lat» и «lon») или город («municipality»).",
+            ));
+        }
+        p.finish(SearchRequest { filter, sort, origin })
+    }
+}
+
+impl From<&SearchRequest> for SearchQuery {
+    fn from(r: &SearchRequest) -> Self {
+        let f = ServiceQuery::from(&r.filter);
+        SearchQuery {
+            q: f.q,
+            municipality: f.municipality,
+            category: f.category,
+            target_group: f.target_group,
+            format: f.format,
+            cost: f.cost,
+            age: f.age,
+            organization: f.organization,
+            sort: (r.sort != SearchSort::Relevance).then(|| r.sort.as_str().to_owned()),
+            lat: r.origin.map(|c| c.lat.to_string()),
+            lon: r.origin.map(|c| c.lon.to_string()),
+            page: f.page,
+            per_page: f.per_page,
+        }
+    }
+}
+
+/// Параметры подсказок для строки поиска (автодополнение).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct CompletionQuery {
+    /// Начало запроса, как человек его набирает: «лог», «пособие мно».
+    pub q: Option<String>,
+    /// Сколько подсказок вернуть, 1–20 (по умолчанию 8).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 20))]
+    pub limit: Option<String>,
+}
+
+/// A parsed suggestions request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionRequest {
+    pub q: String,
+    pub limit: usize,
+}
+
+impl TryFrom<&CompletionQuery> for CompletionRequest {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &CompletionQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let q = p.text("q", raw.q.as_deref()).unwrap_or_default();
+        let limit = p.number("limit", raw.limit.as_deref(), 1usize, 20).unwrap_or(8);
+        p.finish(CompletionRequest { q, limit })
     }
 }
 

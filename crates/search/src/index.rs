@@ -1,0 +1,362 @@
+//! The index itself: a tantivy index in RAM for the words, and the records it points to kept in
+//! memory next to it, so a search is answered without touching the database.
+//!
+//! Readers take an immutable [`Snapshot`] (an `Arc`); a change builds the next snapshot and swaps
+//! it in, so searches never wait for indexing and always see one consistent state.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, RwLock},
+};
+
+use chrono::{DateTime, Utc};
+use socio_domain::{
+    Coordinates,
+    api::{OrganizationSummary, ServiceSummary, SituationSummary},
+    feed::{Catalogue, Feed, OrganizationDocument, ServiceDocument, SituationDocument},
+    text::fold,
+};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions},
+    tokenizer::TextAnalyzer,
+};
+
+use crate::{
+    analyzer::{ANALYZER, prepare, russian, words},
+    catalogue::Interned,
+    completion::Completions,
+    synonyms::Synonyms,
+};
+
+/// What can go wrong inside the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// A filter names a value that does not exist.
+    #[error("unknown value «{value}» of {field}")]
+    UnknownValue { field: &'static str, value: String },
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// Record kinds, stored in the `kind` fast field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Service = 0,
+    Organization = 1,
+    Situation = 2,
+}
+
+impl Kind {
+    fn uid(self, id: i64) -> String {
+        let prefix = match self {
+            Kind::Service => 's',
+            Kind::Organization => 'o',
+            Kind::Situation => 'c',
+        };
+        format!("{prefix}{id}")
+    }
+
+    pub(crate) fn from_u64(value: u64) -> Option<Self> {
+        match value {
+            0 => Some(Kind::Service),
+            1 => Some(Kind::Organization),
+            2 => Some(Kind::Situation),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub uid: Field,
+    pub kind: Field,
+    pub id: Field,
+    /// The name (boosted most).
+    pub name: Field,
+    /// The one-sentence summary.
+    pub summary: Field,
+    /// Categories, target groups, organization, cities: what the record is about.
+    pub tags: Field,
+    /// Everything, synonyms included: every query word must match here.
+    pub all: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs));
+    let fields = Fields {
+        uid: builder.add_text_field("uid", STRING),
+        kind: builder.add_u64_field("kind", FAST | INDEXED),
+        id: builder.add_i64_field("id", FAST),
+        name: builder.add_text_field("name", text.clone()),
+        summary: builder.add_text_field("summary", text.clone()),
+        tags: builder.add_text_field("tags", text.clone()),
+        all: builder.add_text_field("all", text),
+    };
+    (builder.build(), fields)
+}
+
+/// A service as searches need it: the list DTO, the text to quote, and interned filter values.
+#[derive(Debug)]
+pub(crate) struct ServiceEntry {
+    pub summary: ServiceSummary,
+    pub text: String,
+    pub municipalities: Vec<u16>,
+    pub categories: Vec<u16>,
+    pub target_groups: Vec<u16>,
+    pub formats: Vec<u16>,
+    pub cost: u16,
+    pub points: Vec<Coordinates>,
+    pub sort_name: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug)]
+pub(crate) struct OrganizationEntry {
+    pub summary: OrganizationSummary,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug)]
+pub(crate) struct SituationEntry {
+    pub summary: SituationSummary,
+    pub text: String,
+    pub position: usize,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One consistent state of the index, shared by the searches running on it.
+pub(crate) struct Snapshot {
+    pub searcher: Searcher,
+    pub fields: Fields,
+    pub catalogue: Arc<Interned>,
+    pub synonyms: Arc<Synonyms>,
+    pub services: Arc<HashMap<i64, Arc<ServiceEntry>>>,
+    pub organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
+    pub situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
+    pub completions: Arc<Completions>,
+    /// Words seen in records with how often, for «did you mean».
+    pub vocabulary: Arc<HashMap<String, u32>>,
+}
+
+struct Writer {
+    writer: IndexWriter,
+    reader: IndexReader,
+    analyzer: TextAnalyzer,
+    services: Arc<HashMap<i64, Arc<ServiceEntry>>>,
+    organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
+    situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
+    vocabulary: Arc<HashMap<String, u32>>,
+}
+
+/// The search index of one API replica.
+pub struct SearchIndex {
+    fields: Fields,
+    catalogue: Arc<Interned>,
+    synonyms: Arc<Synonyms>,
+    writer: Mutex<Writer>,
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+impl SearchIndex {
+    /// Builds the index from a full feed.
+    pub fn build(catalogue: &Catalogue, feed: Feed) -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(ANALYZER, russian());
+        let writer = index.writer_with_num_threads(2, 60_000_000)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let mut analyzer = russian();
+        let synonyms = Arc::new(Synonyms::load(&mut analyzer));
+        let catalogue = Arc::new(Interned::new(catalogue));
+        let snapshot = Arc::new(Snapshot {
+            searcher: reader.searcher(),
+            fields,
+            catalogue: catalogue.clone(),
+            synonyms: synonyms.clone(),
+            services: Arc::default(),
+            organizations: Arc::default(),
+            situations: Arc::default(),
+            completions: Arc::default(),
+            vocabulary: Arc::default(),
+        });
+        let search = SearchIndex {
+            fields,
+            catalogue,
+            synonyms,
+            writer: Mutex::new(Writer {
+                writer,
+                reader,
+                analyzer,
+                services: Arc::default(),
+                organizations: Arc::default(),
+                situations: Arc::default(),
+                vocabulary: Arc::default(),
+            }),
+            snapshot: RwLock::new(snapshot),
+        };
+        search.apply(feed)?;
+        Ok(search)
+    }
+
+    /// Re-indexes changed records and drops withdrawn ones; searches see the change at once.
+    /// Returns how many records changed.
+    pub fn apply(&self, feed: Feed) -> Result<usize, SearchError> {
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let Writer { writer, reader, analyzer, services, organizations, situations, vocabulary } = &mut *w;
+        let mut changed = 0;
+        let f = self.fields;
+
+        for id in feed.removed_services {
+            if Arc::make_mut(services).remove(&id).is_some() {
+                writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(id)));
+                changed += 1;
+            }
+        }
+        for id in feed.removed_organizations {
+            if Arc::make_mut(organizations).remove(&id).is_some() {
+                writer.delete_term(Term::from_field_text(f.uid, &Kind::Organization.uid(id)));
+                changed += 1;
+            }
+        }
+        for id in feed.removed_situations {
+            if Arc::make_mut(situations).remove(&id).is_some() {
+                writer.delete_term(Term::from_field_text(f.uid, &Kind::Situation.uid(id)));
+                changed += 1;
+            }
+        }
+        let vocabulary = Arc::make_mut(vocabulary);
+        for doc in feed.services {
+            if services.get(&doc.summary.id).is_some_and(|e| e.updated_at == doc.updated_at && e.summary == doc.summary) {
+                continue;
+            }
+            let entry = self.service_entry(doc);
+            writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(entry.summary.id)));
+            let s = &entry.summary;
+            let tags = [
+                s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" "),
+                s.target_groups.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "),
+                s.organization.name.clone(),
+                s.organization.short_name.clone().unwrap_or_default(),
+                s.municipalities.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" "),
+            ]
+            .join(" ");
+            writer.add_document(self.document(analyzer, vocabulary, Kind::Service, s.id, &s.name, &s.summary, &tags, &entry.text))?;
+            Arc::make_mut(services).insert(entry.summary.id, Arc::new(entry));
+            changed += 1;
+        }
+        for doc in feed.organizations {
+            if organizations.get(&doc.summary.id).is_some_and(|e| e.updated_at == doc.updated_at && e.summary == doc.summary) {
+                continue;
+            }
+            let OrganizationDocument { summary: s, description, updated_at } = doc;
+            writer.delete_term(Term::from_field_text(f.uid, &Kind::Organization.uid(s.id)));
+            let tags = format!(
+                "{} {} {} {}",
+                s.short_name.as_deref().unwrap_or_default(),
+                s.kind.label(),
+                s.sector.label(),
+                s.municipalities.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" ")
+            );
+            writer.add_document(self.document(analyzer, vocabulary, Kind::Organization, s.id, &s.name, "", &tags, &description))?;
+            Arc::make_mut(organizations).insert(s.id, Arc::new(OrganizationEntry { summary: s, updated_at }));
+            changed += 1;
+        }
+        for doc in feed.situations {
+            if situations.get(&doc.id).is_some_and(|e| e.updated_at == doc.updated_at && e.summary == doc.summary) {
+                continue;
+            }
+            let SituationDocument { id, summary: s, body, updated_at } = doc;
+            writer.delete_term(Term::from_field_text(f.uid, &Kind::Situation.uid(id)));
+            let tags = [
+                s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" "),
+                s.target_groups.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "),
+            ]
+            .join(" ");
+            writer.add_document(self.document(analyzer, vocabulary, Kind::Situation, id, &s.title, &s.summary, &tags, &body))?;
+            let position = situations.get(&id).map_or(situations.len(), |e| e.position);
+            Arc::make_mut(situations).insert(id, Arc::new(SituationEntry { text: format!("{} {}", s.summary, body), summary: s, position, updated_at }));
+            changed += 1;
+        }
+        if changed == 0 {
+            return Ok(0);
+        }
+        writer.commit()?;
+        reader.reload()?;
+        let completions = Arc::new(Completions::build(&self.catalogue, &self.synonyms, services, situations));
+        let next = Arc::new(Snapshot {
+            searcher: reader.searcher(),
+            fields: f,
+            catalogue: self.catalogue.clone(),
+            synonyms: self.synonyms.clone(),
+            services: services.clone(),
+            organizations: organizations.clone(),
+            situations: situations.clone(),
+            completions,
+            vocabulary: w.vocabulary.clone(),
+        });
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
+        Ok(changed)
+    }
+
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// How many services are searchable now.
+    pub fn service_count(&self) -> usize {
+        self.snapshot().services.len()
+    }
+
+    fn service_entry(&self, doc: ServiceDocument) -> ServiceEntry {
+        let ServiceDocument { summary, body, points, updated_at } = doc;
+        let c = &self.catalogue;
+        ServiceEntry {
+            municipalities: Interned::ids(&c.municipality, summary.municipalities.iter().map(|m| m.slug.as_str())),
+            categories: c.categories_with_groups(summary.categories.iter().map(|m| m.slug.as_str())),
+            target_groups: Interned::ids(&c.target_group, summary.target_groups.iter().map(|m| m.slug.as_str())),
+            formats: Interned::ids(&c.format, summary.formats.iter().map(|f| f.as_str())),
+            cost: c.cost.id(summary.cost.as_str()).unwrap_or_default(),
+            text: format!("{} {}", summary.summary, body),
+            sort_name: fold(&summary.name),
+            points,
+            updated_at,
+            summary,
+        }
+    }
+
+    /// A tantivy document; `all` gets every field plus the synonyms of what the text mentions.
+    #[allow(clippy::too_many_arguments)]
+    fn document(
+        &self,
+        analyzer: &mut TextAnalyzer,
+        vocabulary: &mut HashMap<String, u32>,
+        kind: Kind,
+        id: i64,
+        name: &str,
+        summary: &str,
+        tags: &str,
+        body: &str,
+    ) -> TantivyDocument {
+        let f = self.fields;
+        let everything = prepare(&format!("{name} {summary} {tags} {body}"));
+        let found = words(analyzer, &everything);
+        for word in &found {
+            if word.lower.chars().count() >= 3 {
+                *vocabulary.entry(word.lower.clone()).or_default() += 1;
+            }
+        }
+        let expansion = self.synonyms.expansion(&found);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.uid, kind.uid(id));
+        doc.add_u64(f.kind, kind as u64);
+        doc.add_i64(f.id, id);
+        doc.add_text(f.name, prepare(name));
+        doc.add_text(f.summary, prepare(summary));
+        doc.add_text(f.tags, prepare(tags));
+        doc.add_text(f.all, format!("{everything} {}", prepare(&expansion)));
+        doc
+    }
+}

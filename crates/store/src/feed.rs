@@ -1,0 +1,143 @@
+//! The search index's feed: every published record at start, then what changed since a
+//! watermark, so each API replica keeps its in-memory index fresh from the shared database.
+//!
+//! A change is any row whose `updated_at` moved: a service, or its organization (the name is
+//! embedded in the service). Withdrawn records are rows that changed and are no longer public.
+//! The watermark is read with an overlap, because a transaction that started earlier may commit
+//! later with an older timestamp; re-reading a few seconds of changes is cheap and idempotent.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use socio_domain::{
+    Coordinates,
+    feed::{Catalogue, Feed, OrganizationDocument, ServiceDocument, SituationDocument},
+};
+
+use crate::{
+    PUBLISHED, Store, StoreError,
+    entity::{location, organization, service, service_location, situation},
+    organizations::organization_summaries,
+    services::service_summaries,
+    situations::situation_summaries,
+};
+
+/// How far back each catch-up re-reads, to cover transactions that committed late.
+const OVERLAP: Duration = Duration::seconds(30);
+/// Rows per batch when loading summaries.
+const BATCH: usize = 1000;
+
+impl Store {
+    /// The reference data the index needs.
+    pub async fn catalogue(&self) -> Result<Catalogue, StoreError> {
+        Ok(Catalogue { municipalities: self.municipalities().await?, categories: self.categories().await?, target_groups: self.target_groups().await? })
+    }
+
+    /// Everything public (`since = None`) or what changed since the watermark.
+    pub async fn search_feed(&self, since: Option<DateTime<Utc>>) -> Result<Feed, StoreError> {
+        let from = since.map(|t| t - OVERLAP);
+        let mut feed = Feed { watermark: since, ..Feed::default() };
+        let mut seen = |t: DateTime<Utc>| {
+            if feed_watermark_before(feed.watermark, t) {
+                feed.watermark = Some(t);
+            }
+        };
+
+        // Organizations first: a changed organization re-feeds all its services.
+        let orgs = match from {
+            Some(from) => organization::Entity::find().filter(organization::Column::UpdatedAt.gte(from)).all(&self.db).await?,
+            None => organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED)).all(&self.db).await?,
+        };
+        let changed_orgs: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+        let (public_orgs, hidden_orgs): (Vec<_>, Vec<_>) = orgs.into_iter().partition(|o| o.status == PUBLISHED);
+        feed.removed_organizations = hidden_orgs.iter().map(|o| o.id).collect();
+        for org in public_orgs.iter().chain(&hidden_orgs) {
+            seen(org.updated_at);
+        }
+        for chunk in public_orgs.chunks(BATCH) {
+            let updated: HashMap<i64, DateTime<Utc>> = chunk.iter().map(|o| (o.id, o.updated_at)).collect();
+            let descriptions: HashMap<i64, String> = chunk.iter().map(|o| (o.id, o.description.clone())).collect();
+            for summary in organization_summaries(&self.db, chunk.to_vec()).await? {
+                feed.organizations.push(OrganizationDocument {
+                    description: descriptions.get(&summary.id).cloned().unwrap_or_default(),
+                    updated_at: updated.get(&summary.id).copied().unwrap_or_default(),
+                    summary,
+                });
+            }
+        }
+
+        let services = match from {
+            Some(from) => {
+                service::Entity::find()
+                    .filter(Condition::any().add(service::Column::UpdatedAt.gte(from)).add(service::Column::OrganizationId.is_in(changed_orgs)))
+                    .all(&self.db)
+                    .await?
+            }
+            None => self.published_services().order_by_asc(service::Column::Id).all(&self.db).await?,
+        };
+        let hidden_org_ids: Vec<i64> = feed.removed_organizations.clone();
+        let (public, hidden): (Vec<_>, Vec<_>) =
+            services.into_iter().partition(|s| s.status == PUBLISHED && !hidden_org_ids.contains(&s.organization_id));
+        feed.removed_services = hidden.iter().map(|s| s.id).collect();
+        for s in public.iter().chain(&hidden) {
+            seen(s.updated_at);
+        }
+        for chunk in public.chunks(BATCH) {
+            let ids: Vec<i64> = chunk.iter().map(|s| s.id).collect();
+            let mut points = service_points(&self.db, &ids).await?;
+            let extra: HashMap<i64, (String, DateTime<Utc>)> =
+                chunk.iter().map(|s| (s.id, (format!("{} {} {}", s.description, s.eligibility, s.how_to_apply), s.updated_at))).collect();
+            for summary in service_summaries(&self.db, chunk.to_vec()).await? {
+                let (body, updated_at) = extra.get(&summary.id).cloned().unwrap_or_default();
+                feed.services.push(ServiceDocument { points: points.remove(&summary.id).unwrap_or_default(), body, updated_at, summary });
+            }
+        }
+
+        let situations = match from {
+            Some(from) => situation::Entity::find().filter(situation::Column::UpdatedAt.gte(from)).all(&self.db).await?,
+            None => situation::Entity::find().filter(situation::Column::Status.eq(PUBLISHED)).all(&self.db).await?,
+        };
+        let (public, hidden): (Vec<_>, Vec<_>) = situations.into_iter().partition(|s| s.status == PUBLISHED);
+        feed.removed_situations = hidden.iter().map(|s| s.id).collect();
+        for s in public.iter().chain(&hidden) {
+            seen(s.updated_at);
+        }
+        let bodies: HashMap<i64, (String, DateTime<Utc>)> = public.iter().map(|s| (s.id, (s.description.clone(), s.updated_at))).collect();
+        let ids: Vec<i64> = public.iter().map(|s| s.id).collect();
+        for (id, summary) in ids.into_iter().zip(situation_summaries(&self.db, public).await?) {
+            let (body, updated_at) = bodies.get(&id).cloned().unwrap_or_default();
+            feed.situations.push(SituationDocument { id, summary, body, updated_at });
+        }
+        Ok(feed)
+    }
+}
+
+fn feed_watermark_before(watermark: Option<DateTime<Utc>>, t: DateTime<Utc>) -> bool {
+    watermark.is_none_or(|w| w < t)
+}
+
+/// Coordinates of the addresses each service is delivered at.
+async fn service_points(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Vec<Coordinates>>, StoreError> {
+    let links = service_location::Entity::find().filter(service_location::Column::ServiceId.is_in(ids.iter().copied())).all(db).await?;
+    let location_ids: Vec<i64> = links.iter().map(|l| l.location_id).collect();
+    let coordinates: HashMap<i64, Coordinates> = location::Entity::find()
+        .select_only()
+        .column(location::Column::Id)
+        .column(location::Column::Lat)
+        .column(location::Column::Lon)
+        .filter(location::Column::Id.is_in(location_ids))
+        .into_tuple::<(i64, Option<f64>, Option<f64>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, lat, lon)| Some((id, Coordinates::parse(lat?, lon?).ok()?)))
+        .collect();
+    let mut points: HashMap<i64, Vec<Coordinates>> = HashMap::new();
+    for link in links {
+        if let Some(c) = coordinates.get(&link.location_id) {
+            points.entry(link.service_id).or_default().push(*c);
+        }
+    }
+    Ok(points)
+}
