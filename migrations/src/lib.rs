@@ -11,6 +11,7 @@ mod m20261125_000003_services;
 mod m20261125_000004_situations;
 mod m20261125_000005_accounts;
 mod m20261125_000006_moderation;
+mod m20261125_000007_unmet_searches;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_situations::Migration),
             Box::new(m20261125_000005_accounts::Migration),
             Box::new(m20261125_000006_moderation::Migration),
+            Box::new(m20261125_000007_unmet_searches::Migration),
         ]
     }
 }

@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 use socio_migrations::{Migrator, MigratorTrait};
 use socio_store::{Store, seed};
 
-use crate::{Application, Settings, openapi, telemetry};
+use socio_domain::vocabulary::UserRole;
+
+use crate::{Application, Settings, auth::JwtKeys, openapi, telemetry};
 
 /// «Социальный кластер»: the API server and its maintenance commands.
 #[derive(Debug, Parser)]
@@ -45,6 +47,18 @@ enum Command {
         /// Apply pending migrations before serving.
         #[arg(long)]
         migrate: bool,
+    },
+    /// Print a bearer token for an operator (until the cabinet brings logins).
+    Token {
+        /// Role: moderator or admin.
+        #[arg(long, default_value = "moderator")]
+        role: String,
+        /// Who the token is for (an e-mail or a name), recorded in the token.
+        #[arg(long)]
+        subject: String,
+        /// Hours the token stays valid.
+        #[arg(long, default_value_t = 12)]
+        hours: i64,
     },
     /// Write the OpenAPI document.
     Openapi {
@@ -92,9 +106,15 @@ pub async fn run() -> anyhow::Result<()> {
             if migrate {
                 store.migrate().await?;
             }
-            let app = Application::with_store(settings.clone(), store)?;
+            let app = Application::with_store(settings.clone(), store).await?;
             tracing::info!("listening on http://{} (API: /api/v1, docs: /docs)", settings.bind.replace("0.0.0.0", "localhost"));
             app.run_until_stopped().await?;
+        }
+        Command::Token { role, subject, hours } => {
+            let role: UserRole = role.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            anyhow::ensure!(matches!(role, UserRole::Moderator | UserRole::Admin), "tokens are issued to moderators and admins only");
+            anyhow::ensure!((1..=24 * 30).contains(&hours), "--hours must be between 1 and 720");
+            println!("{}", JwtKeys::new(&settings.jwt_secret).issue(&subject, role, hours)?);
         }
         Command::Openapi { output } => {
             let json = openapi::document_json()?;

@@ -5,6 +5,7 @@
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
 use socio_domain::api::{FieldError, Problem};
+use socio_search::SearchError;
 use socio_store::StoreError;
 
 /// Media type of error bodies.
@@ -25,6 +26,12 @@ pub enum ApiError {
     /// 400: a page past the last one.
     #[error("page out of range")]
     PageOutOfRange { page: u32, pages: u32 },
+    /// 401: no valid token where one is needed.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 403: a valid token without the right role.
+    #[error("forbidden")]
+    Forbidden,
     /// 404: no public record under this key.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -47,6 +54,15 @@ impl From<StoreError> for ApiError {
                 "unknown_value",
                 format!("Параметр «{field}»: значение «{value}» не найдено. Проверьте код по справочнику."),
             )]),
+            other => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(error: SearchError) -> Self {
+        match error {
+            SearchError::UnknownValue { field, value } => StoreError::UnknownValue { field, value }.into(),
             other => ApiError::Internal(other.into()),
         }
     }
@@ -81,6 +97,13 @@ impl ApiError {
                 format!("Страницы {page} нет: всего страниц {pages}. Откройте страницу от 1 до {pages}."),
                 vec![FieldError::new("page", "out_of_range", format!("Допустимы страницы от 1 до {pages}."))],
             ),
+            ApiError::Unauthorized => (
+                "unauthorized",
+                "Нужен вход",
+                "Этот раздел — для модераторов. Передайте действующий токен в заголовке Authorization: Bearer ….".to_owned(),
+                vec![],
+            ),
+            ApiError::Forbidden => ("forbidden", "Нет доступа", "У вашей учётной записи нет прав на этот раздел.".to_owned(), vec![]),
             ApiError::NotFound(what) => ("not_found", "Не найдено", format!("{what} не найдена или ещё не опубликована."), vec![]),
             ApiError::NoRoute => {
                 ("no_route", "Адрес не найден", "Такого адреса в API нет. Список адресов — в /api/openapi.json.".to_owned(), vec![])
@@ -104,6 +127,8 @@ impl ResponseError for ApiError {
         match self {
             ApiError::InvalidParameters(_) | ApiError::InvalidBody(_) | ApiError::PageOutOfRange { .. } => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -116,6 +141,10 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(source) => tracing::warn!(error = %source, "database unavailable"),
             _ => {}
         }
-        HttpResponse::build(self.status_code()).content_type(PROBLEM_JSON).json(self.problem())
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, ApiError::Unauthorized) {
+            response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.content_type(PROBLEM_JSON).json(self.problem())
     }
 }

@@ -4,7 +4,9 @@
 //! `main.rs` is a thin CLI over this library so integration tests boot the very same app on a
 //! random port ([`startup::Application`]).
 
+pub mod auth;
 pub mod cli;
+pub mod indexing;
 pub mod error;
 pub mod http;
 pub mod openapi;

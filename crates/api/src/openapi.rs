@@ -5,7 +5,11 @@
 use actix_web::App;
 use utoipa::{
     OpenApi,
-    openapi::{OpenApi as Document, tag::TagBuilder},
+    openapi::{
+        OpenApi as Document,
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+        tag::TagBuilder,
+    },
 };
 use utoipa_actix_web::{AppExt, scope};
 
@@ -27,6 +31,11 @@ pub fn document() -> Document {
         .service(scope::scope("/api/v1").configure(routes::configure_v1))
         .configure(routes::configure_health)
         .split_for_parts();
+    let components = document.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+    );
     document.tags = Some(
         [
             (tags::DIRECTORY, "Города, центры СОЦИО, категории услуг и получателей, сведения о платформе"),
@@ -34,6 +43,8 @@ pub fn document() -> Document {
             (tags::SERVICES, "Социальные услуги, выплаты и льготы"),
             (tags::SITUATIONS, "Жизненные ситуации и пошаговые алгоритмы действий"),
             (tags::ROUTER, "Личный маршрут по жизненной ситуации и подбор ситуации по ответам и тексту"),
+            (tags::SEARCH, "Поиск по смыслу с учётом окончаний, опечаток и сокращений; подсказки при наборе"),
+            (tags::MODERATION, "Для модераторов: что искали и не нашли"),
             (tags::REPORTS, "Сообщения граждан о неточностях в данных: без личных данных"),
             (tags::OPERATIONS, "Проверки работоспособности"),
         ]

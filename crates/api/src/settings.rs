@@ -28,6 +28,8 @@ pub struct Settings {
     pub static_dir: Option<PathBuf>,
     /// HTTP worker threads (`SOCIO_WORKERS`); default: one per core.
     pub workers: usize,
+    /// How often the search index catches up with the database (`SOCIO_SEARCH_REFRESH_MS`, default 2000).
+    pub search_refresh: std::time::Duration,
     /// Expose `/_bench/fixed` for the benchmark's ceiling (`SOCIO_BENCH_ENDPOINTS=1`).
     pub bench_endpoints: bool,
 }
@@ -82,6 +84,9 @@ impl Settings {
             log_json: env("SOCIO_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),
             static_dir: env("SOCIO_STATIC_DIR").map(PathBuf::from).or(file.static_dir),
             workers: workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+            search_refresh: std::time::Duration::from_millis(
+                env("SOCIO_SEARCH_REFRESH_MS").map(|v| v.parse()).transpose().context("SOCIO_SEARCH_REFRESH_MS must be a number")?.unwrap_or(2000),
+            ),
             bench_endpoints: env("SOCIO_BENCH_ENDPOINTS").is_some_and(|v| v == "1" || v == "true"),
             database_url,
         })

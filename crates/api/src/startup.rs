@@ -19,7 +19,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{ApiError, Settings, http, openapi, routes};
+use crate::{ApiError, Settings, auth::JwtKeys, http, indexing, openapi, routes};
 use socio_store::Store;
 
 /// A bound, not yet running, server.
@@ -34,19 +34,25 @@ impl Application {
     /// replicas can start against one database.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let store = Store::connect(&settings.database_url).await?;
-        Self::with_store(settings, store)
+        Self::with_store(settings, store).await
     }
 
-    /// Binds and prepares the server over an existing store.
-    pub fn with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+    /// Builds the search index from the store, starts its catch-up task, and binds the server.
+    pub async fn with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
+        let (index, watermark) = indexing::build_index(&store).await?;
+        let index = web::Data::new(index);
+        tokio::spawn(indexing::catch_up(store.clone(), index.clone().into_inner(), watermark, settings.search_refresh));
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
+        let keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
         let store = web::Data::new(store);
         let document = openapi::document();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(store.clone())
+                .app_data(index.clone())
+                .app_data(keys.clone())
                 .app_data(http::query_config())
                 .app_data(http::path_config())
                 .app_data(http::json_config())

@@ -17,8 +17,8 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use socio_domain::api::{
-    CategoryGroup, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page,
-    Problem, ReportReceipt, RouteRequest, RouteResponse, ServiceCandidate, ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary,
+    CategoryGroup, Completion, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page,
+    Problem, ReportReceipt, SearchQuery, SearchRequest, SearchResults, RouteRequest, RouteResponse, ServiceCandidate, ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary,
     SituationDetail, SituationFilter, SituationQuery, SituationSummary, SocioCentre, SuggestRequest, SuggestResponse, TargetGroup,
 };
 
@@ -208,6 +208,16 @@ impl Client {
     /// `/api/v1/services` with a filter.
     pub async fn services(&self, filter: &ServiceFilter) -> Result<Page<ServiceSummary>, ClientError> {
         self.get("/api/v1/services", &ServiceQuery::from(filter)).await
+    }
+
+    /// `/api/v1/search`: services with facets, situations, organizations and advice.
+    pub async fn search(&self, request: &SearchRequest) -> Result<SearchResults, ClientError> {
+        self.get("/api/v1/search", &SearchQuery::from(request)).await
+    }
+
+    /// `/api/v1/search/complete`: completions for the search box.
+    pub async fn complete(&self, q: &str, limit: usize) -> Result<Vec<Completion>, ClientError> {
+        self.get("/api/v1/search/complete", &[("q", q), ("limit", &limit.to_string())]).await
     }
 
     /// `/api/v1/services/{id_or_slug}`.

@@ -344,7 +344,7 @@ impl SearchIndex {
         let everything = prepare(&format!("{name} {summary} {tags} {body}"));
         let found = words(analyzer, &everything);
         for word in &found {
-            if word.lower.chars().count() >= 3 {
+            if word.lower.chars().count() >= 3 && word.lower.chars().all(char::is_alphabetic) {
                 *vocabulary.entry(word.lower.clone()).or_default() += 1;
             }
         }

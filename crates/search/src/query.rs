@@ -87,6 +87,9 @@ struct QueryWord {
     word: Word,
     known: bool,
     last: bool,
+    /// For an unknown long word: stems of the known words one typo away from it. Typos near the
+    /// end change how a word is stemmed, so the whole written form is compared, not the stem.
+    corrections: Vec<String>,
 }
 
 impl QueryWord {
@@ -111,12 +114,23 @@ impl Understood {
         let count = found.len();
         let mut stems: HashSet<String> = found.iter().map(|w| w.stem.clone()).collect();
         stems.extend(snap.synonyms.related_stems(&found));
-        let mut words = Vec::with_capacity(count);
+        let mut understood_words = Vec::with_capacity(count);
         for (i, word) in found.into_iter().enumerate() {
             let known = snap.searcher.doc_freq(&Term::from_field_text(snap.fields.all, &word.stem))? > 0;
-            words.push(QueryWord { word, known, last: i + 1 == count });
+            let corrections = if known || word.lower.chars().count() < FUZZY_FROM {
+                Vec::new()
+            } else {
+                let close: Vec<&str> =
+                    snap.vocabulary.keys().filter(|v| distance_within(&word.lower, v, 1).is_some()).map(String::as_str).collect();
+                let mut stems_of: Vec<String> = with_analyzer(|a| close.iter().flat_map(|c| words(a, c)).map(|w| w.stem).collect());
+                stems_of.sort_unstable();
+                stems_of.dedup();
+                stems_of
+            };
+            stems.extend(corrections.iter().cloned());
+            understood_words.push(QueryWord { word, known, last: i + 1 == count, corrections });
         }
-        Ok(Understood { words, stems })
+        Ok(Understood { words: understood_words, stems })
     }
 
     fn is_empty(&self) -> bool {
@@ -132,6 +146,9 @@ impl Understood {
             let mut options: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(TermQuery::new(term(f.all, stem), IndexRecordOption::WithFreqs)))];
             if w.fuzzy() {
                 options.push((Occur::Should, Box::new(FuzzyTermQuery::new(term(f.all, stem), 1, true))));
+            }
+            for correction in &w.corrections {
+                options.push((Occur::Should, Box::new(TermQuery::new(term(f.all, correction), IndexRecordOption::WithFreqs))));
             }
             if w.prefix() {
                 options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term(f.all, stem), 0, true))));

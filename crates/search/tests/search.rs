@@ -137,6 +137,8 @@ fn one_typo_in_a_long_word_still_finds_the_service() {
     let index = index();
     assert_eq!(ids(&search(&index, q("пенсионерв"))), [6]);
     assert_eq!(ids(&search(&index, q("лгопед"))), [4], "a missing letter");
+    assert_eq!(ids(&search(&index, q("пенсионерум"))), [6], "a typo in the ending");
+    assert_eq!(ids(&search(&index, q("пенсоинерам"))), [6], "swapped letters");
     let found = search(&index, q("пенсионерв"));
     assert_eq!(found.advice.spelling.as_deref(), Some("пенсионеров"));
     assert!(search(&index, q("лгпд")).items.is_empty(), "short garbage finds nothing");

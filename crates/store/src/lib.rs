@@ -16,6 +16,7 @@ mod router;
 pub mod seed;
 mod services;
 mod situations;
+mod unmet_searches;
 
 pub use connection::Store;
 pub use error::StoreError;

@@ -78,9 +78,10 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
         log_json: false,
         static_dir: Some(dist),
         workers: 1,
+        search_refresh: std::time::Duration::from_millis(100),
         bench_endpoints: false,
     };
-    let app = Application::with_store(settings, store).unwrap();
+    let app = Application::with_store(settings, store).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
 

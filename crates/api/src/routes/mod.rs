@@ -2,10 +2,12 @@
 
 mod health;
 mod meta;
+mod moderation;
 mod municipalities;
 mod organizations;
 mod reports;
 mod router;
+mod search;
 mod services;
 mod situations;
 mod socio_centres;
@@ -25,7 +27,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .configure(services::configure)
         .configure(situations::configure)
         .configure(reports::configure)
-        .configure(router::configure);
+        .configure(router::configure)
+        .configure(search::configure)
+        .configure(moderation::configure);
 }
 
 /// OpenAPI tag names (sections of the Swagger UI).
@@ -36,5 +40,7 @@ pub mod tags {
     pub const SITUATIONS: &str = "Жизненные ситуации";
     pub const REPORTS: &str = "Сообщения о неточностях";
     pub const ROUTER: &str = "Маршрутизатор";
+    pub const SEARCH: &str = "Поиск";
+    pub const MODERATION: &str = "Модерация";
     pub const OPERATIONS: &str = "Служебное";
 }

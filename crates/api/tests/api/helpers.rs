@@ -280,9 +280,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         log_json: false,
         static_dir: None,
         workers: 1,
+        search_refresh: std::time::Duration::from_millis(100),
         bench_endpoints: false,
     };
-    let app = Application::with_store(settings, store.clone()).unwrap_or_else(|e| panic!("building the app: {e}"));
+    let app = Application::with_store(settings, store.clone()).await.unwrap_or_else(|e| panic!("building the app: {e}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::new();

@@ -13,6 +13,7 @@ mod organizations;
 mod reference;
 mod reports;
 mod router;
+mod search;
 mod seed;
 mod services;
 mod situations;

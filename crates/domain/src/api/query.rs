@@ -471,6 +471,35 @@ impl TryFrom<&CompletionQuery> for CompletionRequest {
     }
 }
 
+/// Параметры отчёта о поисках без результата.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct UnmetSearchQuery {
+    /// За сколько последних дней, 1–365 (по умолчанию 30).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 365))]
+    pub days: Option<String>,
+    /// Город: код из `/api/v1/municipalities`.
+    pub municipality: Option<String>,
+}
+
+/// A parsed unmet-demand request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmetSearchFilter {
+    pub days: u16,
+    pub municipality: Option<Slug>,
+}
+
+impl TryFrom<&UnmetSearchQuery> for UnmetSearchFilter {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &UnmetSearchQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let days = p.number("days", raw.days.as_deref(), 1u16, 365).unwrap_or(30);
+        let municipality = p.slug("municipality", raw.municipality.as_deref());
+        p.finish(UnmetSearchFilter { days, municipality })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod location;
 pub mod municipality;
 pub mod organization;
 pub mod report;
+pub mod unmet_search;
 pub mod service;
 pub mod service_category;
 pub mod service_format;

@@ -1,5 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use socio_domain::api::{OrganizationFilter, OrganizationQuery, OrganizationSummary, Page, Problem};
+use socio_search::SearchIndex;
 use socio_store::Store;
 
 use crate::{
@@ -24,9 +25,15 @@ use crate::{
 pub async fn list_organizations(
     req: HttpRequest,
     store: web::Data<Store>,
+    index: web::Data<SearchIndex>,
     query: web::Query<OrganizationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter: OrganizationFilter = parse_filter(&*query)?;
-    let (items, total) = store.list_organizations(&filter).await?;
+    // Words go to the search index (stems, typos, synonyms; best match first); plain filters
+    // are answered by the database in name order.
+    let (items, total) = match filter.q {
+        Some(_) => index.organizations(&filter)?,
+        None => store.list_organizations(&filter).await?,
+    };
     cached_json(&req, &page(filter.page, items, total)?)
 }

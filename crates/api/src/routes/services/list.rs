@@ -1,5 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use socio_domain::api::{Page, Problem, ServiceFilter, ServiceQuery, ServiceSummary};
+use socio_search::SearchIndex;
 use socio_store::Store;
 
 use crate::{
@@ -22,8 +23,13 @@ use crate::{
     )
 )]
 #[get("/services")]
-pub async fn list_services(req: HttpRequest, store: web::Data<Store>, query: web::Query<ServiceQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_services(req: HttpRequest, store: web::Data<Store>, index: web::Data<SearchIndex>, query: web::Query<ServiceQuery>) -> Result<HttpResponse, ApiError> {
     let filter: ServiceFilter = parse_filter(&*query)?;
-    let (items, total) = store.list_services(&filter).await?;
+    // Words go to the search index (stems, typos, synonyms; best match first); plain filters
+    // are answered by the database in name order.
+    let (items, total) = match filter.q {
+        Some(_) => index.services(&filter)?,
+        None => store.list_services(&filter).await?,
+    };
     cached_json(&req, &page(filter.page, items, total)?)
 }

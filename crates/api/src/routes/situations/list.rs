@@ -1,5 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use socio_domain::api::{Page, Problem, SituationFilter, SituationQuery, SituationSummary};
+use socio_search::SearchIndex;
 use socio_store::Store;
 
 use crate::{
@@ -25,9 +26,15 @@ use crate::{
 pub async fn list_situations(
     req: HttpRequest,
     store: web::Data<Store>,
+    index: web::Data<SearchIndex>,
     query: web::Query<SituationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter: SituationFilter = parse_filter(&*query)?;
-    let (items, total) = store.list_situations(&filter).await?;
+    // Words go to the search index (stems, typos, synonyms; best match first); plain filters
+    // are answered by the database in name order.
+    let (items, total) = match filter.q {
+        Some(_) => index.situations(&filter)?,
+        None => store.list_situations(&filter).await?,
+    };
     cached_json(&req, &page(filter.page, items, total)?)
 }

@@ -1,0 +1,52 @@
+//! Keeping this replica's search index in step with the shared database: a full build at start,
+//! then a catch-up from the store's change feed every `search_refresh`. Several replicas over
+//! one PostgreSQL each do the same and converge on the same state.
+
+use std::{sync::Arc, time::Duration};
+
+use socio_search::SearchIndex;
+use socio_store::Store;
+
+/// Builds the index from everything published.
+pub async fn build_index(store: &Store) -> anyhow::Result<(SearchIndex, Option<chrono::DateTime<chrono::Utc>>)> {
+    let started = std::time::Instant::now();
+    let catalogue = store.catalogue().await?;
+    let feed = store.search_feed(None).await?;
+    let watermark = feed.watermark;
+    let services = feed.services.len();
+    let index = tokio::task::spawn_blocking(move || SearchIndex::build(&catalogue, feed)).await??;
+    tracing::info!(services, elapsed_ms = started.elapsed().as_millis() as u64, "search index built");
+    Ok((index, watermark))
+}
+
+/// Applies what changed since the watermark, forever. Errors are logged and retried: a database
+/// hiccup must not take searches down, they keep answering from the last good state.
+pub async fn catch_up(store: Store, index: Arc<SearchIndex>, mut watermark: Option<chrono::DateTime<chrono::Utc>>, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let feed = match store.search_feed(watermark).await {
+            Ok(feed) => feed,
+            Err(error) => {
+                tracing::warn!(%error, "search index: reading changes failed; retrying");
+                continue;
+            }
+        };
+        if feed.is_empty() {
+            continue;
+        }
+        let next = feed.watermark;
+        let index = index.clone();
+        match tokio::task::spawn_blocking(move || index.apply(feed)).await {
+            Ok(Ok(changed)) => {
+                watermark = next;
+                if changed > 0 {
+                    tracing::info!(changed, "search index caught up");
+                }
+            }
+            Ok(Err(error)) => tracing::error!(%error, "search index: applying changes failed"),
+            Err(error) => tracing::error!(%error, "search index: the indexing task panicked"),
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! `/api/v1/search`, completions, `q` of the list endpoints, live catch-up of the index from the
+//! database, and the moderators' unmet-demand report.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use socio_api::auth::JwtKeys;
+use socio_domain::{
+    Slug,
+    api::{SearchRequest, SearchResults, SearchSort, ServiceFilter},
+    vocabulary::UserRole,
+};
+use socio_store::entity::service;
+
+use crate::{helpers::TestApp, on_both_databases};
+
+on_both_databases!(
+    russian_words_find_services_in_any_form,
+    abbreviations_and_typos_are_understood,
+    facet_counts_match_the_filtered_totals,
+    the_list_endpoints_search_with_the_index,
+    a_published_change_is_searchable_and_a_withdrawn_service_disappears,
+    unmet_searches_are_counted_for_moderators_only,
+    bad_search_parameters_are_named,
+    completions_come_as_you_type,
+);
+
+fn slug(raw: &str) -> Option<Slug> {
+    Some(Slug::parse(raw).unwrap())
+}
+
+async fn search(app: &TestApp, filter: ServiceFilter) -> SearchResults {
+    app.client.search(&SearchRequest { filter, ..Default::default() }).await.unwrap()
+}
+
+fn q(text: &str) -> ServiceFilter {
+    ServiceFilter { q: Some(text.into()), ..Default::default() }
+}
+
+fn slugs(results: &SearchResults) -> Vec<&str> {
+    results.items.iter().map(|h| h.service.slug.as_str()).collect()
+}
+
+async fn russian_words_find_services_in_any_form(app: TestApp) {
+    for query in ["пособие многодетным", "пособия многодетных", "пособиями многодетной семье"] {
+        let found = search(&app, ServiceFilter { municipality: slug("serov"), ..q(query) }).await;
+        assert!(slugs(&found).contains(&"posobiya-mnogodetnym-serov"), "«{query}»: {:?}", slugs(&found));
+        assert!(found.items.iter().all(|h| h.service.municipalities.iter().any(|m| m.slug == "serov")));
+    }
+    let found = search(&app, q("пособия многодетным")).await;
+    let first = &found.items[0];
+    assert!(first.snippet.iter().any(|p| p.mark), "the snippet marks the matched words: {:?}", first.snippet);
+    assert!(!found.situations.is_empty(), "a matching life situation is offered");
+}
+
+async fn abbreviations_and_typos_are_understood(app: TestApp) {
+    let short = search(&app, ServiceFilter { page: per_page_all(), ..q("ТСР") }).await;
+    assert!(slugs(&short).contains(&"prokat-tsr-pervouralsk"), "ТСР finds «технических средств реабилитации»");
+    let long = search(&app, ServiceFilter { page: per_page_all(), ..q("технические средства реабилитации") }).await;
+    assert!(slugs(&long).contains(&"prokat-tsr-serov"), "the full form finds «ТСР»");
+    for typo in ["многодетнным", "многадетным", "многодетнвм", "мнгодетным"] {
+        let found = search(&app, ServiceFilter { page: per_page_all(), ..q(typo) }).await;
+        assert!(slugs(&found).contains(&"posobiya-mnogodetnym-serov"), "one typo in «{typo}» is forgiven");
+    }
+    let typo = search(&app, q("многодетнвм")).await;
+    assert_eq!(typo.advice.spelling.as_deref(), Some("многодетным"));
+}
+
+#[allow(non_snake_case)]
+fn per_page_all() -> socio_domain::api::PageRequest {
+    socio_domain::api::PageRequest { page: 1, per_page: 100 }
+}
+
+async fn facet_counts_match_the_filtered_totals(app: TestApp) {
+    let base = ServiceFilter { cost: "free".parse().ok(), ..q("помощь") };
+    let results = search(&app, base.clone()).await;
+    assert!(results.total > 0);
+    for value in results.facets.municipality.iter().take(4) {
+        let narrowed = search(&app, ServiceFilter { municipality: slug(&value.value), ..base.clone() }).await;
+        assert_eq!(narrowed.total, value.count, "municipality={}", value.value);
+    }
+    for value in &results.facets.format {
+        let narrowed = search(&app, ServiceFilter { format: value.value.parse().ok(), ..base.clone() }).await;
+        assert_eq!(narrowed.total, value.count, "format={}", value.value);
+    }
+    for value in results.facets.category.iter().filter(|v| v.parent.is_none()).take(3) {
+        let narrowed = search(&app, ServiceFilter { category: slug(&value.value), ..base.clone() }).await;
+        assert_eq!(narrowed.total, value.count, "category={}", value.value);
+    }
+    let near = app
+        .client
+        .search(&SearchRequest { filter: ServiceFilter { municipality: slug("pervouralsk"), ..base.clone() }, sort: SearchSort::Distance, origin: None })
+        .await
+        .unwrap();
+    let distances: Vec<f64> = near.items.iter().map(|h| h.distance_km.unwrap()).collect();
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "nearest first: {distances:?}");
+}
+
+async fn the_list_endpoints_search_with_the_index(app: TestApp) {
+    let services = app.client.services(&q("пособиями многодетным")).await.unwrap();
+    assert!(services.items.iter().any(|s| s.slug.starts_with("posobiya-mnogodetnym")));
+    let organizations = app.client.organizations(&socio_domain::api::OrganizationFilter { q: Some("МФЦ".into()), ..Default::default() }).await.unwrap();
+    assert!(organizations.total > 0, "МФЦ finds «многофункциональный центр»");
+    let situations = app.client.situations(&socio_domain::api::SituationFilter { q: Some("инвалидность".into()), ..Default::default() }).await.unwrap();
+    assert!(situations.total > 0);
+}
+
+/// Waits for the index's catch-up (every 100 ms in tests) to satisfy `done`; fails after 15 s.
+async fn eventually(app: &TestApp, filter: ServiceFilter, done: impl Fn(&SearchResults) -> bool) -> SearchResults {
+    for _ in 0..150 {
+        let found = search(app, filter.clone()).await;
+        if done(&found) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the index did not catch up with the database");
+}
+
+async fn a_published_change_is_searchable_and_a_withdrawn_service_disappears(app: TestApp) {
+    assert_eq!(search(&app, q("сурдопереводчик")).await.total, 0);
+    let row = service::Entity::find().filter(service::Column::Slug.eq("prokat-tsr-serov")).one(app.db()).await.unwrap().unwrap();
+    let mut edit = row.into_active_model();
+    edit.name = Set("Сурдопереводчик и прокат ТСР".into());
+    edit.updated_at = Set(Utc::now());
+    let row = edit.update(app.db()).await.unwrap();
+    let found = eventually(&app, q("сурдопереводчика"), |r| r.total == 1).await;
+    assert_eq!(slugs(&found), ["prokat-tsr-serov"]);
+
+    let mut withdraw = row.into_active_model();
+    withdraw.status = Set("archived".into());
+    withdraw.updated_at = Set(Utc::now());
+    withdraw.update(app.db()).await.unwrap();
+    eventually(&app, q("сурдопереводчика"), |r| r.total == 0).await;
+    let tsr = search(&app, ServiceFilter { municipality: slug("serov"), ..q("ТСР") }).await;
+    assert!(!slugs(&tsr).contains(&"prokat-tsr-serov"), "a withdrawn service is not found by any word");
+}
+
+async fn unmet_searches_are_counted_for_moderators_only(app: TestApp) {
+    let nothing = search(&app, ServiceFilter { municipality: slug("rezh"), ..q("вертолётная экскурсия") }).await;
+    assert_eq!(nothing.total, 0);
+    assert!(nothing.advice.nearby.is_empty() || nothing.advice.nearby.iter().all(|c| c.count > 0));
+    let url = format!("{}/api/v1/moderation/unmet-searches?days=7", app.address);
+
+    let anonymous = app.http.get(&url).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+    let keys = JwtKeys::new(&secrecy::SecretString::from("test-secret-that-is-long-enough-for-hs256".to_owned()));
+    let partner = keys.issue("partner@example.org", UserRole::Partner, 1).unwrap();
+    let forbidden = app.http.get(&url).bearer_auth(partner).send().await.unwrap();
+    assert_eq!(forbidden.status(), 403);
+    let forged = JwtKeys::new(&secrecy::SecretString::from("another-secret-entirely-0123456789".to_owned()));
+    let fake = forged.issue("intruder", UserRole::Moderator, 1).unwrap();
+    assert_eq!(app.http.get(&url).bearer_auth(fake).send().await.unwrap().status(), 401);
+
+    let moderator = keys.issue("moderator@example.org", UserRole::Moderator, 1).unwrap();
+    let mut rows = serde_json::Value::Null;
+    for _ in 0..100 {
+        rows = app.http.get(&url).bearer_auth(&moderator).send().await.unwrap().json().await.unwrap();
+        if rows.as_array().is_some_and(|r| !r.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = search(&app, ServiceFilter { municipality: slug("rezh"), ..q("Вертолётная  экскурсия!") }).await;
+    for _ in 0..100 {
+        rows = app.http.get(&url).bearer_auth(&moderator).send().await.unwrap().json().await.unwrap();
+        if rows[0]["count"] == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(rows[0]["query"], "вертолетная экскурсия", "normalised text: {rows}");
+    assert_eq!(rows[0]["municipality"]["slug"], "rezh");
+    assert_eq!(rows[0]["count"], 2, "the same search counts twice: {rows}");
+    let text = rows.to_string();
+    assert!(!text.contains("127.0.0.1") && !text.contains("reqwest"), "nothing about the person is kept");
+}
+
+async fn bad_search_parameters_are_named(app: TestApp) {
+    let problem = app.get_problem("/api/v1/search?sort=distance", 400).await;
+    assert_eq!(problem.errors[0].field, "sort");
+    assert_eq!(problem.errors[0].code, "origin_required");
+    let problem = app.get_problem("/api/v1/search?lat=56.9", 400).await;
+    assert_eq!(problem.errors[0].field, "lon");
+    let problem = app.get_problem("/api/v1/search?lat=956&lon=60", 400).await;
+    assert_eq!(problem.errors[0].field, "lat");
+    let problem = app.get_problem("/api/v1/search?municipality=moskva", 400).await;
+    assert_eq!((problem.errors[0].field.as_str(), problem.errors[0].code.as_str()), ("municipality", "unknown_value"));
+    let problem = app.get_problem("/api/v1/search?q=пособие&page=999", 400).await;
+    assert_eq!(problem.code, "page_out_of_range");
+    let problem = app.get_problem("/api/v1/search/complete?limit=500", 400).await;
+    assert_eq!(problem.errors[0].field, "limit");
+}
+
+async fn completions_come_as_you_type(app: TestApp) {
+    let found = app.client.complete("логоп", 8).await.unwrap();
+    assert!(!found.is_empty() && found.len() <= 8);
+    assert!(found.iter().all(|c| c.text.to_lowercase().contains("логоп")), "{found:?}");
+    let situations = app.client.complete("инвалид", 8).await.unwrap();
+    assert!(situations.iter().any(|c| c.kind == socio_domain::api::CompletionKind::Situation && c.slug.is_some()), "{situations:?}");
+    assert!(app.client.complete("", 8).await.unwrap().is_empty());
+}
