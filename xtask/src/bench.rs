@@ -62,6 +62,121 @@ impl Drop for Server {
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = options(args)?;
+    let (backend, _server) = prepare(&options)?;
+    let (status, body) = get_once(CATALOGUE)?;
+    if status != 200 {
+        return Err(format!("{CATALOGUE} answered {status}: {}", String::from_utf8_lossy(&body)));
+    }
+    let total = json_total(&body);
+    let fixed = format!("/_bench/fixed?bytes={}", body.len());
+    let (fixed_status, fixed_body) = get_once(&fixed)?;
+    if fixed_status != 200 || fixed_body.len() != body.len() {
+        return Err(format!("ceiling body is {} bytes, the catalogue's {}", fixed_body.len(), body.len()));
+    }
+
+    println!(
+        "\nbench: {} services on {backend}; {} connections; {} s per URL; response {} bytes; the catalogue query matches {total} services\n",
+        options.services,
+        options.connections,
+        options.seconds,
+        body.len()
+    );
+    let ceiling = load(&fixed, options.connections, Duration::from_secs(options.seconds))?;
+    let catalogue = load(CATALOGUE, options.connections, Duration::from_secs(options.seconds))?;
+    table(
+        &[("fixed JSON of the same size (ceiling)", &ceiling), ("`GET /api/v1/services` municipality + category", &catalogue)],
+        "ceiling",
+    );
+    if catalogue.errors > 0 || ceiling.errors > 0 {
+        return Err("some requests failed".into());
+    }
+    Ok(())
+}
+
+/// The words, city and format both sides of the search benchmark are asked for.
+const SEARCH_WORDS: &str = "поддержка семей";
+const SEARCH_CITY: &str = "ekaterinburg";
+const SEARCH_FORMAT: &str = "online";
+
+/// `cargo xtask bench-search`: `GET /api/v1/search` (in-memory index) against the same search
+/// done by PostgreSQL full-text search (`to_tsvector('russian')` with a GIN index), on the same
+/// 100 000 synthetic services in PostgreSQL, in one run.
+pub fn run_search(args: &[String]) -> Result<(), String> {
+    let mut options = options(args)?;
+    options.postgres = true;
+    let (backend, _server) = prepare(&options)?;
+    let index = "CREATE INDEX IF NOT EXISTS idx_services_fulltext ON services USING GIN (to_tsvector('russian', name || ' ' || summary || ' ' || description)); ANALYZE;";
+    let status = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "socio_bench", "-qc", index])
+        .status()
+        .map_err(|e| format!("psql: {e}"))?;
+    if !status.success() {
+        return Err("creating the GIN index failed".into());
+    }
+    let words = percent_encode(SEARCH_WORDS);
+    let search = format!("/api/v1/search?q={words}&municipality={SEARCH_CITY}&format={SEARCH_FORMAT}");
+    let baseline = format!("/_bench/pg-search?q={words}&municipality={SEARCH_CITY}&format={SEARCH_FORMAT}");
+    let mut totals = Vec::new();
+    for path in [&search, &baseline] {
+        let (status, body) = get_once(path)?;
+        if status != 200 {
+            return Err(format!("{path} answered {status}: {}", String::from_utf8_lossy(&body)));
+        }
+        totals.push((json_total(&body), body.len()));
+    }
+    println!(
+        "\nbench-search: {} services on {backend}; {} connections; {} s per URL; «{SEARCH_WORDS}» in {SEARCH_CITY}, format {SEARCH_FORMAT}, with facets",
+        options.services, options.connections, options.seconds
+    );
+    println!(
+        "the index finds {} services ({} bytes), PostgreSQL full-text search {} ({} bytes)\n",
+        totals[0].0, totals[0].1, totals[1].0, totals[1].1
+    );
+    let pg = load(&baseline, options.connections, Duration::from_secs(options.seconds))?;
+    let index = load(&search, options.connections, Duration::from_secs(options.seconds))?;
+    table(
+        &[
+            ("PostgreSQL `to_tsvector('russian')` + GIN, same query (baseline)", &pg),
+            ("`GET /api/v1/search` text + municipality + format + facets", &index),
+        ],
+        "baseline",
+    );
+    println!("\nthroughput ratio: {:.1}× (target ≥ 10×); p99 of the index: {:.2} ms (target < 20 ms)", index.rps / pg.rps, index.p99_ms);
+    if pg.errors > 0 || index.errors > 0 {
+        return Err("some requests failed".into());
+    }
+    Ok(())
+}
+
+fn table(rows: &[(&str, &Stats)], reference: &str) {
+    println!("| endpoint | requests/s | p50 | p99 | errors | throughput vs {reference} |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let base = rows[0].1.rps;
+    for (name, stats) in rows {
+        println!(
+            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {} | {:.1}× |",
+            stats.rps,
+            stats.p50_ms,
+            stats.p99_ms,
+            stats.errors,
+            stats.rps / base
+        );
+    }
+}
+
+fn json_total(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    text.split("\"total\":").nth(1).and_then(|t| t.split([',', '}']).next()).unwrap_or("?").to_owned()
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// Builds the release server, seeds the synthetic dataset (unless `--reuse`) and starts serving.
+fn prepare(options: &Options) -> Result<(&'static str, Server), String> {
     tools::cargo(&["build", "--release", "--quiet", "-p", "socio-api"])?;
     let socio = tools::target_dir().join("release").join("socio");
     let dir = tools::target_dir().join("bench");
@@ -97,7 +212,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("seeded {} synthetic services on {backend} in {:.1} s", options.services, started.elapsed().as_secs_f64());
     }
 
-    let _server = Server(
+    let server = Server(
         Command::new(&socio)
             .arg("serve")
             .env("DATABASE_URL", &database_url)
@@ -109,47 +224,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .spawn()
             .map_err(|e| format!("socio serve: {e}"))?,
     );
-    wait_ready(Duration::from_secs(30))?;
-
-    let (status, body) = get_once(CATALOGUE)?;
-    if status != 200 {
-        return Err(format!("{CATALOGUE} answered {status}: {}", String::from_utf8_lossy(&body)));
-    }
-    let text = String::from_utf8_lossy(&body);
-    let total = text.split("\"total\":").nth(1).and_then(|t| t.split(',').next()).unwrap_or("?").to_owned();
-    let fixed = format!("/_bench/fixed?bytes={}", body.len());
-    let (fixed_status, fixed_body) = get_once(&fixed)?;
-    if fixed_status != 200 || fixed_body.len() != body.len() {
-        return Err(format!("ceiling body is {} bytes, the catalogue's {}", fixed_body.len(), body.len()));
-    }
-
-    println!(
-        "\nbench: {} services on {backend}; {} connections; {} s per URL; response {} bytes; the catalogue query matches {total} services\n",
-        options.services,
-        options.connections,
-        options.seconds,
-        body.len()
-    );
-    let ceiling = load(&fixed, options.connections, Duration::from_secs(options.seconds))?;
-    let catalogue = load(CATALOGUE, options.connections, Duration::from_secs(options.seconds))?;
-    println!("| endpoint | requests/s | p50 | p99 | errors | throughput vs ceiling |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
-    for (name, stats) in
-        [("fixed JSON of the same size (ceiling)", &ceiling), ("`GET /api/v1/services` municipality + category", &catalogue)]
-    {
-        println!(
-            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {} | {:.1} % |",
-            stats.rps,
-            stats.p50_ms,
-            stats.p99_ms,
-            stats.errors,
-            100.0 * stats.rps / ceiling.rps
-        );
-    }
-    if catalogue.errors > 0 || ceiling.errors > 0 {
-        return Err("some requests failed".into());
-    }
-    Ok(())
+    // Building the search index over 100 000 services takes a while at start.
+    wait_ready(Duration::from_secs(180))?;
+    Ok((backend, server))
 }
 
 fn wait_ready(timeout: Duration) -> Result<(), String> {

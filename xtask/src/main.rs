@@ -18,6 +18,8 @@ cargo xtask <command>
   spa       build the SPA into frontend/dist and report its gzip size
   bench     seed 100 000 synthetic services and load-test GET /api/v1/services against a
             fixed-JSON ceiling (options: --services N, --seconds S, --connections C)
+  bench-search seed 100 000 synthetic services into PostgreSQL and load-test GET /api/v1/search
+               against the same search done by PostgreSQL full-text search (GIN); prints the ratio
   bench-route  time route computation on the demo situations with 10 000 services (criterion)
   openapi   regenerate openapi/openapi.json from the code
 ";
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::build_spa(),
+        Some("bench-search") => bench::run_search(&args[1..]),
         Some("bench-route") => tools::cargo(&["bench", "-p", "socio-store", "--bench", "route"]),
         Some("openapi") => tools::cargo(&["run", "--quiet", "-p", "socio-api", "--", "openapi"]),
         _ => {

@@ -6,9 +6,9 @@
 
 pub mod auth;
 pub mod cli;
-pub mod indexing;
 pub mod error;
 pub mod http;
+pub mod indexing;
 pub mod openapi;
 pub mod routes;
 pub mod settings;

@@ -85,7 +85,11 @@ impl Settings {
             static_dir: env("SOCIO_STATIC_DIR").map(PathBuf::from).or(file.static_dir),
             workers: workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
             search_refresh: std::time::Duration::from_millis(
-                env("SOCIO_SEARCH_REFRESH_MS").map(|v| v.parse()).transpose().context("SOCIO_SEARCH_REFRESH_MS must be a number")?.unwrap_or(2000),
+                env("SOCIO_SEARCH_REFRESH_MS")
+                    .map(|v| v.parse())
+                    .transpose()
+                    .context("SOCIO_SEARCH_REFRESH_MS must be a number")?
+                    .unwrap_or(2000),
             ),
             bench_endpoints: env("SOCIO_BENCH_ENDPOINTS").is_some_and(|v| v == "1" || v == "true"),
             database_url,

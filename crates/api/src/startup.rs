@@ -67,6 +67,7 @@ impl Application {
                 .configure(|cfg| {
                     if bench {
                         cfg.route("/_bench/fixed", web::get().to(bench_fixed));
+                        cfg.route("/_bench/pg-search", web::get().to(bench_pg_search));
                     }
                 })
                 .service(web::redirect("/docs", "/docs/"))
@@ -143,4 +144,12 @@ async fn bench_fixed(req: HttpRequest) -> HttpResponse {
         bodies.entry(bytes).or_insert_with(|| web::Bytes::from(format!("{{\"pad\":\"{}\"}}", "x".repeat(bytes.saturating_sub(10))))).clone()
     };
     HttpResponse::Ok().content_type("application/json").body(body)
+}
+
+/// The search benchmark's baseline: the same search done by PostgreSQL full-text search.
+async fn bench_pg_search(req: HttpRequest, store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+    let query = web::Query::<HashMap<String, String>>::from_query(req.query_string()).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let param = |name: &str| query.get(name).map(String::as_str).unwrap_or_default();
+    let body = store.bench_fulltext_search(param("q"), param("municipality"), param("format")).await?;
+    Ok(HttpResponse::Ok().json(body))
 }

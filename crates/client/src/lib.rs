@@ -17,9 +17,10 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use socio_domain::api::{
-    CategoryGroup, Completion, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery, OrganizationSummary, Page,
-    Problem, ReportReceipt, SearchQuery, SearchRequest, SearchResults, RouteRequest, RouteResponse, ServiceCandidate, ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary,
-    SituationDetail, SituationFilter, SituationQuery, SituationSummary, SocioCentre, SuggestRequest, SuggestResponse, TargetGroup,
+    CategoryGroup, Completion, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery,
+    OrganizationSummary, Page, Problem, ReportReceipt, RouteRequest, RouteResponse, SearchQuery, SearchRequest, SearchResults,
+    ServiceCandidate, ServiceDetail, ServiceFilter, ServiceQuery, ServiceSummary, SituationDetail, SituationFilter, SituationQuery,
+    SituationSummary, SocioCentre, SuggestRequest, SuggestResponse, TargetGroup,
 };
 
 /// The README's Rust examples, compiled as doctests so they stay true.

@@ -10,6 +10,35 @@ use socio_domain::{
     vocabulary::{Cost, ServiceFormat},
 };
 
+/// Values of one dimension a record has, as a bit set: a filter check is one AND.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bits(u128);
+
+/// Values per dimension the bit sets hold (14 cities, ~20 target groups, ~70 categories).
+pub(crate) const MAX_VALUES: usize = 128;
+
+impl Bits {
+    pub(crate) fn of(ids: impl IntoIterator<Item = u16>) -> Self {
+        Bits(ids.into_iter().filter(|&i| usize::from(i) < MAX_VALUES).fold(0, |bits, i| bits | 1 << i))
+    }
+
+    pub(crate) fn contains(&self, id: u16) -> bool {
+        usize::from(id) < MAX_VALUES && (self.0 >> id) & 1 == 1
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = u16> + '_ {
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let bit = rest.trailing_zeros();
+            rest &= rest - 1;
+            u16::try_from(bit).ok()
+        })
+    }
+}
+
 /// One filter's possible values, in display order.
 #[derive(Debug, Default)]
 pub(crate) struct Dimension {
@@ -19,6 +48,7 @@ pub(crate) struct Dimension {
 
 impl Dimension {
     fn push(&mut self, value: &str, name: &str, parent: Option<&str>) -> u16 {
+        debug_assert!(self.values.len() < MAX_VALUES, "more reference values than the bit sets hold");
         let id = u16::try_from(self.values.len()).unwrap_or(u16::MAX);
         self.index.insert(value.to_owned(), id);
         self.values.push((value.to_owned(), name.to_owned(), parent.map(str::to_owned)));
@@ -50,8 +80,13 @@ impl Dimension {
 }
 
 /// Typical ages offered as the age facet: a count means «available at this age».
-pub(crate) const AGES: &[(u8, &str)] =
-    &[(3, "Малышам (3 года)"), (10, "Школьникам (10 лет)"), (16, "Подросткам (16 лет)"), (35, "Взрослым (35 лет)"), (70, "Пожилым (70 лет)")];
+pub(crate) const AGES: &[(u8, &str)] = &[
+    (3, "Малышам (3 года)"),
+    (10, "Школьникам (10 лет)"),
+    (16, "Подросткам (16 лет)"),
+    (35, "Взрослым (35 лет)"),
+    (70, "Пожилым (70 лет)"),
+];
 
 /// The interned catalogue.
 #[derive(Debug, Default)]
@@ -94,7 +129,7 @@ impl Interned {
     }
 
     /// Ids of the categories (and their groups) a record is in.
-    pub(crate) fn categories_with_groups<'a>(&self, slugs: impl IntoIterator<Item = &'a str>) -> Vec<u16> {
+    pub(crate) fn categories_with_groups<'a>(&self, slugs: impl IntoIterator<Item = &'a str>) -> Bits {
         let mut ids = Vec::new();
         for slug in slugs {
             if let Some(id) = self.category.id(slug) {
@@ -104,13 +139,11 @@ impl Interned {
                 }
             }
         }
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+        Bits::of(ids)
     }
 
-    pub(crate) fn ids<'a>(dimension: &Dimension, slugs: impl IntoIterator<Item = &'a str>) -> Vec<u16> {
-        slugs.into_iter().filter_map(|s| dimension.id(s)).collect()
+    pub(crate) fn ids<'a>(dimension: &Dimension, slugs: impl IntoIterator<Item = &'a str>) -> Bits {
+        Bits::of(slugs.into_iter().filter_map(|s| dimension.id(s)))
     }
 
     pub(crate) fn municipality_ref(&self, id: u16) -> Option<MunicipalityRef> {

@@ -63,10 +63,10 @@ impl Completions {
         let mut per_group = vec![0u64; catalogue.target_group.values.len()];
         let mut names: HashMap<&str, u64> = HashMap::new();
         for s in services.values() {
-            for &c in &s.categories {
+            for c in s.filters.categories.iter() {
                 per_category[usize::from(c)] += 1;
             }
-            for &t in &s.target_groups {
+            for t in s.filters.target_groups.iter() {
                 per_group[usize::from(t)] += 1;
             }
             *names.entry(s.summary.name.as_str()).or_default() += 1;

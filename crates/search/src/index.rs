@@ -18,13 +18,13 @@ use socio_domain::{
 };
 use tantivy::{
     Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
-    schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions},
+    schema::{FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions},
     tokenizer::TextAnalyzer,
 };
 
 use crate::{
     analyzer::{ANALYZER, prepare, russian, words},
-    catalogue::Interned,
+    catalogue::{Bits, Interned},
     completion::Completions,
     synonyms::Synonyms,
 };
@@ -39,7 +39,7 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
 }
 
-/// Record kinds, stored in the `kind` fast field.
+/// Record kinds, stored in the top bits of the `key` fast field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Service = 0,
@@ -57,6 +57,11 @@ impl Kind {
         format!("{prefix}{id}")
     }
 
+    /// The `key` of a record: its kind and, for a service, its slot, for others their id.
+    pub(crate) fn key(self, value: u64) -> u64 {
+        (self as u64) << KEY_BITS | (value & KEY_MASK)
+    }
+
     pub(crate) fn from_u64(value: u64) -> Option<Self> {
         match value {
             0 => Some(Kind::Service),
@@ -67,18 +72,16 @@ impl Kind {
     }
 }
 
+pub(crate) const KEY_BITS: u32 = 40;
+pub(crate) const KEY_MASK: u64 = (1 << KEY_BITS) - 1;
+
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
     pub uid: Field,
-    pub kind: Field,
-    pub id: Field,
-    /// The name (boosted most).
-    pub name: Field,
-    /// The one-sentence summary.
-    pub summary: Field,
-    /// Categories, target groups, organization, cities: what the record is about.
-    pub tags: Field,
-    /// Everything, synonyms included: every query word must match here.
+    /// Kind and slot (services) or id (others), one column so a match costs one read.
+    pub key: Field,
+    /// Name, summary, categories, target groups, organization, cities, description and the
+    /// synonyms of what they mention: every query word must match here.
     pub all: Field,
 }
 
@@ -88,26 +91,51 @@ fn schema() -> (Schema, Fields) {
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs));
     let fields = Fields {
         uid: builder.add_text_field("uid", STRING),
-        kind: builder.add_u64_field("kind", FAST | INDEXED),
-        id: builder.add_i64_field("id", FAST),
-        name: builder.add_text_field("name", text.clone()),
-        summary: builder.add_text_field("summary", text.clone()),
-        tags: builder.add_text_field("tags", text.clone()),
+        key: builder.add_u64_field("key", FAST),
         all: builder.add_text_field("all", text),
     };
     (builder.build(), fields)
 }
+
+/// A service's filter values, interned and packed: searches check these for every match, so
+/// they sit in one dense array (in index order) rather than behind a pointer per service.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Filters {
+    pub municipalities: Bits,
+    pub categories: Bits,
+    pub target_groups: Bits,
+    pub formats: Bits,
+    pub cost: u16,
+    pub age_min: u8,
+    /// 255 when there is no upper limit.
+    pub age_max: u8,
+}
+
+impl Filters {
+    pub(crate) fn available_at(&self, age: u16) -> bool {
+        u16::from(self.age_min) <= age && age <= u16::from(self.age_max)
+    }
+}
+
+/// A service's place in the dense array; `id == FREE` marks a slot left by a withdrawn service.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slot {
+    pub id: i64,
+    pub organization: i64,
+    pub filters: Filters,
+}
+
+pub(crate) const FREE: i64 = -1;
 
 /// A service as searches need it: the list DTO, the text to quote, and interned filter values.
 #[derive(Debug)]
 pub(crate) struct ServiceEntry {
     pub summary: ServiceSummary,
     pub text: String,
-    pub municipalities: Vec<u16>,
-    pub categories: Vec<u16>,
-    pub target_groups: Vec<u16>,
-    pub formats: Vec<u16>,
-    pub cost: u16,
+    pub filters: Filters,
+    /// Hashes of the stems of the name and the summary: matches there rank higher.
+    pub name_stems: Vec<u64>,
+    pub summary_stems: Vec<u64>,
     pub points: Vec<Coordinates>,
     pub sort_name: String,
     pub updated_at: DateTime<Utc>,
@@ -134,6 +162,7 @@ pub(crate) struct Snapshot {
     pub catalogue: Arc<Interned>,
     pub synonyms: Arc<Synonyms>,
     pub services: Arc<HashMap<i64, Arc<ServiceEntry>>>,
+    pub slots: Arc<Vec<Slot>>,
     pub organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
     pub situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
     pub completions: Arc<Completions>,
@@ -146,6 +175,9 @@ struct Writer {
     reader: IndexReader,
     analyzer: TextAnalyzer,
     services: Arc<HashMap<i64, Arc<ServiceEntry>>>,
+    slots: Arc<Vec<Slot>>,
+    slot_of: HashMap<i64, u32>,
+    free: Vec<u32>,
     organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
     situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
     vocabulary: Arc<HashMap<String, u32>>,
@@ -177,6 +209,7 @@ impl SearchIndex {
             catalogue: catalogue.clone(),
             synonyms: synonyms.clone(),
             services: Arc::default(),
+            slots: Arc::default(),
             organizations: Arc::default(),
             situations: Arc::default(),
             completions: Arc::default(),
@@ -191,6 +224,9 @@ impl SearchIndex {
                 reader,
                 analyzer,
                 services: Arc::default(),
+                slots: Arc::default(),
+                slot_of: HashMap::new(),
+                free: Vec::new(),
                 organizations: Arc::default(),
                 situations: Arc::default(),
                 vocabulary: Arc::default(),
@@ -205,13 +241,17 @@ impl SearchIndex {
     /// Returns how many records changed.
     pub fn apply(&self, feed: Feed) -> Result<usize, SearchError> {
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let Writer { writer, reader, analyzer, services, organizations, situations, vocabulary } = &mut *w;
+        let Writer { writer, reader, analyzer, services, slots, slot_of, free, organizations, situations, vocabulary } = &mut *w;
         let mut changed = 0;
         let f = self.fields;
 
         for id in feed.removed_services {
             if Arc::make_mut(services).remove(&id).is_some() {
                 writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(id)));
+                if let Some(slot) = slot_of.remove(&id) {
+                    Arc::make_mut(slots)[slot as usize].id = FREE;
+                    free.push(slot);
+                }
                 changed += 1;
             }
         }
@@ -232,7 +272,7 @@ impl SearchIndex {
             if services.get(&doc.summary.id).is_some_and(|e| e.updated_at == doc.updated_at && e.summary == doc.summary) {
                 continue;
             }
-            let entry = self.service_entry(doc);
+            let entry = self.service_entry(analyzer, doc);
             writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(entry.summary.id)));
             let s = &entry.summary;
             let tags = [
@@ -243,7 +283,22 @@ impl SearchIndex {
                 s.municipalities.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" "),
             ]
             .join(" ");
-            writer.add_document(self.document(analyzer, vocabulary, Kind::Service, s.id, &s.name, &s.summary, &tags, &entry.text))?;
+            let slot = match slot_of.get(&s.id) {
+                Some(&slot) => slot,
+                None => {
+                    let slot = free.pop().unwrap_or_else(|| u32::try_from(slots.len()).unwrap_or(u32::MAX));
+                    slot_of.insert(s.id, slot);
+                    slot
+                }
+            };
+            let record = Slot { id: s.id, organization: s.organization.id, filters: entry.filters };
+            match Arc::make_mut(slots).get_mut(slot as usize) {
+                Some(existing) => *existing = record,
+                None => Arc::make_mut(slots).push(record),
+            }
+            let mut doc = self.document(analyzer, vocabulary, Kind::Service, s.id, &s.name, &s.summary, &tags, &entry.text);
+            doc.add_u64(f.key, Kind::Service.key(u64::from(slot)));
+            writer.add_document(doc)?;
             Arc::make_mut(services).insert(entry.summary.id, Arc::new(entry));
             changed += 1;
         }
@@ -277,7 +332,8 @@ impl SearchIndex {
             .join(" ");
             writer.add_document(self.document(analyzer, vocabulary, Kind::Situation, id, &s.title, &s.summary, &tags, &body))?;
             let position = situations.get(&id).map_or(situations.len(), |e| e.position);
-            Arc::make_mut(situations).insert(id, Arc::new(SituationEntry { text: format!("{} {}", s.summary, body), summary: s, position, updated_at }));
+            Arc::make_mut(situations)
+                .insert(id, Arc::new(SituationEntry { text: format!("{} {}", s.summary, body), summary: s, position, updated_at }));
             changed += 1;
         }
         if changed == 0 {
@@ -292,6 +348,7 @@ impl SearchIndex {
             catalogue: self.catalogue.clone(),
             synonyms: self.synonyms.clone(),
             services: services.clone(),
+            slots: slots.clone(),
             organizations: organizations.clone(),
             situations: situations.clone(),
             completions,
@@ -310,15 +367,27 @@ impl SearchIndex {
         self.snapshot().services.len()
     }
 
-    fn service_entry(&self, doc: ServiceDocument) -> ServiceEntry {
+    fn service_entry(&self, analyzer: &mut TextAnalyzer, doc: ServiceDocument) -> ServiceEntry {
         let ServiceDocument { summary, body, points, updated_at } = doc;
         let c = &self.catalogue;
+        let mut hashes = |text: &str| {
+            let mut h: Vec<u64> = words(analyzer, text).iter().map(|w| stem_hash(&w.stem)).collect();
+            h.sort_unstable();
+            h.dedup();
+            h
+        };
         ServiceEntry {
-            municipalities: Interned::ids(&c.municipality, summary.municipalities.iter().map(|m| m.slug.as_str())),
-            categories: c.categories_with_groups(summary.categories.iter().map(|m| m.slug.as_str())),
-            target_groups: Interned::ids(&c.target_group, summary.target_groups.iter().map(|m| m.slug.as_str())),
-            formats: Interned::ids(&c.format, summary.formats.iter().map(|f| f.as_str())),
-            cost: c.cost.id(summary.cost.as_str()).unwrap_or_default(),
+            name_stems: hashes(&summary.name),
+            summary_stems: hashes(&summary.summary),
+            filters: Filters {
+                municipalities: Interned::ids(&c.municipality, summary.municipalities.iter().map(|m| m.slug.as_str())),
+                categories: c.categories_with_groups(summary.categories.iter().map(|m| m.slug.as_str())),
+                target_groups: Interned::ids(&c.target_group, summary.target_groups.iter().map(|m| m.slug.as_str())),
+                formats: Interned::ids(&c.format, summary.formats.iter().map(|f| f.as_str())),
+                cost: c.cost.id(summary.cost.as_str()).unwrap_or_default(),
+                age_min: summary.age_min.unwrap_or(0),
+                age_max: summary.age_max.unwrap_or(u8::MAX),
+            },
             text: format!("{} {}", summary.summary, body),
             sort_name: fold(&summary.name),
             points,
@@ -351,12 +420,18 @@ impl SearchIndex {
         let expansion = self.synonyms.expansion(&found);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.uid, kind.uid(id));
-        doc.add_u64(f.kind, kind as u64);
-        doc.add_i64(f.id, id);
-        doc.add_text(f.name, prepare(name));
-        doc.add_text(f.summary, prepare(summary));
-        doc.add_text(f.tags, prepare(tags));
+        if kind != Kind::Service {
+            doc.add_u64(f.key, kind.key(u64::try_from(id).unwrap_or_default()));
+        }
         doc.add_text(f.all, format!("{everything} {}", prepare(&expansion)));
         doc
     }
+}
+
+/// A stem as a number, so that «is this query word in the name» is an integer comparison.
+pub(crate) fn stem_hash(stem: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    stem.hash(&mut hasher);
+    hasher.finish()
 }

@@ -18,7 +18,7 @@ use tantivy::{
     DocId, Score, SegmentReader, Term,
     collector::{Collector, SegmentCollector},
     columnar::Column,
-    query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery},
+    query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery},
     schema::IndexRecordOption,
     tokenizer::TextAnalyzer,
 };
@@ -26,7 +26,7 @@ use tantivy::{
 use crate::{
     analyzer::{Word, distance_within, query_words, russian, words},
     catalogue::AGES,
-    index::{Kind, SearchError, SearchIndex, ServiceEntry, Snapshot},
+    index::{FREE, Filters, KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Slot, Snapshot, stem_hash},
 };
 
 thread_local! {
@@ -41,39 +41,138 @@ fn with_analyzer<R>(f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
 const FUZZY_FROM: usize = 6;
 const SNIPPET_CHARS: usize = 200;
 
-/// Every matching record with its score.
-struct Hits;
-
-struct SegmentHits {
-    kind: Column<u64>,
-    id: Column<i64>,
-    hits: Vec<(Kind, i64, Score)>,
+/// A matching organization or situation (services are tallied as they are found).
+#[derive(Clone, Copy)]
+struct Hit {
+    kind: Kind,
+    id: i64,
+    score: Score,
 }
 
-impl Collector for Hits {
-    type Fruit = Vec<(Kind, i64, Score)>;
-    type Child = SegmentHits;
+/// What one pass over the matches yields: services that pass the filters (by slot), facet
+/// counts, and the other kinds of records.
+struct Harvest {
+    found: Vec<(u32, Score)>,
+    counts: Counts,
+    others: Vec<Hit>,
+}
 
-    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<SegmentHits> {
-        let fast = segment.fast_fields();
-        Ok(SegmentHits { kind: fast.u64("kind")?, id: fast.i64("id")?, hits: Vec::new() })
+/// Collects matches, filtering services and counting facets on the spot, so a broad query never
+/// materialises a list of every match.
+struct Tally {
+    slots: Arc<Vec<Slot>>,
+    selected: Selected,
+    sizes: [usize; DIMENSIONS],
+}
+
+struct SegmentTally {
+    key: Column<u64>,
+    slots: Arc<Vec<Slot>>,
+    selected: Selected,
+    harvest: Harvest,
+}
+
+impl Collector for Tally {
+    type Fruit = Harvest;
+    type Child = SegmentTally;
+
+    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<SegmentTally> {
+        Ok(SegmentTally {
+            key: segment.fast_fields().u64("key")?,
+            slots: self.slots.clone(),
+            selected: self.selected,
+            harvest: Harvest { found: Vec::new(), counts: Counts::sized(self.sizes), others: Vec::new() },
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(Kind, i64, Score)>>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(&self, fruits: Vec<Harvest>) -> tantivy::Result<Harvest> {
+        let mut all = Harvest { found: Vec::new(), counts: Counts::sized(self.sizes), others: Vec::new() };
+        for fruit in fruits {
+            all.found.extend(fruit.found);
+            all.others.extend(fruit.others);
+            all.counts.merge(&fruit.counts);
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentTally {
+    type Fruit = Harvest;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(key) = self.key.first(doc) else { return };
+        match Kind::from_u64(key >> KEY_BITS) {
+            Some(Kind::Service) => {
+                let slot = (key & KEY_MASK) as u32;
+                if let Some(record) = self.slots.get(slot as usize) {
+                    tally(&self.selected, slot, record, score, &mut self.harvest);
+                }
+            }
+            Some(kind) => self.harvest.others.push(Hit { kind, id: (key & KEY_MASK) as i64, score }),
+            None => {}
+        }
+    }
+
+    fn harvest(self) -> Harvest {
+        self.harvest
+    }
+}
+
+/// Checks one service against the filters: kept if it passes all, counted in a facet if it
+/// fails only that facet's filter.
+#[inline]
+fn tally(selected: &Selected, slot: u32, record: &Slot, score: Score, harvest: &mut Harvest) {
+    if record.id == FREE || selected.organization.is_some_and(|o| o != record.organization) {
+        return;
+    }
+    let failures = selected.failures(&record.filters);
+    if failures == 0 {
+        harvest.found.push((slot, score));
+        for dim in 0..DIMENSIONS {
+            harvest.counts.add(dim, &record.filters);
+        }
+    } else if failures.is_power_of_two() {
+        harvest.counts.add(failures.trailing_zeros() as usize, &record.filters);
+    }
+}
+
+/// Every matching record with its score (for the organization and situation lists).
+struct Hits;
+
+struct SegmentHits {
+    key: Column<u64>,
+    hits: Vec<Hit>,
+}
+
+impl Collector for Hits {
+    type Fruit = Vec<Hit>;
+    type Child = SegmentHits;
+
+    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<SegmentHits> {
+        Ok(SegmentHits { key: segment.fast_fields().u64("key")?, hits: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Hit>>) -> tantivy::Result<Self::Fruit> {
         Ok(fruits.into_iter().flatten().collect())
     }
 }
 
 impl SegmentCollector for SegmentHits {
-    type Fruit = Vec<(Kind, i64, Score)>;
+    type Fruit = Vec<Hit>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if let (Some(kind), Some(id)) = (self.kind.first(doc).and_then(Kind::from_u64), self.id.first(doc)) {
-            self.hits.push((kind, id, score));
+        if let Some(key) = self.key.first(doc)
+            && let Some(kind) = Kind::from_u64(key >> KEY_BITS).filter(|k| *k != Kind::Service)
+        {
+            self.hits.push(Hit { kind, id: (key & KEY_MASK) as i64, score });
         }
     }
 
@@ -104,6 +203,8 @@ impl QueryWord {
 /// The words of a query, understood against one snapshot.
 struct Understood {
     words: Vec<QueryWord>,
+    /// Hashes of the query's own stems.
+    hashes: Vec<u64>,
     /// Stems to highlight: the query's own and those of its synonyms.
     stems: HashSet<String>,
 }
@@ -130,7 +231,8 @@ impl Understood {
             stems.extend(corrections.iter().cloned());
             understood_words.push(QueryWord { word, known, last: i + 1 == count, corrections });
         }
-        Ok(Understood { words: understood_words, stems })
+        let hashes = understood_words.iter().map(|w| stem_hash(&w.word.stem)).collect();
+        Ok(Understood { words: understood_words, hashes, stems })
     }
 
     fn is_empty(&self) -> bool {
@@ -143,7 +245,8 @@ impl Understood {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for w in &self.words {
             let stem = &w.word.stem;
-            let mut options: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(TermQuery::new(term(f.all, stem), IndexRecordOption::WithFreqs)))];
+            let mut options: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, Box::new(TermQuery::new(term(f.all, stem), IndexRecordOption::WithFreqs)))];
             if w.fuzzy() {
                 options.push((Occur::Should, Box::new(FuzzyTermQuery::new(term(f.all, stem), 1, true))));
             }
@@ -153,15 +256,31 @@ impl Understood {
             if w.prefix() {
                 options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term(f.all, stem), 0, true))));
             }
-            clauses.push((if all_words { Occur::Must } else { Occur::Should }, Box::new(BooleanQuery::new(options))));
-            if w.known {
-                for (field, boost) in [(f.name, 3.0), (f.summary, 1.5), (f.tags, 1.2)] {
-                    let exact = TermQuery::new(term(field, stem), IndexRecordOption::WithFreqs);
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(exact), boost))));
-                }
-            }
+            let clause: Box<dyn Query> = if options.len() == 1 {
+                options.pop().map_or_else(|| Box::new(BooleanQuery::new(Vec::new())) as Box<dyn Query>, |(_, q)| q)
+            } else {
+                Box::new(BooleanQuery::new(options))
+            };
+            clauses.push((if all_words { Occur::Must } else { Occur::Should }, clause));
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Extra weight for query words found in the name (most) or the summary: BM25 over the whole
+    /// text decides among records that match equally there.
+    fn bonus(&self, e: &ServiceEntry) -> Score {
+        self.hashes
+            .iter()
+            .map(|h| {
+                if e.name_stems.binary_search(h).is_ok() {
+                    3.0
+                } else if e.summary_stems.binary_search(h).is_ok() {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .sum()
     }
 
     fn matches(&self, word: &Word) -> bool {
@@ -243,6 +362,7 @@ const AGE: usize = 5;
 const DIMENSIONS: usize = 6;
 
 /// The filter with its values interned.
+#[derive(Clone, Copy)]
 struct Selected {
     values: [Option<u16>; DIMENSIONS],
     organization: Option<i64>,
@@ -279,52 +399,48 @@ impl Selected {
     }
 
     /// Which filters the service fails, as a bit mask.
-    fn failures(&self, e: &ServiceEntry) -> u8 {
-        let mut mask = 0u8;
-        let fails = |dim: usize, ok: &dyn Fn(u16) -> bool| self.values[dim].is_some_and(|v| !ok(v));
-        if fails(MUNICIPALITY, &|v| e.municipalities.contains(&v)) {
-            mask |= 1 << MUNICIPALITY;
-        }
-        if fails(CATEGORY, &|v| e.categories.contains(&v)) {
-            mask |= 1 << CATEGORY;
-        }
-        if fails(TARGET_GROUP, &|v| e.target_groups.contains(&v)) {
-            mask |= 1 << TARGET_GROUP;
-        }
-        if fails(FORMAT, &|v| e.formats.contains(&v)) {
-            mask |= 1 << FORMAT;
-        }
-        if fails(COST, &|v| e.cost == v) {
-            mask |= 1 << COST;
-        }
-        if fails(AGE, &|v| available_at(e, v)) {
-            mask |= 1 << AGE;
-        }
-        mask
+    #[inline]
+    fn failures(&self, f: &Filters) -> u8 {
+        let [municipality, category, target_group, format, cost, age] = self.values;
+        let fails = |selected: Option<u16>, ok: bool| u8::from(selected.is_some() && !ok);
+        fails(municipality, municipality.is_some_and(|v| f.municipalities.contains(v))) << MUNICIPALITY
+            | fails(category, category.is_some_and(|v| f.categories.contains(v))) << CATEGORY
+            | fails(target_group, target_group.is_some_and(|v| f.target_groups.contains(v))) << TARGET_GROUP
+            | fails(format, format.is_some_and(|v| f.formats.contains(v))) << FORMAT
+            | fails(cost, cost == Some(f.cost)) << COST
+            | fails(age, age.is_some_and(|v| f.available_at(v))) << AGE
     }
-}
-
-fn available_at(e: &ServiceEntry, age: u16) -> bool {
-    e.summary.age_min.is_none_or(|min| u16::from(min) <= age) && e.summary.age_max.is_none_or(|max| age <= u16::from(max))
 }
 
 /// Counters for every facet value.
 struct Counts([Vec<u64>; DIMENSIONS]);
 
 impl Counts {
-    fn new(snap: &Snapshot) -> Self {
+    fn sizes(snap: &Snapshot) -> [usize; DIMENSIONS] {
         let c = &snap.catalogue;
-        Counts([
-            vec![0; c.municipality.values.len()],
-            vec![0; c.category.values.len()],
-            vec![0; c.target_group.values.len()],
-            vec![0; c.format.values.len()],
-            vec![0; c.cost.values.len()],
-            vec![0; AGES.len()],
-        ])
+        [
+            c.municipality.values.len(),
+            c.category.values.len(),
+            c.target_group.values.len(),
+            c.format.values.len(),
+            c.cost.values.len(),
+            AGES.len(),
+        ]
     }
 
-    fn add(&mut self, dim: usize, e: &ServiceEntry) {
+    fn sized(sizes: [usize; DIMENSIONS]) -> Self {
+        Counts(sizes.map(|n| vec![0; n]))
+    }
+
+    fn merge(&mut self, other: &Counts) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
+        }
+    }
+
+    fn add(&mut self, dim: usize, e: &Filters) {
         let counts = &mut self.0[dim];
         let mut bump = |v: u16| {
             if let Some(c) = counts.get_mut(usize::from(v)) {
@@ -332,14 +448,14 @@ impl Counts {
             }
         };
         match dim {
-            MUNICIPALITY => e.municipalities.iter().copied().for_each(bump),
-            CATEGORY => e.categories.iter().copied().for_each(bump),
-            TARGET_GROUP => e.target_groups.iter().copied().for_each(bump),
-            FORMAT => e.formats.iter().copied().for_each(bump),
+            MUNICIPALITY => e.municipalities.iter().for_each(bump),
+            CATEGORY => e.categories.iter().for_each(bump),
+            TARGET_GROUP => e.target_groups.iter().for_each(bump),
+            FORMAT => e.formats.iter().for_each(bump),
             COST => bump(e.cost),
             _ => {
                 for (i, &(age, _)) in AGES.iter().enumerate() {
-                    if available_at(e, u16::from(age)) {
+                    if e.available_at(u16::from(age)) {
                         bump(u16::try_from(i).unwrap_or_default());
                     }
                 }
@@ -381,7 +497,7 @@ struct Found {
 
 fn distance(snap: &Snapshot, e: &ServiceEntry, origin: &Coordinates) -> Option<f64> {
     let own = e.points.iter().map(|p| origin.distance_km(p));
-    let cities = e.municipalities.iter().filter_map(|&m| snap.catalogue.centres.get(usize::from(m))).map(|p| origin.distance_km(p));
+    let cities = e.filters.municipalities.iter().filter_map(|m| snap.catalogue.centres.get(usize::from(m))).map(|p| origin.distance_km(p));
     let nearest = if e.points.is_empty() { cities.fold(f64::INFINITY, f64::min) } else { own.fold(f64::INFINITY, f64::min) };
     nearest.is_finite().then_some(nearest)
 }
@@ -398,39 +514,32 @@ fn by_score(a: &Found, b: &Found) -> Ordering {
 struct Outcome {
     found: Vec<Found>,
     counts: Counts,
-    hits: Vec<(Kind, i64, Score)>,
+    hits: Vec<Hit>,
 }
 
 impl SearchIndex {
     fn run(&self, snap: &Snapshot, understood: &Understood, selected: &Selected, all_words: bool) -> Result<Outcome, SearchError> {
-        let hits = if understood.is_empty() { Vec::new() } else { snap.searcher.search(&*understood.query(snap, all_words), &Hits)? };
-        let mut counts = Counts::new(snap);
-        let mut found = Vec::new();
-        let mut consider = |entry: &Arc<ServiceEntry>, score: Score| {
-            if selected.organization.is_some_and(|o| o != entry.summary.organization.id) {
-                return;
+        let sizes = Counts::sizes(snap);
+        let harvest = if understood.is_empty() {
+            let mut harvest = Harvest { found: Vec::new(), counts: Counts::sized(sizes), others: Vec::new() };
+            for (slot, record) in snap.slots.iter().enumerate() {
+                tally(selected, slot as u32, record, 0.0, &mut harvest);
             }
-            let failures = selected.failures(entry);
-            if failures == 0 {
-                found.push(Found { entry: entry.clone(), score, distance: None });
-                for dim in 0..DIMENSIONS {
-                    counts.add(dim, entry);
-                }
-            } else if failures.is_power_of_two() {
-                counts.add(failures.trailing_zeros() as usize, entry);
-            }
-        };
-        if understood.is_empty() {
-            snap.services.values().for_each(|e| consider(e, 0.0));
+            harvest
         } else {
-            for &(kind, id, score) in &hits {
-                if kind == Kind::Service
-                    && let Some(entry) = snap.services.get(&id)
-                {
-                    consider(entry, score);
-                }
-            }
-        }
+            let collector = Tally { slots: snap.slots.clone(), selected: *selected, sizes };
+            snap.searcher.search(&*understood.query(snap, all_words), &collector)?
+        };
+        let found = harvest
+            .found
+            .into_iter()
+            .filter_map(|(slot, score)| {
+                let entry = snap.services.get(&snap.slots.get(slot as usize)?.id)?;
+                let score = if understood.is_empty() { score } else { score + understood.bonus(entry) };
+                Some(Found { entry: entry.clone(), score, distance: None })
+            })
+            .collect();
+        let (counts, hits) = (harvest.counts, harvest.others);
         Ok(Outcome { found, counts, hits })
     }
 
@@ -447,7 +556,8 @@ impl SearchIndex {
             outcome = self.run(&snap, &understood, &selected, false)?;
             all_words = false;
         }
-        let origin = request.origin.or_else(|| selected.values[MUNICIPALITY].and_then(|m| snap.catalogue.centres.get(usize::from(m)).copied()));
+        let origin =
+            request.origin.or_else(|| selected.values[MUNICIPALITY].and_then(|m| snap.catalogue.centres.get(usize::from(m)).copied()));
         let total = outcome.found.len() as u64;
         let page = filter.page;
         let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
@@ -527,7 +637,7 @@ impl SearchIndex {
         })
     }
 
-    fn top_situations(&self, snap: &Snapshot, understood: &Understood, hits: &[(Kind, i64, Score)], limit: usize) -> Vec<SituationHit> {
+    fn top_situations(&self, snap: &Snapshot, understood: &Understood, hits: &[Hit], limit: usize) -> Vec<SituationHit> {
         top(hits, Kind::Situation, limit, |id| {
             snap.situations.get(&id).map(|s| SituationHit { situation: s.summary.clone(), snippet: understood.snippet(&s.text) })
         })
@@ -587,7 +697,9 @@ impl SearchIndex {
         };
         let category = match &filter.category {
             None => None,
-            Some(slug) => Some(c.category.id(slug.as_str()).ok_or_else(|| SearchError::UnknownValue { field: "category", value: slug.to_string() })?),
+            Some(slug) => {
+                Some(c.category.id(slug.as_str()).ok_or_else(|| SearchError::UnknownValue { field: "category", value: slug.to_string() })?)
+            }
         };
         let understood = Understood::new(&snap, filter.q.as_deref())?;
         let hits = if understood.is_empty() { Vec::new() } else { snap.searcher.search(&*understood.query(&snap, true), &Hits)? };
@@ -597,7 +709,7 @@ impl SearchIndex {
                 .filter(|s| group.as_ref().is_none_or(|g| s.summary.target_groups.iter().any(|t| &t.slug == g)))
                 .filter(|s| {
                     category.is_none_or(|wanted| {
-                        c.categories_with_groups(s.summary.categories.iter().map(|x| x.slug.as_str())).contains(&wanted)
+                        c.categories_with_groups(s.summary.categories.iter().map(|x| x.slug.as_str())).contains(wanted)
                     })
                 })
                 .map(|s| s.summary.clone())
@@ -626,13 +738,13 @@ fn page_of(found: &mut Vec<Found>, offset: usize, per_page: usize, order: impl F
 }
 
 /// Records of one kind in score order.
-fn ranked<T>(hits: &[(Kind, i64, Score)], kind: Kind, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
-    let mut of_kind: Vec<(i64, Score)> = hits.iter().filter(|h| h.0 == kind).map(|h| (h.1, h.2)).collect();
+fn ranked<T>(hits: &[Hit], kind: Kind, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
+    let mut of_kind: Vec<(i64, Score)> = hits.iter().filter(|h| h.kind == kind).map(|h| (h.id, h.score)).collect();
     of_kind.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     of_kind.into_iter().filter_map(|(id, _)| lookup(id)).collect()
 }
 
-fn top<T>(hits: &[(Kind, i64, Score)], kind: Kind, limit: usize, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
+fn top<T>(hits: &[Hit], kind: Kind, limit: usize, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
     let mut all = ranked(hits, kind, lookup);
     all.truncate(limit);
     all

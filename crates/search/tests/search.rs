@@ -62,7 +62,9 @@ fn service(s: Spec) -> ServiceDocument {
             slug: format!("service-{}", s.id),
             name: s.name.into(),
             summary: s.summary.into(),
-            organization: OrganizationRef { id: 1, slug: "org".into(), name: "Управление социальной политики".into(), short_name: None },
+            organization: OrganizationRef {
+                id: 1, slug: "org".into(), name: "Управление социальной политики".into(), short_name: None
+            },
             categories: vec![CategoryRef { slug: s.category.0.into(), name: s.category.1.into() }],
             target_groups: vec![TargetGroup { slug: s.group.0.into(), name: s.group.1.into() }],
             formats: s.formats.to_vec(),
@@ -90,12 +92,66 @@ const DISABLED: (&str, &str) = ("disabled", "Люди с инвалидност�
 fn services() -> Vec<ServiceDocument> {
     use ServiceFormat::*;
     vec![
-        service(Spec { id: 1, name: "Ежемесячное пособие на ребёнка", summary: "Пособие для многодетных семей с низким доходом.", city: EKB, category: BENEFITS, group: LARGE, cost: Cost::Free, formats: &[InPerson, Gosuslugi] }),
-        service(Spec { id: 2, name: "Выдача ТСР", summary: "Кресла-коляски, трости и ходунки людям с инвалидностью.", city: PERV, category: EQUIPMENT, group: DISABLED, cost: Cost::Free, formats: &[InPerson] }),
-        service(Spec { id: 3, name: "Прокат реабилитационного оборудования", summary: "Технические средства реабилитации на время, пока не выдали свои.", city: EKB, category: EQUIPMENT, group: DISABLED, cost: Cost::Partial, formats: &[InPerson, AtHome] }),
-        service(Spec { id: 4, name: "Занятия с логопедом", summary: "Логопед для детей с ОВЗ, занятия дома и онлайн.", city: SEROV, category: SPEECH, group: DISABLED, cost: Cost::Paid, formats: &[AtHome, Online] }),
-        service(Spec { id: 5, name: "Компенсация за детский сад", summary: "Выплаты многодетным семьям на оплату детского сада.", city: PERV, category: ("compensation", "Компенсации"), group: LARGE, cost: Cost::Free, formats: &[Gosuslugi] }),
-        service(Spec { id: 6, name: "Консультация пенсионеров", summary: "Помощь пенсионерам с оформлением льгот.", city: SEROV, category: BENEFITS, group: LARGE, cost: Cost::Free, formats: &[Phone] }),
+        service(Spec {
+            id: 1,
+            name: "Ежемесячное пособие на ребёнка",
+            summary: "Пособие для многодетных семей с низким доходом.",
+            city: EKB,
+            category: BENEFITS,
+            group: LARGE,
+            cost: Cost::Free,
+            formats: &[InPerson, Gosuslugi],
+        }),
+        service(Spec {
+            id: 2,
+            name: "Выдача ТСР",
+            summary: "Кресла-коляски, трости и ходунки людям с инвалидностью.",
+            city: PERV,
+            category: EQUIPMENT,
+            group: DISABLED,
+            cost: Cost::Free,
+            formats: &[InPerson],
+        }),
+        service(Spec {
+            id: 3,
+            name: "Прокат реабилитационного оборудования",
+            summary: "Технические средства реабилитации на время, пока не выдали свои.",
+            city: EKB,
+            category: EQUIPMENT,
+            group: DISABLED,
+            cost: Cost::Partial,
+            formats: &[InPerson, AtHome],
+        }),
+        service(Spec {
+            id: 4,
+            name: "Занятия с логопедом",
+            summary: "Логопед для детей с ОВЗ, занятия дома и онлайн.",
+            city: SEROV,
+            category: SPEECH,
+            group: DISABLED,
+            cost: Cost::Paid,
+            formats: &[AtHome, Online],
+        }),
+        service(Spec {
+            id: 5,
+            name: "Компенсация за детский сад",
+            summary: "Выплаты многодетным семьям на оплату детского сада.",
+            city: PERV,
+            category: ("compensation", "Компенсации"),
+            group: LARGE,
+            cost: Cost::Free,
+            formats: &[Gosuslugi],
+        }),
+        service(Spec {
+            id: 6,
+            name: "Консультация пенсионеров",
+            summary: "Помощь пенсионерам с оформлением льгот.",
+            city: SEROV,
+            category: BENEFITS,
+            group: LARGE,
+            cost: Cost::Free,
+            formats: &[Phone],
+        }),
     ]
 }
 
@@ -248,7 +304,10 @@ fn a_change_is_searchable_at_once_and_a_withdrawn_service_disappears() {
 #[test]
 fn unknown_filter_values_are_named() {
     let index = index();
-    let error = index.search(&SearchRequest { filter: ServiceFilter { municipality: Some(slug("moskva")), ..ServiceFilter::default() }, ..SearchRequest::default() });
+    let error = index.search(&SearchRequest {
+        filter: ServiceFilter { municipality: Some(slug("moskva")), ..ServiceFilter::default() },
+        ..SearchRequest::default()
+    });
     assert!(matches!(error, Err(socio_search::SearchError::UnknownValue { field: "municipality", .. })));
 }
 

@@ -31,7 +31,11 @@ const BATCH: usize = 1000;
 impl Store {
     /// The reference data the index needs.
     pub async fn catalogue(&self) -> Result<Catalogue, StoreError> {
-        Ok(Catalogue { municipalities: self.municipalities().await?, categories: self.categories().await?, target_groups: self.target_groups().await? })
+        Ok(Catalogue {
+            municipalities: self.municipalities().await?,
+            categories: self.categories().await?,
+            target_groups: self.target_groups().await?,
+        })
     }
 
     /// Everything public (`since = None`) or what changed since the watermark.
@@ -70,7 +74,9 @@ impl Store {
         let services = match from {
             Some(from) => {
                 service::Entity::find()
-                    .filter(Condition::any().add(service::Column::UpdatedAt.gte(from)).add(service::Column::OrganizationId.is_in(changed_orgs)))
+                    .filter(
+                        Condition::any().add(service::Column::UpdatedAt.gte(from)).add(service::Column::OrganizationId.is_in(changed_orgs)),
+                    )
                     .all(&self.db)
                     .await?
             }

@@ -4,6 +4,7 @@
 //! Handlers never see sea-orm: every query here returns the domain's DTOs, so the contract stays
 //! independent of the schema. Both backends (SQLite, PostgreSQL) go through the same code.
 
+mod bench;
 mod connection;
 pub mod entity;
 mod error;
@@ -18,6 +19,7 @@ mod services;
 mod situations;
 mod unmet_searches;
 
+pub use bench::FULLTEXT;
 pub use connection::Store;
 pub use error::StoreError;
 pub use sea_orm::DbBackend;

@@ -144,7 +144,10 @@ fn parse_stored_kind(kind: &str) -> Result<socio_domain::situation::QuestionKind
 }
 
 /// Builds list DTOs for situation rows, loading their target groups and categories in batches.
-pub(crate) async fn situation_summaries(db: &impl ConnectionTrait, rows: Vec<situation::Model>) -> Result<Vec<SituationSummary>, StoreError> {
+pub(crate) async fn situation_summaries(
+    db: &impl ConnectionTrait,
+    rows: Vec<situation::Model>,
+) -> Result<Vec<SituationSummary>, StoreError> {
     let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
     let mut groups = slugs_through(db, "situation_target_groups", "situation_id", "target_group_id", "target_groups", &ids).await?;
     let mut categories = slugs_through(db, "situation_categories", "situation_id", "category_id", "categories", &ids).await?;

@@ -225,3 +225,34 @@ async fn a_person_who_does_not_know_their_situation_gets_suggestions() {
     browser.assert_accessible("suggestions").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn search_answers_as_you_type_with_counts_in_every_filter() {
+    let Some(browser) = open_browser().await else { return };
+    browser.open("/services").await;
+    let all = count_of(&browser.text_when("#result-count", |t| t.starts_with("Найдено")).await);
+    browser.find("#services-q").await.send_keys("пособия многодетным").await.unwrap();
+    browser.url_when(|u| u.contains("q=")).await;
+    let found = count_of(&browser.text_when("#result-count", |t| t.starts_with("Найдено") && count_of(t) != all).await);
+    assert!(found > 0 && found < all, "{found} of {all}");
+    assert!(!browser.find(".results mark").await.text().await.unwrap().is_empty(), "matched words are marked");
+    browser.find("#found-situations").await;
+    let option = browser.find("#f-municipality option[value='serov']").await.text().await.unwrap();
+    let promised = count_of(option.rsplit(" — ").next().unwrap_or_default());
+    browser.find("#f-municipality").await.select_by_value("serov").await.unwrap();
+    browser.url_when(|u| u.contains("municipality=serov")).await;
+    let got = count_of(&browser.text_when("#result-count", |t| count_of(t) != found).await);
+    assert_eq!(got, promised, "the count in the filter is the count you get");
+    let completions = browser.eval("document.querySelectorAll('#search-completions option').length").await;
+    assert!(completions.as_u64().unwrap_or(0) > 0, "completions are offered for the typed words");
+    browser.assert_accessible("search").await;
+    browser.screenshot("search", 390).await;
+
+    browser.open("/services?q=многодетнвм").await;
+    browser.text_when("#spelling", |t| t == "многодетным").await;
+    browser.find("#spelling").await.click().await.unwrap();
+    browser
+        .url_when(|u| u.contains("q=%D0%BC%D0%BD%D0%BE%D0%B3%D0%BE%D0%B4%D0%B5%D1%82%D0%BD%D1%8B%D0%BC") || u.contains("q=многодетным"))
+        .await;
+    browser.close().await;
+}

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use socio_domain::{
     Phone,
-    api::{Location, ServiceSummary},
+    api::{Location, ServiceSummary, SnippetPart},
 };
 
 use socio_domain::wording;
@@ -13,6 +13,12 @@ use socio_domain::wording;
 pub fn ServiceCard(
     /// The service.
     service: ServiceSummary,
+    /// A search snippet to show instead of the summary, with matched words marked.
+    #[prop(optional)]
+    snippet: Vec<SnippetPart>,
+    /// Distance to the nearest address, km.
+    #[prop(default = None)]
+    distance: Option<f64>,
 ) -> impl IntoView {
     let href = format!("/services/{}", service.slug);
     let organization = service.organization.short_name.clone().unwrap_or_else(|| service.organization.name.clone());
@@ -22,8 +28,16 @@ pub fn ServiceCard(
     view! {
         <li>
             <h3><a href=href>{service.name.clone()}</a></h3>
-            <p>{service.summary.clone()}</p>
-            <p class="meta-line">{organization} " · " {cities}</p>
+            {if snippet.is_empty() {
+                view! { <p>{service.summary.clone()}</p> }.into_any()
+            } else {
+                view! {
+                    <p class="snippet">
+                        {snippet.into_iter().map(|part| if part.mark { view! { <mark>{part.text}</mark> }.into_any() } else { part.text.into_any() }).collect_view()}
+                    </p>
+                }.into_any()
+            }}
+            <p class="meta-line">{organization} " · " {cities}{distance.map(|d| format!(" · {d} км"))}</p>
             <ul class="badges" aria-label="Условия">
                 <li>{service.cost.label()}</li>
                 {formats.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}

@@ -1,8 +1,12 @@
+use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_params_map},
+};
 use socio_domain::wording;
 use socio_domain::{
-    api::{NewReport, ReportProblem, ReportSubject, ServiceDetail, ServiceFilter, ServiceQuery},
+    api::{FacetValue, Facets, NewReport, ReportProblem, ReportSubject, SearchQuery, SearchRequest, ServiceDetail},
     vocabulary::{Cost, ServiceFormat},
 };
 
@@ -13,17 +17,30 @@ use crate::{
     state::use_state,
 };
 
-/// The catalogue: filters in the URL, a count, results, paging, advice when nothing matches.
+/// Labels a facet value with its count: «Первоуральск — 12».
+fn counted(values: &[FacetValue]) -> Vec<(String, String)> {
+    values.iter().map(|v| (v.value.clone(), format!("{} — {}", v.name, v.count))).collect()
+}
+
+/// The catalogue and search: words and filters in the URL, results as you type, facet counts
+/// in every filter, advice when nothing matches.
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let state = use_state();
     let navigate = use_navigate();
-    let query = query_from_url::<ServiceQuery>();
-    let services = LocalResource::new(move || {
+    let query = query_from_url::<SearchQuery>();
+    let results = LocalResource::new(move || {
         let raw = query();
         async move {
-            let filter: ServiceFilter = super::parse_filter(&raw)?;
-            client().services(&filter).await.map_err(Failure::from)
+            let request: SearchRequest = super::parse_filter(&raw)?;
+            client().search(&request).await.map_err(Failure::from)
+        }
+    });
+    // The last answer's facets stay on screen while the next one loads.
+    let facets = RwSignal::new(None::<Facets>);
+    Effect::new(move |_| {
+        if let Some(Ok(found)) = results.get() {
+            facets.set(Some(found.facets));
         }
     });
     // A city chosen in the catalogue is remembered like one chosen in the header.
@@ -32,99 +49,179 @@ pub fn ServicesPage() -> impl IntoView {
             state.city.set(Some(city));
         }
     });
-    let set = move |apply: &dyn Fn(&mut ServiceQuery)| {
+    let go = move |next: &SearchQuery, replace: bool| {
+        navigate(&href_with("/services", next), NavigateOptions { replace, scroll: !replace, ..Default::default() });
+    };
+    let go = StoredValue::new_local(go);
+    let set = move |apply: &dyn Fn(&mut SearchQuery)| {
         let mut next = query();
         apply(&mut next);
         next.page = None;
-        navigate(&href_with("/services", &next), Default::default());
+        go.with_value(|go| go(&next, false));
     };
     let set = StoredValue::new_local(set);
-    let on_select = move |field: &'static str| {
-        move |ev: leptos::ev::Event| {
-            let value = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
-            set.with_value(|set| {
-                set(&|q: &mut ServiceQuery| match field {
-                    "category" => q.category = value.clone(),
-                    "age" => q.age = value.clone(),
-                    _ => q.q = value.clone(),
-                })
-            });
-        }
+    let pick = move |apply: fn(&mut SearchQuery, Option<String>)| {
+        Callback::new(move |value: Option<String>| set.with_value(|set| set(&|q: &mut SearchQuery| apply(q, value.clone()))))
     };
+
+    // Results as you type: the words go to the URL 400 ms after the last key press.
     let (text, set_text) = signal(query().q.unwrap_or_default());
+    let completions = LocalResource::new(move || {
+        let typed = text.get();
+        async move {
+            if typed.trim().chars().count() < 2 {
+                return Vec::new();
+            }
+            client().complete(&typed, 8).await.unwrap_or_default()
+        }
+    });
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    let typed = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        set_text.set(value.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let words = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+                if words != query().q {
+                    let mut next = query();
+                    next.q = words;
+                    next.page = None;
+                    go.with_value(|go| go(&next, true));
+                }
+            },
+            std::time::Duration::from_millis(400),
+        )
+        .ok();
+        pending.set_value(handle);
+    };
     let submit_text = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let value = Some(text.get_untracked()).filter(|v| !v.trim().is_empty());
-        set.with_value(|set| set(&|q: &mut ServiceQuery| q.q = value.clone()));
+        set.with_value(|set| set(&|q: &mut SearchQuery| q.q = value.clone()));
     };
-    let selected = move |current: Option<String>, value: &str| current.as_deref() == Some(value);
-    let pick = move |apply: fn(&mut ServiceQuery, Option<String>)| {
-        Callback::new(move |value: Option<String>| set.with_value(|set| set(&|q: &mut ServiceQuery| apply(q, value.clone()))))
+
+    let reference = move |facet: fn(&Facets) -> &Vec<FacetValue>, fallback: Vec<(String, String)>| {
+        facets.with(|f| f.as_ref().map(|f| counted(facet(f)))).unwrap_or(fallback)
     };
     let cities = Signal::derive(move || {
-        state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| (m.slug, m.name)).collect()
+        let fallback = state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| (m.slug, m.name)).collect();
+        reference(|f| &f.municipality, fallback)
     });
     let groups = Signal::derive(move || {
-        state.target_groups.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| (t.slug, t.name)).collect()
+        let fallback = state.target_groups.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|t| (t.slug, t.name)).collect();
+        reference(|f| &f.target_group, fallback)
     });
-    let formats: Vec<(String, String)> = ServiceFormat::ALL.iter().map(|f| (f.as_str().to_owned(), f.label().to_owned())).collect();
-    let costs: Vec<(String, String)> = Cost::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect();
+    let formats = Signal::derive(move || {
+        reference(|f| &f.format, ServiceFormat::ALL.iter().map(|f| (f.as_str().to_owned(), f.label().to_owned())).collect())
+    });
+    let costs =
+        Signal::derive(move || reference(|f| &f.cost, Cost::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect()));
+    let ages = Signal::derive(move || reference(|f| &f.age, Vec::new()));
+    let orders = Signal::derive(move || {
+        let mut orders = vec![("fresh".to_owned(), "Недавно проверенные".to_owned())];
+        if query().municipality.is_some() {
+            orders.insert(0, ("distance".to_owned(), "Ближе к центру города".to_owned()));
+        }
+        orders
+    });
 
     view! {
         <Title text="Услуги".to_string() />
         <form class="search-box" role="search" on:submit=submit_text>
-            <label for="services-q" class="visually-hidden">"Поиск по словам"</label>
-            <input id="services-q" type="search" placeholder="Слова из названия услуги" prop:value=text on:input=move |ev| set_text.set(event_target_value(&ev)) />
+            <label for="services-q" class="visually-hidden">"Поиск услуг"</label>
+            <input id="services-q" type="search" list="search-completions" autocomplete="off"
+                placeholder="Например: пособие многодетным, ТСР, логопед"
+                prop:value=text on:input=typed />
+            <datalist id="search-completions">
+                {move || completions.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.text /> }).collect_view()}
+            </datalist>
             <button type="submit">"Найти"</button>
         </form>
+        <p class="hint">"Результаты обновляются по мере ввода. Понимаем окончания, опечатки и сокращения (ОВЗ, ТСР, МСЭ)."</p>
         <form class="filters" aria-label="Фильтры" on:submit=|ev| ev.prevent_default()>
             <FilterSelect id="f-municipality" label="Город" any="Все города" options=cities
-                selected=Signal::derive(move || query().municipality) on_change=pick(|q, v| q.municipality = v) />
+                selected=Signal::derive(move || query().municipality) on_change=pick(|q, v| { q.municipality = v; if q.municipality.is_none() && q.sort.as_deref() == Some("distance") { q.sort = None; } }) />
             <div>
                 <label for="f-category">"Тема"</label>
-                <select id="f-category" on:change=on_select("category")>
+                <select id="f-category" on:change=move |ev| {
+                    let value = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
+                    set.with_value(|set| set(&|q: &mut SearchQuery| q.category = value.clone()));
+                }>
                     <option value="">"Все темы"</option>
-                    {move || state.categories.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|g| {
-                        let group_selected = selected(query().category, &g.slug);
-                        view! {
-                            <optgroup label=g.name.clone()>
-                                <option value=g.slug.clone() selected=group_selected>{format!("{} — все", g.name)}</option>
-                                {g.children.into_iter().map(|c| {
-                                    let is = selected(query().category, &c.slug);
-                                    view! { <option value=c.slug selected=is>{c.name}</option> }
-                                }).collect_view()}
-                            </optgroup>
-                        }
-                    }).collect_view()}
+                    {move || {
+                        let current = query().category;
+                        let values = facets.with(|f| f.as_ref().map(|f| f.category.clone())).unwrap_or_default();
+                        values.iter().filter(|g| g.parent.is_none()).map(|g| {
+                            let children: Vec<FacetValue> = values.iter().filter(|c| c.parent.as_deref() == Some(g.value.as_str())).cloned().collect();
+                            let group_selected = current.as_deref() == Some(g.value.as_str());
+                            view! {
+                                <optgroup label=g.name.clone()>
+                                    <option value=g.value.clone() selected=group_selected>{format!("{} — все — {}", g.name, g.count)}</option>
+                                    {children.into_iter().map(|c| {
+                                        let is = current.as_deref() == Some(c.value.as_str());
+                                        view! { <option value=c.value selected=is>{format!("{} — {}", c.name, c.count)}</option> }
+                                    }).collect_view()}
+                                </optgroup>
+                            }
+                        }).collect_view()
+                    }}
                 </select>
             </div>
             <FilterSelect id="f-target-group" label="Кому" any="Всем" options=groups
                 selected=Signal::derive(move || query().target_group) on_change=pick(|q, v| q.target_group = v) />
-            <FilterSelect id="f-format" label="Как получить" any="Любым способом" options=Signal::derive(move || formats.clone())
+            <FilterSelect id="f-format" label="Как получить" any="Любым способом" options=formats
                 selected=Signal::derive(move || query().format) on_change=pick(|q, v| q.format = v) />
-            <FilterSelect id="f-cost" label="Стоимость" any="Любая" options=Signal::derive(move || costs.clone())
+            <FilterSelect id="f-cost" label="Стоимость" any="Любая" options=costs
                 selected=Signal::derive(move || query().cost) on_change=pick(|q, v| q.cost = v) />
-            <div>
-                <label for="f-age">"Возраст получателя, лет"</label>
-                <input id="f-age" type="number" min="0" max="120" inputmode="numeric" prop:value=move || query().age.unwrap_or_default() on:change=on_select("age") />
-            </div>
+            <FilterSelect id="f-age" label="Возраст получателя" any="Любой" options=ages
+                selected=Signal::derive(move || query().age) on_change=pick(|q, v| q.age = v) />
+            <FilterSelect id="f-sort" label="Порядок" any="Сначала самые подходящие" options=orders
+                selected=Signal::derive(move || query().sort) on_change=pick(|q, v| q.sort = v) />
         </form>
         <p><a href="/services">"Сбросить все фильтры"</a></p>
-        {loaded(services, move |page| {
-            let total = page.total;
+        {loaded(results, move |found| {
+            let total = found.total;
             let raw = query();
-            let href = Callback::new(move |n: u32| href_with("/services", &ServiceQuery { page: Some(n.to_string()), ..raw.clone() }));
+            let href = {
+                let raw = raw.clone();
+                Callback::new(move |n: u32| href_with("/services", &SearchQuery { page: Some(n.to_string()), ..raw.clone() }))
+            };
+            let spelling = found.advice.spelling.clone().map(|better| {
+                let link = href_with("/services", &SearchQuery { q: Some(better.clone()), page: None, ..raw.clone() });
+                view! { <p class="panel">"Возможно, вы имели в виду: " <a id="spelling" href=link>{better}</a></p> }
+            });
+            let nearby: Vec<_> = found.advice.nearby.iter().map(|c| {
+                let link = href_with("/services", &SearchQuery { municipality: Some(c.municipality.slug.clone()), page: None, sort: None, ..raw.clone() });
+                let text = format!("{} — {} ({} км)", c.municipality.name, wording::plural(c.count, "услуга", "услуги", "услуг"), c.distance_km);
+                view! { <li><a href=link>{text}</a></li> }
+            }).collect();
+            let situations = found.situations.clone();
             view! {
                 <p id="result-count" class="count" role="status" aria-live="polite">
                     {format!("Найдено: {}", wording::plural(total, "услуга", "услуги", "услуг"))}
                 </p>
-                {if page.items.is_empty() {
+                {(!found.all_words).then(|| view! { <p class="hint">"Услуг со всеми словами запроса нет — показаны те, где есть часть слов."</p> })}
+                {spelling}
+                {(!situations.is_empty()).then(|| view! {
+                    <section class="panel" aria-labelledby="found-situations">
+                        <h2 id="found-situations">"Похоже на жизненную ситуацию"</h2>
+                        <ul>
+                            {situations.into_iter().map(|s| view! {
+                                <li><a href=format!("/situations/{}", s.situation.slug)>{s.situation.title}</a>" — "{s.situation.summary}</li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
+                {if found.items.is_empty() {
                     view! {
-                        <div class="panel">
+                        <div class="panel" id="nothing-found">
                             <h2>"Ничего не нашлось"</h2>
+                            {(!nearby.is_empty()).then(|| view! { <p>"Есть в ближайших городах:"</p><ul id="nearby">{nearby}</ul> })}
                             <ul>
                                 <li>"Уберите один из фильтров — например, возраст или стоимость."</li>
-                                <li>"Выберите «Все города»: некоторые услуги оказывают онлайн или по телефону для всей области."</li>
                                 <li>"Напишите запрос другими словами или посмотрите " <a href="/situations">"жизненные ситуации"</a> "."</li>
                                 <li>"Позвоните или приходите в " <a href="/centres">"центр СОЦИО"</a> " — там помогут найти помощь."</li>
                             </ul>
@@ -133,9 +230,9 @@ pub fn ServicesPage() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="results">
-                            {page.items.into_iter().map(|s| view! { <ServiceCard service=s /> }).collect_view()}
+                            {found.items.into_iter().map(|hit| view! { <ServiceCard service=hit.service snippet=hit.snippet distance=hit.distance_km /> }).collect_view()}
                         </ul>
-                        <Pager page=page.page pages=page.pages href />
+                        <Pager page=found.page pages=found.pages href />
                     }.into_any()
                 }}
             }

@@ -28,7 +28,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/moderation/unmet-searches")]
-async fn unmet_searches(_moderator: Moderator, store: web::Data<Store>, query: web::Query<UnmetSearchQuery>) -> Result<HttpResponse, ApiError> {
+async fn unmet_searches(
+    _moderator: Moderator,
+    store: web::Data<Store>,
+    query: web::Query<UnmetSearchQuery>,
+) -> Result<HttpResponse, ApiError> {
     let filter: UnmetSearchFilter = parse_filter(&*query)?;
     if let Some(slug) = &filter.municipality
         && !store.municipalities().await?.iter().any(|m| m.slug == slug.as_str())

@@ -43,7 +43,8 @@ fn slugs(results: &SearchResults) -> Vec<&str> {
 }
 
 async fn russian_words_find_services_in_any_form(app: TestApp) {
-    for query in ["пособие многодетным", "пособия многодетных", "пособиями многодетной семье"] {
+    for query in ["пособие многодетным", "пособия многодетных", "пособиями многодетной семье"]
+    {
         let found = search(&app, ServiceFilter { municipality: slug("serov"), ..q(query) }).await;
         assert!(slugs(&found).contains(&"posobiya-mnogodetnym-serov"), "«{query}»: {:?}", slugs(&found));
         assert!(found.items.iter().all(|h| h.service.municipalities.iter().any(|m| m.slug == "serov")));
@@ -90,7 +91,11 @@ async fn facet_counts_match_the_filtered_totals(app: TestApp) {
     }
     let near = app
         .client
-        .search(&SearchRequest { filter: ServiceFilter { municipality: slug("pervouralsk"), ..base.clone() }, sort: SearchSort::Distance, origin: None })
+        .search(&SearchRequest {
+            filter: ServiceFilter { municipality: slug("pervouralsk"), ..base.clone() },
+            sort: SearchSort::Distance,
+            origin: None,
+        })
         .await
         .unwrap();
     let distances: Vec<f64> = near.items.iter().map(|h| h.distance_km.unwrap()).collect();
@@ -100,9 +105,11 @@ async fn facet_counts_match_the_filtered_totals(app: TestApp) {
 async fn the_list_endpoints_search_with_the_index(app: TestApp) {
     let services = app.client.services(&q("пособиями многодетным")).await.unwrap();
     assert!(services.items.iter().any(|s| s.slug.starts_with("posobiya-mnogodetnym")));
-    let organizations = app.client.organizations(&socio_domain::api::OrganizationFilter { q: Some("МФЦ".into()), ..Default::default() }).await.unwrap();
+    let organizations =
+        app.client.organizations(&socio_domain::api::OrganizationFilter { q: Some("МФЦ".into()), ..Default::default() }).await.unwrap();
     assert!(organizations.total > 0, "МФЦ finds «многофункциональный центр»");
-    let situations = app.client.situations(&socio_domain::api::SituationFilter { q: Some("инвалидность".into()), ..Default::default() }).await.unwrap();
+    let situations =
+        app.client.situations(&socio_domain::api::SituationFilter { q: Some("инвалидность".into()), ..Default::default() }).await.unwrap();
     assert!(situations.total > 0);
 }
 

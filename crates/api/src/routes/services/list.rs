@@ -23,7 +23,12 @@ use crate::{
     )
 )]
 #[get("/services")]
-pub async fn list_services(req: HttpRequest, store: web::Data<Store>, index: web::Data<SearchIndex>, query: web::Query<ServiceQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_services(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    index: web::Data<SearchIndex>,
+    query: web::Query<ServiceQuery>,
+) -> Result<HttpResponse, ApiError> {
     let filter: ServiceFilter = parse_filter(&*query)?;
     // Words go to the search index (stems, typos, synonyms; best match first); plain filters
     // are answered by the database in name order.
