@@ -4,29 +4,32 @@
 
 use std::{sync::Arc, time::Duration};
 
+use chrono::{DateTime, Utc};
 use socio_search::SearchIndex;
 use socio_store::Store;
 
-/// Builds the index from everything published.
-pub async fn build_index(store: &Store) -> anyhow::Result<(SearchIndex, Option<chrono::DateTime<chrono::Utc>>)> {
-    let started = std::time::Instant::now();
+/// Builds the index from everything published; returns it with the time the read started,
+/// from which the first catch-up reads changes.
+pub async fn build_index(store: &Store) -> anyhow::Result<(SearchIndex, DateTime<Utc>)> {
+    let started = Utc::now();
+    let clock = std::time::Instant::now();
     let catalogue = store.catalogue().await?;
-    let feed = store.search_feed(None).await?;
-    let watermark = feed.watermark;
+    let feed = store.search_feed(None, |_, _, _| false).await?;
     let services = feed.services.len();
     let index = tokio::task::spawn_blocking(move || SearchIndex::build(&catalogue, feed)).await??;
-    tracing::info!(services, elapsed_ms = started.elapsed().as_millis() as u64, "search index built");
-    Ok((index, watermark))
+    tracing::info!(services, elapsed_ms = clock.elapsed().as_millis() as u64, "search index built");
+    Ok((index, started))
 }
 
-/// Applies what changed since the watermark, forever. Errors are logged and retried: a database
-/// hiccup must not take searches down, they keep answering from the last good state.
-pub async fn catch_up(store: Store, index: Arc<SearchIndex>, mut watermark: Option<chrono::DateTime<chrono::Utc>>, every: Duration) {
+/// Applies what changed since the previous round, forever. Errors are logged and retried: a
+/// database hiccup must not take searches down, they keep answering from the last good state.
+pub async fn catch_up(store: Store, index: Arc<SearchIndex>, mut since: DateTime<Utc>, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let feed = match store.search_feed(watermark).await {
+        let started = Utc::now();
+        let feed = match store.search_feed(Some(since), |record, id, updated_at| index.is_current(record, id, updated_at)).await {
             Ok(feed) => feed,
             Err(error) => {
                 tracing::warn!(%error, "search index: reading changes failed; retrying");
@@ -34,13 +37,13 @@ pub async fn catch_up(store: Store, index: Arc<SearchIndex>, mut watermark: Opti
             }
         };
         if feed.is_empty() {
+            since = started;
             continue;
         }
-        let next = feed.watermark;
         let index = index.clone();
         match tokio::task::spawn_blocking(move || index.apply(feed)).await {
             Ok(Ok(changed)) => {
-                watermark = next;
+                since = started;
                 if changed > 0 {
                     tracing::info!(changed, "search index caught up");
                 }

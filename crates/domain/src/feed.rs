@@ -49,8 +49,14 @@ pub struct Feed {
     pub removed_organizations: Vec<i64>,
     pub situations: Vec<SituationDocument>,
     pub removed_situations: Vec<i64>,
-    /// The newest change seen; the next feed asks for changes from here on.
-    pub watermark: Option<DateTime<Utc>>,
+}
+
+/// The kinds of records the index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    Service,
+    Organization,
+    Situation,
 }
 
 impl Feed {

@@ -83,6 +83,23 @@ pub(crate) fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
     out
 }
 
+/// Byte ranges of the runs of letters and digits in `text` (the tokenizer's idea of a word).
+pub(crate) fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (from, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
+        let mut to = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                to = i;
+                break;
+            }
+            chars.next();
+        }
+        Some((from, to))
+    })
+}
+
 /// The meaningful words of a query.
 pub(crate) fn query_words(analyzer: &mut TextAnalyzer, query: &str) -> Vec<Word> {
     words(analyzer, query).into_iter().filter(|w| !STOP_WORDS.contains(&w.lower.as_str())).collect()
@@ -141,6 +158,13 @@ mod tests {
         let found = words(&mut russian(), text);
         assert_eq!(found[0].lower, "ребенок");
         assert_eq!(&text[found[1].from..found[1].to], "ёлка");
+    }
+
+    #[test]
+    fn spans_are_the_words() {
+        let text = "ТСР: коляски, ходунки!";
+        let found: Vec<&str> = spans(text).map(|(a, b)| &text[a..b]).collect();
+        assert_eq!(found, ["ТСР", "коляски", "ходунки"]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use socio_domain::{
     Coordinates,
     api::{OrganizationSummary, ServiceSummary, SituationSummary},
-    feed::{Catalogue, Feed, OrganizationDocument, ServiceDocument, SituationDocument},
+    feed::{Catalogue, Feed, OrganizationDocument, Record, ServiceDocument, SituationDocument},
     text::fold,
 };
 use tantivy::{
@@ -360,6 +360,16 @@ impl SearchIndex {
 
     pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether the index holds this record as of `updated_at` (the change feed skips those).
+    pub fn is_current(&self, record: Record, id: i64, updated_at: DateTime<Utc>) -> bool {
+        let snap = self.snapshot();
+        match record {
+            Record::Service => snap.services.get(&id).is_some_and(|e| e.updated_at == updated_at),
+            Record::Organization => snap.organizations.get(&id).is_some_and(|e| e.updated_at == updated_at),
+            Record::Situation => snap.situations.get(&id).is_some_and(|e| e.updated_at == updated_at),
+        }
     }
 
     /// How many services are searchable now.

@@ -24,7 +24,7 @@ use tantivy::{
 };
 
 use crate::{
-    analyzer::{Word, distance_within, query_words, russian, words},
+    analyzer::{Word, distance_within, query_words, russian, spans, words},
     catalogue::AGES,
     index::{FREE, Filters, KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Slot, Snapshot, stem_hash},
 };
@@ -292,7 +292,18 @@ impl Understood {
 
     /// A window of `text` around the first match, split into marked and plain parts.
     fn snippet(&self, text: &str) -> Vec<SnippetPart> {
-        let found = with_analyzer(|a| words(a, text));
+        // Only words that begin like some wanted stem are worth stemming.
+        let heads: Vec<String> =
+            self.stems.iter().chain(self.words.iter().map(|w| &w.word.stem)).map(|s| s.chars().take(2).collect()).collect();
+        let mut found = Vec::new();
+        for (from, to) in spans(text) {
+            let lower = text[from..to].to_lowercase().replace('ё', "е");
+            if heads.iter().any(|h| lower.starts_with(h.as_str()))
+                && let Some(stemmed) = with_analyzer(|a| words(a, &lower)).pop()
+            {
+                found.push(Word { from, to, lower, stem: stemmed.stem });
+            }
+        }
         let matched: Vec<&Word> = found.iter().filter(|w| self.matches(w)).collect();
         let first = matched.first().map_or(0, |w| w.from);
         let mut start = first.saturating_sub(60);

@@ -1,18 +1,20 @@
 //! The search index's feed: every published record at start, then what changed since a
-//! watermark, so each API replica keeps its in-memory index fresh from the shared database.
+//! previous catch-up, so each API replica keeps its in-memory index fresh from the shared database.
 //!
 //! A change is any row whose `updated_at` moved: a service, or its organization (the name is
 //! embedded in the service). Withdrawn records are rows that changed and are no longer public.
-//! The watermark is read with an overlap, because a transaction that started earlier may commit
-//! later with an older timestamp; re-reading a few seconds of changes is cheap and idempotent.
+//! Each catch-up reads rows changed since the previous one started, minus an overlap: a
+//! transaction that started earlier may commit later with an older timestamp, and replicas'
+//! clocks differ a little. Rows the index already has at that `updated_at` are skipped before
+//! their links are loaded, so re-reading the overlap costs one narrow query.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use socio_domain::{
     Coordinates,
-    feed::{Catalogue, Feed, OrganizationDocument, ServiceDocument, SituationDocument},
+    feed::{Catalogue, Feed, OrganizationDocument, Record, ServiceDocument, SituationDocument},
 };
 
 use crate::{
@@ -38,27 +40,26 @@ impl Store {
         })
     }
 
-    /// Everything public (`since = None`) or what changed since the watermark.
-    pub async fn search_feed(&self, since: Option<DateTime<Utc>>) -> Result<Feed, StoreError> {
+    /// Everything public (`since = None`), or what changed since the previous catch-up started;
+    /// `current(record, id, updated_at)` tells which rows the index already holds as they are.
+    pub async fn search_feed(
+        &self,
+        since: Option<DateTime<Utc>>,
+        current: impl Fn(Record, i64, DateTime<Utc>) -> bool,
+    ) -> Result<Feed, StoreError> {
         let from = since.map(|t| t - OVERLAP);
-        let mut feed = Feed { watermark: since, ..Feed::default() };
-        let mut seen = |t: DateTime<Utc>| {
-            if feed_watermark_before(feed.watermark, t) {
-                feed.watermark = Some(t);
-            }
-        };
+        let mut feed = Feed::default();
 
         // Organizations first: a changed organization re-feeds all its services.
         let orgs = match from {
             Some(from) => organization::Entity::find().filter(organization::Column::UpdatedAt.gte(from)).all(&self.db).await?,
             None => organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED)).all(&self.db).await?,
         };
+        let orgs: Vec<_> =
+            orgs.into_iter().filter(|o| !(o.status == PUBLISHED && current(Record::Organization, o.id, o.updated_at))).collect();
         let changed_orgs: Vec<i64> = orgs.iter().map(|o| o.id).collect();
         let (public_orgs, hidden_orgs): (Vec<_>, Vec<_>) = orgs.into_iter().partition(|o| o.status == PUBLISHED);
         feed.removed_organizations = hidden_orgs.iter().map(|o| o.id).collect();
-        for org in public_orgs.iter().chain(&hidden_orgs) {
-            seen(org.updated_at);
-        }
         for chunk in public_orgs.chunks(BATCH) {
             let updated: HashMap<i64, DateTime<Utc>> = chunk.iter().map(|o| (o.id, o.updated_at)).collect();
             let descriptions: HashMap<i64, String> = chunk.iter().map(|o| (o.id, o.description.clone())).collect();
@@ -75,20 +76,25 @@ impl Store {
             Some(from) => {
                 service::Entity::find()
                     .filter(
-                        Condition::any().add(service::Column::UpdatedAt.gte(from)).add(service::Column::OrganizationId.is_in(changed_orgs)),
+                        Condition::any()
+                            .add(service::Column::UpdatedAt.gte(from))
+                            .add(service::Column::OrganizationId.is_in(changed_orgs.clone())),
                     )
                     .all(&self.db)
                     .await?
             }
             None => self.published_services().order_by_asc(service::Column::Id).all(&self.db).await?,
         };
-        let hidden_org_ids: Vec<i64> = feed.removed_organizations.clone();
+        let hidden_org_ids: HashSet<i64> = feed.removed_organizations.iter().copied().collect();
+        let changed_org_ids: HashSet<i64> = changed_orgs.iter().copied().collect();
         let (public, hidden): (Vec<_>, Vec<_>) =
             services.into_iter().partition(|s| s.status == PUBLISHED && !hidden_org_ids.contains(&s.organization_id));
         feed.removed_services = hidden.iter().map(|s| s.id).collect();
-        for s in public.iter().chain(&hidden) {
-            seen(s.updated_at);
-        }
+        // A service is re-read when it changed or its organization did.
+        let public: Vec<_> = public
+            .into_iter()
+            .filter(|s| changed_org_ids.contains(&s.organization_id) || !current(Record::Service, s.id, s.updated_at))
+            .collect();
         for chunk in public.chunks(BATCH) {
             let ids: Vec<i64> = chunk.iter().map(|s| s.id).collect();
             let mut points = service_points(&self.db, &ids).await?;
@@ -106,9 +112,7 @@ impl Store {
         };
         let (public, hidden): (Vec<_>, Vec<_>) = situations.into_iter().partition(|s| s.status == PUBLISHED);
         feed.removed_situations = hidden.iter().map(|s| s.id).collect();
-        for s in public.iter().chain(&hidden) {
-            seen(s.updated_at);
-        }
+        let public: Vec<_> = public.into_iter().filter(|s| !current(Record::Situation, s.id, s.updated_at)).collect();
         let bodies: HashMap<i64, (String, DateTime<Utc>)> = public.iter().map(|s| (s.id, (s.description.clone(), s.updated_at))).collect();
         let ids: Vec<i64> = public.iter().map(|s| s.id).collect();
         for (id, summary) in ids.into_iter().zip(situation_summaries(&self.db, public).await?) {
@@ -117,10 +121,6 @@ impl Store {
         }
         Ok(feed)
     }
-}
-
-fn feed_watermark_before(watermark: Option<DateTime<Utc>>, t: DateTime<Utc>) -> bool {
-    watermark.is_none_or(|w| w < t)
 }
 
 /// Coordinates of the addresses each service is delivered at.

@@ -33,6 +33,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub store: Store,
 
+    settings: Settings,
     database: TestDatabase,
 }
 
@@ -64,6 +65,16 @@ impl TestApp {
             problem.detail
         );
         problem
+    }
+
+    /// A second API replica over the same database, as in production behind a load balancer;
+    /// returns a client of it.
+    pub async fn spawn_replica(&self) -> Client {
+        let store = Store::connect(&self.settings.database_url).await.unwrap_or_else(|e| panic!("replica: {e}"));
+        let app = Application::with_store(self.settings.clone(), store).await.unwrap_or_else(|e| panic!("replica: {e}"));
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Client::with_http(self.http.clone(), address)
     }
 
     /// The raw connection, to look at what the API must not show.
@@ -283,11 +294,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         search_refresh: std::time::Duration::from_millis(100),
         bench_endpoints: false,
     };
-    let app = Application::with_store(settings, store.clone()).await.unwrap_or_else(|e| panic!("building the app: {e}"));
+    let app = Application::with_store(settings.clone(), store.clone()).await.unwrap_or_else(|e| panic!("building the app: {e}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::new();
-    Some(TestApp { client: Client::with_http(http.clone(), address.clone()), address, http, store, database })
+    Some(TestApp { client: Client::with_http(http.clone(), address.clone()), address, http, store, settings, database })
 }
 
 /// Declares each listed `async fn(TestApp)` as two tests, `<name>::sqlite` and `<name>::postgres`.

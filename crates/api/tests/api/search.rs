@@ -114,9 +114,9 @@ async fn the_list_endpoints_search_with_the_index(app: TestApp) {
 }
 
 /// Waits for the index's catch-up (every 100 ms in tests) to satisfy `done`; fails after 15 s.
-async fn eventually(app: &TestApp, filter: ServiceFilter, done: impl Fn(&SearchResults) -> bool) -> SearchResults {
+async fn eventually(client: &socio_client::Client, filter: ServiceFilter, done: impl Fn(&SearchResults) -> bool) -> SearchResults {
     for _ in 0..150 {
-        let found = search(app, filter.clone()).await;
+        let found = client.search(&SearchRequest { filter: filter.clone(), ..Default::default() }).await.unwrap();
         if done(&found) {
             return found;
         }
@@ -127,19 +127,23 @@ async fn eventually(app: &TestApp, filter: ServiceFilter, done: impl Fn(&SearchR
 
 async fn a_published_change_is_searchable_and_a_withdrawn_service_disappears(app: TestApp) {
     assert_eq!(search(&app, q("сурдопереводчик")).await.total, 0);
+    let replica = app.spawn_replica().await;
     let row = service::Entity::find().filter(service::Column::Slug.eq("prokat-tsr-serov")).one(app.db()).await.unwrap().unwrap();
     let mut edit = row.into_active_model();
     edit.name = Set("Сурдопереводчик и прокат ТСР".into());
     edit.updated_at = Set(Utc::now());
     let row = edit.update(app.db()).await.unwrap();
-    let found = eventually(&app, q("сурдопереводчика"), |r| r.total == 1).await;
+    let found = eventually(&app.client, q("сурдопереводчика"), |r| r.total == 1).await;
     assert_eq!(slugs(&found), ["prokat-tsr-serov"]);
+    let on_replica = eventually(&replica, q("сурдопереводчика"), |r| r.total == 1).await;
+    assert_eq!(slugs(&on_replica), ["prokat-tsr-serov"], "every replica catches up from the shared database");
 
     let mut withdraw = row.into_active_model();
     withdraw.status = Set("archived".into());
     withdraw.updated_at = Set(Utc::now());
     withdraw.update(app.db()).await.unwrap();
-    eventually(&app, q("сурдопереводчика"), |r| r.total == 0).await;
+    eventually(&app.client, q("сурдопереводчика"), |r| r.total == 0).await;
+    eventually(&replica, q("сурдопереводчика"), |r| r.total == 0).await;
     let tsr = search(&app, ServiceFilter { municipality: slug("serov"), ..q("ТСР") }).await;
     assert!(!slugs(&tsr).contains(&"prokat-tsr-serov"), "a withdrawn service is not found by any word");
 }
