@@ -15,10 +15,10 @@ use socio_domain::{
     },
 };
 use tantivy::{
-    DocId, Score, SegmentReader, Term,
+    DocId, Score, SegmentReader, TERMINATED, Term,
     collector::{Collector, SegmentCollector},
     columnar::Column,
-    query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery},
+    query::{BooleanQuery, EnableScoring, FuzzyTermQuery, Occur, Query, TermQuery},
     schema::IndexRecordOption,
     tokenizer::TextAnalyzer,
 };
@@ -51,87 +51,25 @@ struct Hit {
 
 /// What one pass over the matches yields: services that pass the filters (by slot), facet
 /// counts, and the other kinds of records.
+///
+/// The pass drives tantivy's scorer by hand rather than through a collector, so that BM25 is
+/// computed only for services that pass the filters, not for every match.
 struct Harvest {
     found: Vec<(u32, Score)>,
     counts: Counts,
     others: Vec<Hit>,
 }
 
-/// Collects matches, filtering services and counting facets on the spot, so a broad query never
-/// materialises a list of every match.
-struct Tally {
-    slots: Arc<Vec<Slot>>,
-    selected: Selected,
-    sizes: [usize; DIMENSIONS],
-}
-
-struct SegmentTally {
-    key: Column<u64>,
-    slots: Arc<Vec<Slot>>,
-    selected: Selected,
-    harvest: Harvest,
-}
-
-impl Collector for Tally {
-    type Fruit = Harvest;
-    type Child = SegmentTally;
-
-    fn for_segment(&self, _ord: u32, segment: &SegmentReader) -> tantivy::Result<SegmentTally> {
-        Ok(SegmentTally {
-            key: segment.fast_fields().u64("key")?,
-            slots: self.slots.clone(),
-            selected: self.selected,
-            harvest: Harvest { found: Vec::new(), counts: Counts::sized(self.sizes), others: Vec::new() },
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Harvest>) -> tantivy::Result<Harvest> {
-        let mut all = Harvest { found: Vec::new(), counts: Counts::sized(self.sizes), others: Vec::new() };
-        for fruit in fruits {
-            all.found.extend(fruit.found);
-            all.others.extend(fruit.others);
-            all.counts.merge(&fruit.counts);
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for SegmentTally {
-    type Fruit = Harvest;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(key) = self.key.first(doc) else { return };
-        match Kind::from_u64(key >> KEY_BITS) {
-            Some(Kind::Service) => {
-                let slot = (key & KEY_MASK) as u32;
-                if let Some(record) = self.slots.get(slot as usize) {
-                    tally(&self.selected, slot, record, score, &mut self.harvest);
-                }
-            }
-            Some(kind) => self.harvest.others.push(Hit { kind, id: (key & KEY_MASK) as i64, score }),
-            None => {}
-        }
-    }
-
-    fn harvest(self) -> Harvest {
-        self.harvest
-    }
-}
-
-/// Checks one service against the filters: kept if it passes all, counted in a facet if it
-/// fails only that facet's filter.
+/// Checks one service against the filters: kept (and only then scored) if it passes all,
+/// counted in a facet if it fails only that facet's filter.
 #[inline]
-fn tally(selected: &Selected, slot: u32, record: &Slot, score: Score, harvest: &mut Harvest) {
+fn tally(selected: &Selected, slot: u32, record: &Slot, score: impl FnOnce() -> Score, harvest: &mut Harvest) {
     if record.id == FREE || selected.organization.is_some_and(|o| o != record.organization) {
         return;
     }
     let failures = selected.failures(&record.filters);
     if failures == 0 {
-        harvest.found.push((slot, score));
+        harvest.found.push((slot, score()));
         for dim in 0..DIMENSIONS {
             harvest.counts.add(dim, &record.filters);
         }
@@ -427,28 +365,17 @@ impl Selected {
 struct Counts([Vec<u64>; DIMENSIONS]);
 
 impl Counts {
-    fn sizes(snap: &Snapshot) -> [usize; DIMENSIONS] {
+    fn new(snap: &Snapshot) -> Self {
         let c = &snap.catalogue;
-        [
+        let sizes = [
             c.municipality.values.len(),
             c.category.values.len(),
             c.target_group.values.len(),
             c.format.values.len(),
             c.cost.values.len(),
             AGES.len(),
-        ]
-    }
-
-    fn sized(sizes: [usize; DIMENSIONS]) -> Self {
+        ];
         Counts(sizes.map(|n| vec![0; n]))
-    }
-
-    fn merge(&mut self, other: &Counts) {
-        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
-            for (a, b) in mine.iter_mut().zip(theirs) {
-                *a += b;
-            }
-        }
     }
 
     fn add(&mut self, dim: usize, e: &Filters) {
@@ -530,17 +457,37 @@ struct Outcome {
 
 impl SearchIndex {
     fn run(&self, snap: &Snapshot, understood: &Understood, selected: &Selected, all_words: bool) -> Result<Outcome, SearchError> {
-        let sizes = Counts::sizes(snap);
-        let harvest = if understood.is_empty() {
-            let mut harvest = Harvest { found: Vec::new(), counts: Counts::sized(sizes), others: Vec::new() };
+        let mut harvest = Harvest { found: Vec::new(), counts: Counts::new(snap), others: Vec::new() };
+        if understood.is_empty() {
             for (slot, record) in snap.slots.iter().enumerate() {
-                tally(selected, slot as u32, record, 0.0, &mut harvest);
+                tally(selected, slot as u32, record, || 0.0, &mut harvest);
             }
-            harvest
         } else {
-            let collector = Tally { slots: snap.slots.clone(), selected: *selected, sizes };
-            snap.searcher.search(&*understood.query(snap, all_words), &collector)?
-        };
+            let weight = understood.query(snap, all_words).weight(EnableScoring::enabled_from_searcher(&snap.searcher))?;
+            for segment in snap.searcher.segment_readers() {
+                let keys = segment.fast_fields().u64("key")?;
+                let alive = segment.alive_bitset();
+                let mut scorer = weight.scorer(segment, 1.0)?;
+                let mut doc = scorer.doc();
+                while doc != TERMINATED {
+                    if alive.is_none_or(|a| a.is_alive(doc))
+                        && let Some(key) = keys.first(doc)
+                    {
+                        match Kind::from_u64(key >> KEY_BITS) {
+                            Some(Kind::Service) => {
+                                let slot = (key & KEY_MASK) as u32;
+                                if let Some(record) = snap.slots.get(slot as usize) {
+                                    tally(selected, slot, record, || scorer.score(), &mut harvest);
+                                }
+                            }
+                            Some(kind) => harvest.others.push(Hit { kind, id: (key & KEY_MASK) as i64, score: scorer.score() }),
+                            None => {}
+                        }
+                    }
+                    doc = scorer.advance();
+                }
+            }
+        }
         let found = harvest
             .found
             .into_iter()

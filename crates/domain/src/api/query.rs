@@ -150,21 +150,27 @@ pub struct ServiceFilter {
     pub page: PageRequest,
 }
 
+impl Parser {
+    fn service_filter(&mut self, raw: &ServiceQuery) -> ServiceFilter {
+        ServiceFilter {
+            municipality: self.slug("municipality", raw.municipality.as_deref()),
+            category: self.slug("category", raw.category.as_deref()),
+            target_group: self.slug("target_group", raw.target_group.as_deref()),
+            format: self.vocabulary("format", raw.format.as_deref()),
+            cost: self.vocabulary("cost", raw.cost.as_deref()),
+            age: self.number("age", raw.age.as_deref(), 0, 120),
+            organization: self.slug("organization", raw.organization.as_deref()),
+            q: self.text("q", raw.q.as_deref()),
+            page: self.page(raw.page.as_deref(), raw.per_page.as_deref()),
+        }
+    }
+}
+
 impl TryFrom<&ServiceQuery> for ServiceFilter {
     type Error = Vec<FieldError>;
     fn try_from(raw: &ServiceQuery) -> Result<Self, Self::Error> {
         let mut p = Parser::default();
-        let filter = ServiceFilter {
-            municipality: p.slug("municipality", raw.municipality.as_deref()),
-            category: p.slug("category", raw.category.as_deref()),
-            target_group: p.slug("target_group", raw.target_group.as_deref()),
-            format: p.vocabulary("format", raw.format.as_deref()),
-            cost: p.vocabulary("cost", raw.cost.as_deref()),
-            age: p.number("age", raw.age.as_deref(), 0, 120),
-            organization: p.slug("organization", raw.organization.as_deref()),
-            q: p.text("q", raw.q.as_deref()),
-            page: p.page(raw.page.as_deref(), raw.per_page.as_deref()),
-        };
+        let filter = p.service_filter(raw);
         p.finish(filter)
     }
 }
@@ -375,17 +381,18 @@ impl TryFrom<&SearchQuery> for SearchRequest {
     type Error = Vec<FieldError>;
     fn try_from(raw: &SearchQuery) -> Result<Self, Self::Error> {
         let mut p = Parser::default();
-        let filter = ServiceFilter {
-            municipality: p.slug("municipality", raw.municipality.as_deref()),
-            category: p.slug("category", raw.category.as_deref()),
-            target_group: p.slug("target_group", raw.target_group.as_deref()),
-            format: p.vocabulary("format", raw.format.as_deref()),
-            cost: p.vocabulary("cost", raw.cost.as_deref()),
-            age: p.number("age", raw.age.as_deref(), 0, 120),
-            organization: p.slug("organization", raw.organization.as_deref()),
-            q: p.text("q", raw.q.as_deref()),
-            page: p.page(raw.page.as_deref(), raw.per_page.as_deref()),
-        };
+        let filter = p.service_filter(&ServiceQuery {
+            municipality: raw.municipality.clone(),
+            category: raw.category.clone(),
+            target_group: raw.target_group.clone(),
+            format: raw.format.clone(),
+            cost: raw.cost.clone(),
+            age: raw.age.clone(),
+            organization: raw.organization.clone(),
+            q: raw.q.clone(),
+            page: raw.page.clone(),
+            per_page: raw.per_page.clone(),
+        });
         let sort = match raw.sort.as_deref().map(str::trim) {
             None | Some("" | "relevance") => SearchSort::Relevance,
             Some("distance") => SearchSort::Distance,
