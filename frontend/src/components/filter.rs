@@ -36,3 +36,29 @@ pub fn FilterSelect(
         </div>
     }
 }
+
+/// Completions for a search box, as a `<datalist>` the box names in its `list` attribute: the
+/// browser shows them under the box, keyboard and screen readers included.
+#[component]
+pub fn Completions(
+    /// Id of the `<datalist>`.
+    id: &'static str,
+    /// What has been typed so far.
+    #[prop(into)]
+    typed: Signal<String>,
+) -> impl IntoView {
+    let found = LocalResource::new(move || {
+        let typed = typed.get();
+        async move {
+            if typed.trim().chars().count() < 2 {
+                return Vec::new();
+            }
+            crate::api::client().complete(&typed, 8).await.unwrap_or_default()
+        }
+    });
+    view! {
+        <datalist id=id>
+            {move || found.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.text /> }).collect_view()}
+        </datalist>
+    }
+}

@@ -5,5 +5,5 @@ mod filter;
 mod status;
 
 pub use cards::{LocationBlock, PhoneLink, ServiceCard};
-pub use filter::FilterSelect;
+pub use filter::{Completions, FilterSelect};
 pub use status::{Pager, Title, loaded};

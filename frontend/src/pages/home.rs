@@ -9,7 +9,7 @@ use super::href_with;
 use crate::{
     api::client,
     app::CitySelect,
-    components::{PhoneLink, Title, loaded},
+    components::{Completions, PhoneLink, Title, loaded},
     state::use_state,
 };
 
@@ -47,9 +47,11 @@ pub fn HomePage() -> impl IntoView {
                 type="search"
                 placeholder="Например: пособие многодетным, логопед ребёнку"
                 autocomplete="off"
+                list="home-completions"
                 prop:value=text
                 on:input=move |ev| set_text.set(event_target_value(&ev))
             />
+            <Completions id="home-completions" typed=text />
             <button type="submit">"Найти помощь"</button>
         </form>
         <p class="hint">"Напишите простыми словами. Мы покажем услуги и организации вашего города."</p>

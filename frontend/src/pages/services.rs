@@ -13,7 +13,7 @@ use socio_domain::{
 use super::{href_with, query_from_url};
 use crate::{
     api::{Failure, client},
-    components::{FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
+    components::{Completions, FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
     state::use_state,
 };
 
@@ -66,15 +66,6 @@ pub fn ServicesPage() -> impl IntoView {
 
     // Results as you type: the words go to the URL 400 ms after the last key press.
     let (text, set_text) = signal(query().q.unwrap_or_default());
-    let completions = LocalResource::new(move || {
-        let typed = text.get();
-        async move {
-            if typed.trim().chars().count() < 2 {
-                return Vec::new();
-            }
-            client().complete(&typed, 8).await.unwrap_or_default()
-        }
-    });
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     let typed = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
@@ -135,9 +126,7 @@ pub fn ServicesPage() -> impl IntoView {
             <input id="services-q" type="search" list="search-completions" autocomplete="off"
                 placeholder="Например: пособие многодетным, ТСР, логопед"
                 prop:value=text on:input=typed />
-            <datalist id="search-completions">
-                {move || completions.get().unwrap_or_default().into_iter().map(|c| view! { <option value=c.text /> }).collect_view()}
-            </datalist>
+            <Completions id="search-completions" typed=text />
             <button type="submit">"Найти"</button>
         </form>
         <p class="hint">"Результаты обновляются по мере ввода. Понимаем окончания, опечатки и сокращения (ОВЗ, ТСР, МСЭ)."</p>
