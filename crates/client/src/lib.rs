@@ -213,7 +213,13 @@ impl Client {
 
     /// `/api/v1/search`: services with facets, situations, organizations and advice.
     pub async fn search(&self, request: &SearchRequest) -> Result<SearchResults, ClientError> {
-        self.get("/api/v1/search", &SearchQuery::from(request)).await
+        self.search_query(&SearchQuery::from(request)).await
+    }
+
+    /// `/api/v1/search` with the parameters as given (the server validates them): the SPA passes
+    /// its URL through, which spares the browser the float parsing and formatting code.
+    pub async fn search_query(&self, query: &SearchQuery) -> Result<SearchResults, ClientError> {
+        self.get("/api/v1/search", query).await
     }
 
     /// `/api/v1/search/complete`: completions for the search box.

@@ -3,6 +3,23 @@
 
 use crate::OpeningInterval;
 
+/// A distance for people: «350 м», «3,4 км», «27 км». Integer arithmetic only, so the SPA
+/// carries no float formatting code.
+pub fn distance(km: f64) -> String {
+    if !km.is_finite() || km < 0.0 {
+        return String::new();
+    }
+    if km < 1.0 {
+        let metres = ((km * 1000.0 / 50.0).round() as u64 * 50).max(50);
+        return format!("{metres} м");
+    }
+    if km < 10.0 {
+        let tenths = (km * 10.0).round() as u64;
+        return format!("{},{} км", tenths / 10, tenths % 10);
+    }
+    format!("{} км", km.round() as u64)
+}
+
 /// «1 услуга», «2 услуги», «5 услуг».
 pub fn plural(n: u64, one: &str, few: &str, many: &str) -> String {
     let word = match (n % 10, n % 100) {
@@ -53,6 +70,14 @@ pub fn date(date: &chrono::NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_read_naturally() {
+        assert_eq!(distance(0.34), "350 м");
+        assert_eq!(distance(0.01), "50 м");
+        assert_eq!(distance(3.44), "3,4 км");
+        assert_eq!(distance(26.6), "27 км");
+    }
 
     #[test]
     fn russian_plurals() {

@@ -37,7 +37,7 @@ pub fn ServiceCard(
                     </p>
                 }.into_any()
             }}
-            <p class="meta-line">{organization} " · " {cities}{distance.map(|d| format!(" · {d} км"))}</p>
+            <p class="meta-line">{organization} " · " {cities}{distance.map(|d| format!(" · {}", wording::distance(d)))}</p>
             <ul class="badges" aria-label="Условия">
                 <li>{service.cost.label()}</li>
                 {formats.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}

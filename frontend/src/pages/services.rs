@@ -6,7 +6,7 @@ use leptos_router::{
 };
 use socio_domain::wording;
 use socio_domain::{
-    api::{FacetValue, Facets, NewReport, ReportProblem, ReportSubject, SearchQuery, SearchRequest, ServiceDetail},
+    api::{FacetValue, Facets, NewReport, ReportProblem, ReportSubject, SearchQuery, ServiceDetail},
     vocabulary::{Cost, ServiceFormat},
 };
 
@@ -31,10 +31,7 @@ pub fn ServicesPage() -> impl IntoView {
     let query = query_from_url::<SearchQuery>();
     let results = LocalResource::new(move || {
         let raw = query();
-        async move {
-            let request: SearchRequest = super::parse_filter(&raw)?;
-            client().search(&request).await.map_err(Failure::from)
-        }
+        async move { client().search_query(&raw).await.map_err(Failure::from) }
     });
     // The last answer's facets stay on screen while the next one loads.
     let facets = RwSignal::new(None::<Facets>);
@@ -184,7 +181,7 @@ pub fn ServicesPage() -> impl IntoView {
             });
             let nearby: Vec<_> = found.advice.nearby.iter().map(|c| {
                 let link = href_with("/services", &SearchQuery { municipality: Some(c.municipality.slug.clone()), page: None, sort: None, ..raw.clone() });
-                let text = format!("{} — {} ({} км)", c.municipality.name, wording::plural(c.count, "услуга", "услуги", "услуг"), c.distance_km);
+                let text = format!("{} — {} ({})", c.municipality.name, wording::plural(c.count, "услуга", "услуги", "услуг"), wording::distance(c.distance_km));
                 view! { <li><a href=link>{text}</a></li> }
             }).collect();
             let situations = found.situations.clone();
