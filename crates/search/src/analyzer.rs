@@ -83,14 +83,20 @@ pub(crate) fn words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Word> {
     out
 }
 
+/// Letters and digits, with a fast path for ASCII and Cyrillic (the general Unicode table
+/// lookup dominated snippet building).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('\u{0410}'..='\u{044F}').contains(&c) || c == 'ё' || c == 'Ё' || (!c.is_ascii() && c.is_alphanumeric())
+}
+
 /// Byte ranges of the runs of letters and digits in `text` (the tokenizer's idea of a word).
 pub(crate) fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || {
-        let (from, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
+        let (from, _) = chars.by_ref().find(|(_, c)| is_word_char(*c))?;
         let mut to = text.len();
         while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
+            if !is_word_char(c) {
                 to = i;
                 break;
             }

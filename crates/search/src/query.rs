@@ -230,16 +230,27 @@ impl Understood {
 
     /// A window of `text` around the first match, split into marked and plain parts.
     fn snippet(&self, text: &str) -> Vec<SnippetPart> {
-        // Only words that begin like some wanted stem are worth stemming.
-        let heads: Vec<String> =
-            self.stems.iter().chain(self.words.iter().map(|w| &w.word.stem)).map(|s| s.chars().take(2).collect()).collect();
+        // Only words that begin like some wanted stem are worth lowercasing and stemming.
+        let heads: Vec<[char; 2]> = self
+            .stems
+            .iter()
+            .chain(self.words.iter().map(|w| &w.word.stem))
+            .filter_map(|s| {
+                let mut chars = s.chars();
+                Some([chars.next()?, chars.next()?])
+            })
+            .collect();
+        let lower = |c: char| if c == 'ё' || c == 'Ё' { 'е' } else { c.to_lowercase().next().unwrap_or(c) };
         let mut found = Vec::new();
         for (from, to) in spans(text) {
-            let lower = text[from..to].to_lowercase().replace('ё', "е");
-            if heads.iter().any(|h| lower.starts_with(h.as_str()))
-                && let Some(stemmed) = with_analyzer(|a| words(a, &lower)).pop()
-            {
-                found.push(Word { from, to, lower, stem: stemmed.stem });
+            let mut chars = text[from..to].chars().map(lower);
+            let head = [chars.next().unwrap_or(' '), chars.next().unwrap_or(' ')];
+            if !heads.contains(&head) {
+                continue;
+            }
+            let word = text[from..to].to_lowercase().replace('ё', "е");
+            if let Some(stemmed) = with_analyzer(|a| words(a, &word)).pop() {
+                found.push(Word { from, to, lower: word, stem: stemmed.stem });
             }
         }
         let matched: Vec<&Word> = found.iter().filter(|w| self.matches(w)).collect();
