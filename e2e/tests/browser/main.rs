@@ -246,6 +246,7 @@ async fn search_answers_as_you_type_with_counts_in_every_filter() {
     let completions = browser.eval("document.querySelectorAll('#search-completions option').length").await;
     assert!(completions.as_u64().unwrap_or(0) > 0, "completions are offered for the typed words");
     browser.assert_accessible("search").await;
+    browser.eval("document.querySelector('#result-count').scrollIntoView()").await;
     browser.screenshot("search", 390).await;
 
     browser.open("/services?q=многодетнвм").await;
