@@ -39,6 +39,8 @@ fn with_analyzer<R>(f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
 
 /// Words shorter than this get no typo tolerance: too many short words are one letter apart.
 const FUZZY_FROM: usize = 6;
+/// How many unknown words of one query are looked up in the vocabulary (each lookup scans it).
+const MAX_CORRECTED: usize = 4;
 const SNIPPET_CHARS: usize = 200;
 
 /// A matching organization or situation (services are tallied as they are found).
@@ -154,9 +156,11 @@ impl Understood {
         let mut stems: HashSet<String> = found.iter().map(|w| w.stem.clone()).collect();
         stems.extend(snap.synonyms.related_stems(&found));
         let mut understood_words = Vec::with_capacity(count);
+        let mut unknown = 0;
         for (i, word) in found.into_iter().enumerate() {
             let known = snap.searcher.doc_freq(&Term::from_field_text(snap.fields.all, &word.stem))? > 0;
-            let corrections = if known || word.lower.chars().count() < FUZZY_FROM {
+            unknown += usize::from(!known);
+            let corrections = if known || word.lower.chars().count() < FUZZY_FROM || unknown > MAX_CORRECTED {
                 Vec::new()
             } else {
                 let close: Vec<&str> =
@@ -292,7 +296,7 @@ impl Understood {
     fn respelled(&self, snap: &Snapshot, q: &str) -> Option<String> {
         let mut out = q.to_lowercase().replace('ё', "е");
         let mut changed = false;
-        for w in self.words.iter().filter(|w| !w.known) {
+        for w in self.words.iter().filter(|w| !w.known).take(MAX_CORRECTED) {
             let len = w.word.lower.chars().count();
             if len < 4 {
                 continue;
