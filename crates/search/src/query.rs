@@ -25,7 +25,7 @@ use tantivy::{
 
 use crate::{
     analyzer::{Word, distance_within, query_words, russian, spans, words},
-    catalogue::AGES,
+    catalogue::{AGES, Interned},
     index::{FREE, Filters, KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Slot, Snapshot, stem_hash},
 };
 
@@ -558,7 +558,10 @@ impl SearchIndex {
             })
             .collect();
         let first_page = page.page == 1 && !understood.is_empty();
-        let situations = if first_page { self.top_situations(&snap, &understood, &outcome.hits, 3) } else { Vec::new() };
+        let mut situations = if first_page { self.top_situations(&snap, &understood, &outcome.hits, 3) } else { Vec::new() };
+        if total == 0 && situations.is_empty() {
+            situations = related_situations(&snap, &selected, 3);
+        }
         let organizations = if first_page {
             let city = selected.values[MUNICIPALITY].and_then(|m| snap.catalogue.municipality_ref(m));
             top(&outcome.hits, Kind::Organization, 5, |id| {
@@ -694,6 +697,26 @@ impl SearchIndex {
     pub fn complete(&self, request: &CompletionRequest) -> Vec<Completion> {
         self.snapshot().completions.complete(&request.q, request.limit)
     }
+}
+
+/// When nothing is found: the situations of the chosen target group or category, in their order.
+fn related_situations(snap: &Snapshot, selected: &Selected, limit: usize) -> Vec<SituationHit> {
+    let c = &snap.catalogue;
+    let (group, category) = (selected.values[TARGET_GROUP], selected.values[CATEGORY]);
+    if group.is_none() && category.is_none() {
+        return Vec::new();
+    }
+    let mut related: Vec<_> = snap
+        .situations
+        .values()
+        .filter(|s| {
+            let groups = Interned::ids(&c.target_group, s.summary.target_groups.iter().map(|t| t.slug.as_str()));
+            let categories = c.categories_with_groups(s.summary.categories.iter().map(|x| x.slug.as_str()));
+            group.is_some_and(|g| groups.contains(g)) || category.is_some_and(|k| categories.contains(k))
+        })
+        .collect();
+    related.sort_by_key(|s| s.position);
+    related.into_iter().take(limit).map(|s| SituationHit { situation: s.summary.clone(), snippet: Vec::new() }).collect()
 }
 
 /// Sorts just enough of `found` to return the page at `offset`.

@@ -277,6 +277,29 @@ fn nothing_found_in_a_city_points_to_nearby_cities() {
 }
 
 #[test]
+fn nothing_found_for_a_target_group_offers_its_situations() {
+    let catalogue = catalogue();
+    let situation = socio_domain::feed::SituationDocument {
+        id: 1,
+        summary: socio_domain::api::SituationSummary {
+            slug: "large-family-status".into(),
+            title: "Статус многодетной семьи".into(),
+            summary: "Как получить удостоверение.".into(),
+            target_groups: vec![TargetGroup { slug: "large-families".into(), name: "Многодетные семьи".into() }],
+            categories: Vec::new(),
+        },
+        body: String::new(),
+        updated_at: Utc::now(),
+    };
+    let index = SearchIndex::build(&catalogue, Feed { services: services(), situations: vec![situation], ..Feed::default() })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let found = search(&index, ServiceFilter { target_group: Some(slug("large-families")), ..q("вертолёт") });
+    assert_eq!(found.total, 0);
+    let titles: Vec<&str> = found.situations.iter().map(|s| s.situation.title.as_str()).collect();
+    assert_eq!(titles, ["Статус многодетной семьи"]);
+}
+
+#[test]
 fn several_words_fall_back_to_some_of_them() {
     let index = index();
     let found = search(&index, q("логопед вертолёт"));

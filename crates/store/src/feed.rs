@@ -72,21 +72,42 @@ impl Store {
             }
         }
 
+        let hidden_org_ids: HashSet<i64> = feed.removed_organizations.iter().copied().collect();
+        let changed_org_ids: HashSet<i64> = changed_orgs.iter().copied().collect();
         let services = match from {
             Some(from) => {
-                service::Entity::find()
+                // A narrow read first: only rows that are new, changed, withdrawn or belong to a
+                // changed organization are loaded whole.
+                let heads: Vec<(i64, i64, String, DateTime<Utc>)> = service::Entity::find()
+                    .select_only()
+                    .column(service::Column::Id)
+                    .column(service::Column::OrganizationId)
+                    .column(service::Column::Status)
+                    .column(service::Column::UpdatedAt)
                     .filter(
-                        Condition::any()
-                            .add(service::Column::UpdatedAt.gte(from))
-                            .add(service::Column::OrganizationId.is_in(changed_orgs.clone())),
+                        Condition::any().add(service::Column::UpdatedAt.gte(from)).add(service::Column::OrganizationId.is_in(changed_orgs)),
                     )
+                    .into_tuple()
                     .all(&self.db)
-                    .await?
+                    .await?;
+                let wanted: Vec<i64> = heads
+                    .into_iter()
+                    .filter(|(id, org, status, updated)| {
+                        status != PUBLISHED
+                            || hidden_org_ids.contains(org)
+                            || changed_org_ids.contains(org)
+                            || !current(Record::Service, *id, *updated)
+                    })
+                    .map(|(id, ..)| id)
+                    .collect();
+                let mut rows = Vec::with_capacity(wanted.len());
+                for chunk in wanted.chunks(BATCH) {
+                    rows.extend(service::Entity::find().filter(service::Column::Id.is_in(chunk.iter().copied())).all(&self.db).await?);
+                }
+                rows
             }
             None => self.published_services().order_by_asc(service::Column::Id).all(&self.db).await?,
         };
-        let hidden_org_ids: HashSet<i64> = feed.removed_organizations.iter().copied().collect();
-        let changed_org_ids: HashSet<i64> = changed_orgs.iter().copied().collect();
         let (public, hidden): (Vec<_>, Vec<_>) =
             services.into_iter().partition(|s| s.status == PUBLISHED && !hidden_org_ids.contains(&s.organization_id));
         feed.removed_services = hidden.iter().map(|s| s.id).collect();
