@@ -15,9 +15,10 @@ pub async fn build_index(store: &Store) -> anyhow::Result<(SearchIndex, DateTime
     let clock = std::time::Instant::now();
     let catalogue = store.catalogue().await?;
     let feed = store.search_feed(None, |_, _, _| false).await?;
+    let read_ms = clock.elapsed().as_millis() as u64;
     let services = feed.services.len();
     let index = tokio::task::spawn_blocking(move || SearchIndex::build(&catalogue, feed)).await??;
-    tracing::info!(services, elapsed_ms = clock.elapsed().as_millis() as u64, "search index built");
+    tracing::info!(services, read_ms, elapsed_ms = clock.elapsed().as_millis() as u64, "search index built");
     Ok((index, started))
 }
 
