@@ -34,6 +34,8 @@ pub struct OrganizationDocument {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SituationDocument {
     pub id: i64,
+    /// The editors' order of situations.
+    pub position: i32,
     pub summary: SituationSummary,
     /// Description and step titles.
     pub body: String,

@@ -151,7 +151,8 @@ pub(crate) struct OrganizationEntry {
 pub(crate) struct SituationEntry {
     pub summary: SituationSummary,
     pub text: String,
-    pub position: usize,
+    /// The situation's place in the editors' order.
+    pub position: i32,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -245,27 +246,24 @@ impl SearchIndex {
         let mut changed = 0;
         let f = self.fields;
 
-        for id in feed.removed_services {
-            if Arc::make_mut(services).remove(&id).is_some() {
-                writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(id)));
-                if let Some(slot) = slot_of.remove(&id) {
-                    Arc::make_mut(slots)[slot as usize].id = FREE;
-                    free.push(slot);
-                }
+        let mut forget = |kind: Kind, id: i64, held: bool| {
+            if held {
+                writer.delete_term(Term::from_field_text(f.uid, &kind.uid(id)));
                 changed += 1;
+            }
+        };
+        for id in feed.removed_services {
+            forget(Kind::Service, id, Arc::make_mut(services).remove(&id).is_some());
+            if let Some(slot) = slot_of.remove(&id) {
+                Arc::make_mut(slots)[slot as usize].id = FREE;
+                free.push(slot);
             }
         }
         for id in feed.removed_organizations {
-            if Arc::make_mut(organizations).remove(&id).is_some() {
-                writer.delete_term(Term::from_field_text(f.uid, &Kind::Organization.uid(id)));
-                changed += 1;
-            }
+            forget(Kind::Organization, id, Arc::make_mut(organizations).remove(&id).is_some());
         }
         for id in feed.removed_situations {
-            if Arc::make_mut(situations).remove(&id).is_some() {
-                writer.delete_term(Term::from_field_text(f.uid, &Kind::Situation.uid(id)));
-                changed += 1;
-            }
+            forget(Kind::Situation, id, Arc::make_mut(situations).remove(&id).is_some());
         }
         let vocabulary = Arc::make_mut(vocabulary);
         for doc in feed.services {
@@ -275,12 +273,14 @@ impl SearchIndex {
             let entry = self.service_entry(analyzer, doc);
             writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(entry.summary.id)));
             let s = &entry.summary;
-            let tags = [
-                s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" "),
-                s.target_groups.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "),
-                s.organization.name.clone(),
-                s.organization.short_name.clone().unwrap_or_default(),
-                s.municipalities.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" "),
+            let text = [
+                s.name.as_str(),
+                &entry.text,
+                &joined(s.categories.iter().map(|c| c.name.as_str())),
+                &joined(s.target_groups.iter().map(|t| t.name.as_str())),
+                &s.organization.name,
+                s.organization.short_name.as_deref().unwrap_or_default(),
+                &joined(s.municipalities.iter().map(|m| m.name.as_str())),
             ]
             .join(" ");
             let slot = match slot_of.get(&s.id) {
@@ -296,9 +296,7 @@ impl SearchIndex {
                 Some(existing) => *existing = record,
                 None => Arc::make_mut(slots).push(record),
             }
-            let mut doc = self.document(analyzer, vocabulary, Kind::Service, s.id, &s.name, &s.summary, &tags, &entry.text);
-            doc.add_u64(f.key, Kind::Service.key(u64::from(slot)));
-            writer.add_document(doc)?;
+            writer.add_document(self.document(analyzer, vocabulary, Kind::Service, s.id, u64::from(slot), &text))?;
             Arc::make_mut(services).insert(entry.summary.id, Arc::new(entry));
             changed += 1;
         }
@@ -308,14 +306,17 @@ impl SearchIndex {
             }
             let OrganizationDocument { summary: s, description, updated_at } = doc;
             writer.delete_term(Term::from_field_text(f.uid, &Kind::Organization.uid(s.id)));
-            let tags = format!(
-                "{} {} {} {}",
+            let text = [
+                s.name.as_str(),
                 s.short_name.as_deref().unwrap_or_default(),
                 s.kind.label(),
                 s.sector.label(),
-                s.municipalities.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" ")
-            );
-            writer.add_document(self.document(analyzer, vocabulary, Kind::Organization, s.id, &s.name, "", &tags, &description))?;
+                &joined(s.municipalities.iter().map(|m| m.name.as_str())),
+                &description,
+            ]
+            .join(" ");
+            let key = u64::try_from(s.id).unwrap_or_default();
+            writer.add_document(self.document(analyzer, vocabulary, Kind::Organization, s.id, key, &text))?;
             Arc::make_mut(organizations).insert(s.id, Arc::new(OrganizationEntry { summary: s, updated_at }));
             changed += 1;
         }
@@ -323,15 +324,18 @@ impl SearchIndex {
             if situations.get(&doc.id).is_some_and(|e| e.updated_at == doc.updated_at && e.summary == doc.summary) {
                 continue;
             }
-            let SituationDocument { id, summary: s, body, updated_at } = doc;
+            let SituationDocument { id, position, summary: s, body, updated_at } = doc;
             writer.delete_term(Term::from_field_text(f.uid, &Kind::Situation.uid(id)));
-            let tags = [
-                s.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" "),
-                s.target_groups.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(" "),
+            let text = [
+                s.title.as_str(),
+                &s.summary,
+                &joined(s.categories.iter().map(|c| c.name.as_str())),
+                &joined(s.target_groups.iter().map(|t| t.name.as_str())),
+                &body,
             ]
             .join(" ");
-            writer.add_document(self.document(analyzer, vocabulary, Kind::Situation, id, &s.title, &s.summary, &tags, &body))?;
-            let position = situations.get(&id).map_or(situations.len(), |e| e.position);
+            let key = u64::try_from(id).unwrap_or_default();
+            writer.add_document(self.document(analyzer, vocabulary, Kind::Situation, id, key, &text))?;
             Arc::make_mut(situations)
                 .insert(id, Arc::new(SituationEntry { text: format!("{} {}", s.summary, body), summary: s, position, updated_at }));
             changed += 1;
@@ -406,22 +410,20 @@ impl SearchIndex {
         }
     }
 
-    /// A tantivy document; `all` gets every field plus the synonyms of what the text mentions.
-    #[allow(clippy::too_many_arguments)]
+    /// A tantivy document: the record's `key` (kind and slot or id) and its whole text, plus the
+    /// synonyms of what the text mentions.
     fn document(
         &self,
         analyzer: &mut TextAnalyzer,
         vocabulary: &mut HashMap<String, u32>,
         kind: Kind,
         id: i64,
-        name: &str,
-        summary: &str,
-        tags: &str,
-        body: &str,
+        key: u64,
+        text: &str,
     ) -> TantivyDocument {
         let f = self.fields;
-        let everything = prepare(&format!("{name} {summary} {tags} {body}"));
-        let found = words(analyzer, &everything);
+        let text = prepare(text);
+        let found = words(analyzer, &text);
         for word in &found {
             if word.lower.chars().count() >= 3 && word.lower.chars().all(char::is_alphabetic) {
                 *vocabulary.entry(word.lower.clone()).or_default() += 1;
@@ -430,12 +432,15 @@ impl SearchIndex {
         let expansion = self.synonyms.expansion(&found);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.uid, kind.uid(id));
-        if kind != Kind::Service {
-            doc.add_u64(f.key, kind.key(u64::try_from(id).unwrap_or_default()));
-        }
-        doc.add_text(f.all, format!("{everything} {}", prepare(&expansion)));
+        doc.add_u64(f.key, kind.key(key));
+        doc.add_text(f.all, format!("{text} {}", prepare(&expansion)));
         doc
     }
+}
+
+/// Names separated by spaces, for the indexed text.
+fn joined<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(" ")
 }
 
 /// A stem as a number, so that «is this query word in the name» is an integer comparison.

@@ -281,6 +281,7 @@ fn nothing_found_for_a_target_group_offers_its_situations() {
     let catalogue = catalogue();
     let situation = socio_domain::feed::SituationDocument {
         id: 1,
+        position: 1,
         summary: socio_domain::api::SituationSummary {
             slug: "large-family-status".into(),
             title: "Статус многодетной семьи".into(),

@@ -134,11 +134,10 @@ impl Store {
         let (public, hidden): (Vec<_>, Vec<_>) = situations.into_iter().partition(|s| s.status == PUBLISHED);
         feed.removed_situations = hidden.iter().map(|s| s.id).collect();
         let public: Vec<_> = public.into_iter().filter(|s| !current(Record::Situation, s.id, s.updated_at)).collect();
-        let bodies: HashMap<i64, (String, DateTime<Utc>)> = public.iter().map(|s| (s.id, (s.description.clone(), s.updated_at))).collect();
-        let ids: Vec<i64> = public.iter().map(|s| s.id).collect();
-        for (id, summary) in ids.into_iter().zip(situation_summaries(&self.db, public).await?) {
-            let (body, updated_at) = bodies.get(&id).cloned().unwrap_or_default();
-            feed.situations.push(SituationDocument { id, summary, body, updated_at });
+        let rows: Vec<(i64, i32, String, DateTime<Utc>)> =
+            public.iter().map(|s| (s.id, s.position, s.description.clone(), s.updated_at)).collect();
+        for ((id, position, body, updated_at), summary) in rows.into_iter().zip(situation_summaries(&self.db, public).await?) {
+            feed.situations.push(SituationDocument { id, position, summary, body, updated_at });
         }
         Ok(feed)
     }
