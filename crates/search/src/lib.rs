@@ -8,8 +8,10 @@
 mod analyzer;
 mod catalogue;
 mod completion;
+mod facets;
 mod index;
 mod query;
 mod synonyms;
+mod understood;
 
 pub use index::{SearchError, SearchIndex};

@@ -1,0 +1,238 @@
+//! What a query means against one snapshot of the index: its words (known, misspelt, typed
+//! halfway), the tantivy query they make, the bonus for words in a name, the snippets that mark
+//! them, and the spelling to offer.
+
+use std::{cell::RefCell, collections::HashSet};
+
+use socio_domain::api::SnippetPart;
+use tantivy::{
+    Score, Term,
+    query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery},
+    schema::IndexRecordOption,
+    tokenizer::TextAnalyzer,
+};
+
+use crate::{
+    analyzer::{Word, distance_within, query_words, russian, spans, words},
+    index::{SearchError, ServiceEntry, Snapshot, stem_hash},
+};
+
+thread_local! {
+    static ANALYZER: RefCell<TextAnalyzer> = RefCell::new(russian());
+}
+
+pub(crate) fn with_analyzer<R>(f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
+    ANALYZER.with(|a| f(&mut a.borrow_mut()))
+}
+
+/// Words shorter than this get no typo tolerance: too many short words are one letter apart.
+const FUZZY_FROM: usize = 6;
+/// How many unknown words of one query are looked up in the vocabulary (each lookup scans it).
+const MAX_CORRECTED: usize = 4;
+const SNIPPET_CHARS: usize = 200;
+
+/// A query word and whether the index knows its stem (unknown ones are probably typos).
+pub(crate) struct QueryWord {
+    word: Word,
+    known: bool,
+    last: bool,
+    /// For an unknown long word: stems of the known words one typo away from it. Typos near the
+    /// end change how a word is stemmed, so the whole written form is compared, not the stem.
+    corrections: Vec<String>,
+    /// For an unknown word: the most frequent known word closest to it, offered as a spelling.
+    spelling: Option<String>,
+}
+
+impl QueryWord {
+    fn fuzzy(&self) -> bool {
+        !self.known && self.word.lower.chars().count() >= FUZZY_FROM
+    }
+    fn prefix(&self) -> bool {
+        !self.known && self.last && self.word.lower.chars().count() >= 3
+    }
+}
+
+/// The words of a query, understood against one snapshot.
+pub(crate) struct Understood {
+    pub(crate) words: Vec<QueryWord>,
+    /// Hashes of the query's own stems.
+    hashes: Vec<u64>,
+    /// Stems to highlight: the query's own and those of its synonyms.
+    stems: HashSet<String>,
+}
+
+impl Understood {
+    pub(crate) fn new(snap: &Snapshot, q: Option<&str>) -> Result<Self, SearchError> {
+        let found = with_analyzer(|a| query_words(a, q.unwrap_or_default()));
+        let count = found.len();
+        let mut stems: HashSet<String> = found.iter().map(|w| w.stem.clone()).collect();
+        stems.extend(snap.synonyms.related_stems(&found));
+        let mut understood_words = Vec::with_capacity(count);
+        let mut unknown = 0;
+        for (i, word) in found.into_iter().enumerate() {
+            let known = snap.searcher.doc_freq(&Term::from_field_text(snap.fields.all, &word.stem))? > 0;
+            unknown += usize::from(!known);
+            let (corrections, spelling) = if known || unknown > MAX_CORRECTED { (Vec::new(), None) } else { closest(snap, &word.lower) };
+            stems.extend(corrections.iter().cloned());
+            understood_words.push(QueryWord { word, known, last: i + 1 == count, corrections, spelling });
+        }
+        let hashes = understood_words.iter().map(|w| stem_hash(&w.word.stem)).collect();
+        Ok(Understood { words: understood_words, hashes, stems })
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    pub(crate) fn query(&self, snap: &Snapshot, all_words: bool) -> Box<dyn Query> {
+        let f = snap.fields;
+        let term = |field, stem: &str| Term::from_field_text(field, stem);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in &self.words {
+            let stem = &w.word.stem;
+            let mut options: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, Box::new(TermQuery::new(term(f.all, stem), IndexRecordOption::WithFreqs)))];
+            if w.fuzzy() {
+                options.push((Occur::Should, Box::new(FuzzyTermQuery::new(term(f.all, stem), 1, true))));
+            }
+            for correction in &w.corrections {
+                options.push((Occur::Should, Box::new(TermQuery::new(term(f.all, correction), IndexRecordOption::WithFreqs))));
+            }
+            if w.prefix() {
+                options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term(f.all, stem), 0, true))));
+            }
+            let clause: Box<dyn Query> = if options.len() == 1 {
+                options.pop().map_or_else(|| Box::new(BooleanQuery::new(Vec::new())) as Box<dyn Query>, |(_, q)| q)
+            } else {
+                Box::new(BooleanQuery::new(options))
+            };
+            clauses.push((if all_words { Occur::Must } else { Occur::Should }, clause));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Extra weight for query words found in the name (most) or the summary: BM25 over the whole
+    /// text decides among records that match equally there.
+    pub(crate) fn bonus(&self, e: &ServiceEntry) -> Score {
+        self.hashes
+            .iter()
+            .map(|h| {
+                if e.name_stems.binary_search(h).is_ok() {
+                    3.0
+                } else if e.summary_stems.binary_search(h).is_ok() {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .sum()
+    }
+
+    fn matches(&self, word: &Word) -> bool {
+        self.stems.contains(&word.stem)
+            || self.words.iter().any(|q| {
+                (q.fuzzy() && distance_within(&word.stem, &q.word.stem, 1).is_some()) || (q.prefix() && word.stem.starts_with(&q.word.stem))
+            })
+    }
+
+    /// A window of `text` around the first match, split into marked and plain parts.
+    pub(crate) fn snippet(&self, text: &str) -> Vec<SnippetPart> {
+        // Only words that begin like some wanted stem are worth lowercasing and stemming.
+        let heads: Vec<[char; 2]> = self
+            .stems
+            .iter()
+            .chain(self.words.iter().map(|w| &w.word.stem))
+            .filter_map(|s| {
+                let mut chars = s.chars();
+                Some([chars.next()?, chars.next()?])
+            })
+            .collect();
+        let lower = |c: char| if c == 'ё' || c == 'Ё' { 'е' } else { c.to_lowercase().next().unwrap_or(c) };
+        let mut found = Vec::new();
+        for (from, to) in spans(text) {
+            let mut chars = text[from..to].chars().map(lower);
+            let head = [chars.next().unwrap_or(' '), chars.next().unwrap_or(' ')];
+            if !heads.contains(&head) {
+                continue;
+            }
+            let word = text[from..to].to_lowercase().replace('ё', "е");
+            if let Some(stemmed) = with_analyzer(|a| words(a, &word)).pop() {
+                found.push(Word { from, to, lower: word, stem: stemmed.stem });
+            }
+        }
+        let matched: Vec<&Word> = found.iter().filter(|w| self.matches(w)).collect();
+        let first = matched.first().map_or(0, |w| w.from);
+        let mut start = first.saturating_sub(60);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        if start > 0 {
+            start = text[start..first].find(' ').map_or(start, |i| start + i + 1);
+        }
+        let mut end = text[start..].char_indices().nth(SNIPPET_CHARS).map_or(text.len(), |(i, _)| start + i);
+        if end < text.len() {
+            end = text[start..end].rfind(' ').map_or(end, |i| start + i);
+        }
+        let mut parts = Vec::new();
+        let mut cursor = start;
+        let plain = |parts: &mut Vec<SnippetPart>, s: &str| {
+            if !s.is_empty() {
+                parts.push(SnippetPart { text: s.to_owned(), mark: false });
+            }
+        };
+        for w in matched.into_iter().filter(|w| w.from >= start && w.to <= end) {
+            plain(&mut parts, &text[cursor..w.from]);
+            parts.push(SnippetPart { text: text[w.from..w.to].to_owned(), mark: true });
+            cursor = w.to;
+        }
+        plain(&mut parts, &text[cursor..end]);
+        if start > 0 {
+            parts.insert(0, SnippetPart { text: "…".into(), mark: false });
+        }
+        if end < text.len() {
+            parts.push(SnippetPart { text: "…".into(), mark: false });
+        }
+        parts
+    }
+
+    /// The query with each unknown word replaced by the closest known one, if any changed.
+    pub(crate) fn respelled(&self, q: &str) -> Option<String> {
+        let mut out = q.to_lowercase().replace('ё', "е");
+        let mut changed = false;
+        for w in &self.words {
+            if let Some(better) = &w.spelling {
+                out = out.replacen(&w.word.lower, better, 1);
+                changed = true;
+            }
+        }
+        changed.then_some(out)
+    }
+}
+
+/// One scan of the vocabulary for an unknown word: the stems of known words one edit away (for
+/// words of 6+ letters) and the most frequent closest word as a spelling (two edits allowed for
+/// long words, one for shorter; nothing under four letters).
+fn closest(snap: &Snapshot, lower: &str) -> (Vec<String>, Option<String>) {
+    let len = lower.chars().count();
+    if len < 4 {
+        return (Vec::new(), None);
+    }
+    let max = if len >= FUZZY_FROM { 2 } else { 1 };
+    let mut near = Vec::new();
+    let mut best: Option<(usize, std::cmp::Reverse<u32>, &str)> = None;
+    for (word, count) in snap.vocabulary.iter() {
+        if let Some(d) = distance_within(lower, word, max) {
+            if d <= 1 && len >= FUZZY_FROM {
+                near.push(word.as_str());
+            }
+            let candidate = (d, std::cmp::Reverse(*count), word.as_str());
+            if best.is_none_or(|b| candidate < b) {
+                best = Some(candidate);
+            }
+        }
+    }
+    let mut stems: Vec<String> = with_analyzer(|a| near.iter().flat_map(|w| words(a, w)).map(|w| w.stem).collect());
+    stems.sort_unstable();
+    stems.dedup();
+    (stems, best.map(|(_, _, w)| w.to_owned()))
+}
