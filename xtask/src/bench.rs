@@ -104,7 +104,7 @@ const SEARCH_FORMAT: &str = "online";
 pub fn run_search(args: &[String]) -> Result<(), String> {
     let mut options = options(args)?;
     options.postgres = true;
-    let (backend, _server) = prepare(&options)?;
+    let (backend, server) = prepare(&options)?;
     let index = "CREATE INDEX IF NOT EXISTS idx_services_fulltext ON services USING GIN (to_tsvector('russian', name || ' ' || summary || ' ' || description)); ANALYZE;";
     let status = Command::new("psql")
         .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "socio_bench", "-qc", index])
@@ -142,6 +142,9 @@ pub fn run_search(args: &[String]) -> Result<(), String> {
         "baseline",
     );
     println!("\nthroughput ratio: {:.1}× (target ≥ 10×); p99 of the index: {:.2} ms (target < 20 ms)", index.rps / pg.rps, index.p99_ms);
+    if let Some(rss) = resident_mb(server.0.id()) {
+        println!("the server holds {rss} MB resident with the index loaded");
+    }
     if pg.errors > 0 || index.errors > 0 {
         return Err("some requests failed".into());
     }
@@ -162,6 +165,13 @@ fn table(rows: &[(&str, &Stats)], reference: &str) {
             stats.rps / base
         );
     }
+}
+
+/// Resident memory of a process in MB, from /proc (Linux only).
+fn resident_mb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb / 1024)
 }
 
 fn json_total(body: &[u8]) -> String {
@@ -225,7 +235,12 @@ fn prepare(options: &Options) -> Result<(&'static str, Server), String> {
             .map_err(|e| format!("socio serve: {e}"))?,
     );
     // Building the search index over 100 000 services takes a while at start.
+    let started = Instant::now();
     wait_ready(Duration::from_secs(180))?;
+    println!(
+        "the server was ready {:.1} s after it started (the search index is built before it listens)",
+        started.elapsed().as_secs_f64()
+    );
     Ok((backend, server))
 }
 
