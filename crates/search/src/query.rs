@@ -20,10 +20,11 @@ use tantivy::{
 };
 
 use crate::{
+    analyzer::query_words,
     catalogue::Interned,
     facets::{CATEGORY, Counts, Harvest, Hit, MUNICIPALITY, Selected, TARGET_GROUP, tally},
     index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Snapshot},
-    understood::Understood,
+    understood::{Understood, with_analyzer},
 };
 
 /// Visits every live match of `query` with its `key` and a way to score it. The scorer is driven
@@ -31,14 +32,14 @@ use crate::{
 /// services that pass the filters, not for every match.
 fn each_match(snap: &Snapshot, query: &dyn Query, mut visit: impl FnMut(u64, &mut dyn FnMut() -> Score)) -> Result<(), SearchError> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(&snap.searcher))?;
-    for segment in snap.searcher.segment_readers() {
-        let keys = segment.fast_fields().u64("key")?;
+    debug_assert_eq!(snap.searcher.segment_readers().len(), snap.keys.len(), "keys are read from the snapshot's own searcher");
+    for (segment, keys) in snap.searcher.segment_readers().iter().zip(snap.keys.iter()) {
         let alive = segment.alive_bitset();
         let mut scorer = weight.scorer(segment, 1.0)?;
         let mut doc = scorer.doc();
         while doc != TERMINATED {
             if alive.is_none_or(|a| a.is_alive(doc))
-                && let Some(key) = keys.first(doc)
+                && let Some(&key) = keys.get(doc as usize)
             {
                 visit(key, &mut || scorer.score());
             }
@@ -297,6 +298,11 @@ impl SearchIndex {
                 .map(|s| s.summary.clone())
         });
         Ok(paged(matching, filter.page))
+    }
+
+    /// Whether `q` has a word to search for (not only stop words such as «для» or punctuation).
+    pub fn has_words(&self, q: &str) -> bool {
+        !with_analyzer(|a| query_words(a, q)).is_empty()
     }
 
     /// `GET /api/v1/search/complete`: completions for what has been typed so far.
