@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Query};
 use socio_domain::{
     Coordinates,
     feed::{Catalogue, Feed, OrganizationDocument, Record, ServiceDocument, SituationDocument},
@@ -72,7 +72,7 @@ impl Store {
             }
         }
 
-        let hidden_org_ids: HashSet<i64> = feed.removed_organizations.iter().copied().collect();
+        let mut hidden_org_ids: HashSet<i64> = feed.removed_organizations.iter().copied().collect();
         let changed_org_ids: HashSet<i64> = changed_orgs.iter().copied().collect();
         let services = match from {
             Some(from) => {
@@ -85,7 +85,17 @@ impl Store {
                     .column(service::Column::Status)
                     .column(service::Column::UpdatedAt)
                     .filter(
-                        Condition::any().add(service::Column::UpdatedAt.gte(from)).add(service::Column::OrganizationId.is_in(changed_orgs)),
+                        // A subquery rather than a list of ids: a bulk import may change more
+                        // organizations than a statement can bind.
+                        Condition::any().add(service::Column::UpdatedAt.gte(from)).add(
+                            service::Column::OrganizationId.in_subquery(
+                                Query::select()
+                                    .column(organization::Column::Id)
+                                    .from(organization::Entity)
+                                    .and_where(organization::Column::UpdatedAt.gte(from))
+                                    .to_owned(),
+                            ),
+                        ),
                     )
                     .into_tuple()
                     .all(&self.db)
@@ -103,6 +113,26 @@ impl Store {
                 let mut rows = Vec::with_capacity(wanted.len());
                 for chunk in wanted.chunks(BATCH) {
                     rows.extend(service::Entity::find().filter(service::Column::Id.is_in(chunk.iter().copied())).all(&self.db).await?);
+                }
+                // A service edited while its organization is unpublished stays out of the index,
+                // however long ago the organization was withdrawn.
+                let owners: Vec<i64> = rows
+                    .iter()
+                    .map(|s: &service::Model| s.organization_id)
+                    .filter(|o| !changed_org_ids.contains(o))
+                    .collect::<HashSet<_>>()
+                    .into_iter()
+                    .collect();
+                for chunk in owners.chunks(BATCH) {
+                    let unpublished: Vec<i64> = organization::Entity::find()
+                        .select_only()
+                        .column(organization::Column::Id)
+                        .filter(organization::Column::Id.is_in(chunk.iter().copied()))
+                        .filter(organization::Column::Status.ne(PUBLISHED))
+                        .into_tuple()
+                        .all(&self.db)
+                        .await?;
+                    hidden_org_ids.extend(unpublished);
                 }
                 rows
             }
