@@ -24,6 +24,30 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The folded query without what could identify a person: words with an `@` (e-mail) and runs
+/// of digits and separators holding three or more digits (phone, СНИЛС, passport, date of birth)
+/// are dropped; short numbers such as an age («пособие до 3 лет») stay. Unmet searches are kept
+/// in this form.
+pub fn anonymised(query: &str) -> String {
+    let is_number_part = |c: char| c.is_ascii_digit() || " +-().,/".contains(c);
+    let mut kept = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        let (before, from) = rest.split_at(start);
+        let end = from.find(|c: char| !is_number_part(c)).unwrap_or(from.len());
+        let (number, after) = from.split_at(end);
+        kept.push_str(before);
+        kept.push(' ');
+        if number.chars().filter(char::is_ascii_digit).count() < 3 {
+            kept.push_str(number);
+        }
+        rest = after;
+    }
+    kept.push_str(rest);
+    let words: Vec<&str> = kept.split_whitespace().filter(|word| !word.contains('@')).collect();
+    fold(&words.join(" "))
+}
+
 /// Common Russian inflectional endings, longest first.
 const ENDINGS: &[&str] = &[
     "иями", "ями", "ами", "ого", "его", "ому", "ему", "ыми", "ими", "иях", "ией", "ов", "ев", "ей", "ам", "ям", "ах", "ях", "ым", "им",
@@ -55,6 +79,15 @@ mod tests {
     #[test]
     fn folds_case_yo_and_punctuation() {
         assert_eq!(fold("  Ребёнок-инвалид, ПОСОБИЕ!  "), "ребенок инвалид пособие");
+    }
+
+    #[test]
+    fn anonymised_queries_keep_words_and_drop_contacts_and_numbers() {
+        assert_eq!(anonymised("Пособие до 3 лет"), "пособие до 3 лет");
+        assert_eq!(anonymised("юрист +7 (912) 345-67-89 ivan@mail.ru"), "юрист");
+        assert_eq!(anonymised("СНИЛС 123-456-789 01 справка"), "снилс справка");
+        assert_eq!(anonymised("пенсия4000"), "пенсия");
+        assert_eq!(anonymised("12.03.1961"), "");
     }
 
     #[test]

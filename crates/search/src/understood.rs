@@ -27,7 +27,8 @@ pub(crate) fn with_analyzer<R>(f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
 
 /// Words shorter than this get no typo tolerance: too many short words are one letter apart.
 const FUZZY_FROM: usize = 6;
-/// How many unknown words of one query are looked up in the vocabulary (each lookup scans it).
+/// How many unknown words of one query are corrected: each is looked up in the vocabulary and
+/// matched with a fuzzy automaton, so a long query of gibberish stays cheap.
 const MAX_CORRECTED: usize = 4;
 const SNIPPET_CHARS: usize = 200;
 
@@ -35,6 +36,8 @@ const SNIPPET_CHARS: usize = 200;
 pub(crate) struct QueryWord {
     word: Word,
     known: bool,
+    /// An unknown word among the first [`MAX_CORRECTED`] of them: only those are corrected.
+    looked_up: bool,
     last: bool,
     /// For an unknown long word: stems of the known words one typo away from it. Typos near the
     /// end change how a word is stemmed, so the whole written form is compared, not the stem.
@@ -45,7 +48,7 @@ pub(crate) struct QueryWord {
 
 impl QueryWord {
     fn fuzzy(&self) -> bool {
-        !self.known && self.word.lower.chars().count() >= FUZZY_FROM
+        self.looked_up && self.word.lower.chars().count() >= FUZZY_FROM
     }
     fn prefix(&self) -> bool {
         !self.known && self.last && self.word.lower.chars().count() >= 3
@@ -72,9 +75,10 @@ impl Understood {
         for (i, word) in found.into_iter().enumerate() {
             let known = snap.searcher.doc_freq(&Term::from_field_text(snap.fields.all, &word.stem))? > 0;
             unknown += usize::from(!known);
-            let (corrections, spelling) = if known || unknown > MAX_CORRECTED { (Vec::new(), None) } else { closest(snap, &word.lower) };
+            let looked_up = !known && unknown <= MAX_CORRECTED;
+            let (corrections, spelling) = if looked_up { closest(snap, &word.lower) } else { (Vec::new(), None) };
             stems.extend(corrections.iter().cloned());
-            understood_words.push(QueryWord { word, known, last: i + 1 == count, corrections, spelling });
+            understood_words.push(QueryWord { word, known, looked_up, last: i + 1 == count, corrections, spelling });
         }
         let hashes = understood_words.iter().map(|w| stem_hash(&w.word.stem)).collect();
         Ok(Understood { words: understood_words, hashes, stems })

@@ -1,13 +1,16 @@
 //! Search: one query over services with facets, situations and organizations; completions for
 //! the search box. Answered from the replica's in-memory index, never from the database.
 //!
-//! A search that finds nothing is counted for the operator (normalised text, city, day; nothing
-//! about the person), off the request path so it never slows the answer.
+//! A search that finds nothing is counted for the operator (normalised text without contacts or
+//! long numbers, city, day; nothing about the person), off the request path so it never slows
+//! the answer.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use socio_domain::{
     api::{Completion, CompletionQuery, CompletionRequest, Problem, SearchQuery, SearchRequest, SearchResults},
-    text::fold,
+    text::anonymised,
 };
 use socio_search::SearchIndex;
 use socio_store::Store;
@@ -49,7 +52,7 @@ async fn search(
 ) -> Result<HttpResponse, ApiError> {
     let request: SearchRequest = parse_filter(&*query)?;
     let results = index.search(&request)?;
-    if results.total > 0 && results.page > results.pages {
+    if results.page > results.pages.max(1) {
         return Err(ApiError::PageOutOfRange { page: results.page, pages: results.pages });
     }
     if (results.total == 0 || !results.all_words) && results.page == 1 {
@@ -58,8 +61,17 @@ async fn search(
     cached_json(&req, &results)
 }
 
+/// Unmet searches being written now; beyond [`MAX_UNMET_WRITES`] a flood of them is not counted
+/// rather than queued without bound.
+static UNMET_WRITES: AtomicUsize = AtomicUsize::new(0);
+const MAX_UNMET_WRITES: usize = 16;
+
 fn count_unmet(store: &web::Data<Store>, request: &SearchRequest) {
-    let Some(query) = request.filter.q.as_deref().map(fold).filter(|q| !q.is_empty()) else { return };
+    let Some(query) = request.filter.q.as_deref().map(anonymised).filter(|q| !q.is_empty()) else { return };
+    if UNMET_WRITES.fetch_add(1, Ordering::Relaxed) >= MAX_UNMET_WRITES {
+        UNMET_WRITES.fetch_sub(1, Ordering::Relaxed);
+        return;
+    }
     let store = store.clone();
     let municipality = request.filter.municipality.as_ref().map(ToString::to_string);
     let day = chrono::Utc::now().date_naive();
@@ -67,6 +79,7 @@ fn count_unmet(store: &web::Data<Store>, request: &SearchRequest) {
         if let Err(error) = store.record_unmet_search(&query, municipality.as_deref(), day).await {
             tracing::warn!(%error, "could not count an unmet search");
         }
+        UNMET_WRITES.fetch_sub(1, Ordering::Relaxed);
     });
 }
 

@@ -28,9 +28,12 @@ pub async fn list_organizations(
     index: web::Data<SearchIndex>,
     query: web::Query<OrganizationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter: OrganizationFilter = parse_filter(&*query)?;
+    let mut filter: OrganizationFilter = parse_filter(&*query)?;
     // Words go to the search index (stems, typos, synonyms; best match first); plain filters
     // are answered by the database in name order.
+    if filter.q.as_deref().is_some_and(|q| !index.has_words(q)) {
+        filter.q = None; // only stop words or punctuation: the unfiltered list, as without `q`
+    }
     let (items, total) = match filter.q {
         Some(_) => index.organizations(&filter)?,
         None => store.list_organizations(&filter).await?,

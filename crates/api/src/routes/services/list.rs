@@ -29,9 +29,12 @@ pub async fn list_services(
     index: web::Data<SearchIndex>,
     query: web::Query<ServiceQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter: ServiceFilter = parse_filter(&*query)?;
+    let mut filter: ServiceFilter = parse_filter(&*query)?;
     // Words go to the search index (stems, typos, synonyms; best match first); plain filters
     // are answered by the database in name order.
+    if filter.q.as_deref().is_some_and(|q| !index.has_words(q)) {
+        filter.q = None; // only stop words or punctuation: the unfiltered list, as without `q`
+    }
     let (items, total) = match filter.q {
         Some(_) => index.services(&filter)?,
         None => store.list_services(&filter).await?,

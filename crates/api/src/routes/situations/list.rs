@@ -29,9 +29,12 @@ pub async fn list_situations(
     index: web::Data<SearchIndex>,
     query: web::Query<SituationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter: SituationFilter = parse_filter(&*query)?;
+    let mut filter: SituationFilter = parse_filter(&*query)?;
     // Words go to the search index (stems, typos, synonyms; best match first); plain filters
     // are answered by the database in name order.
+    if filter.q.as_deref().is_some_and(|q| !index.has_words(q)) {
+        filter.q = None; // only stop words or punctuation: the unfiltered list, as without `q`
+    }
     let (items, total) = match filter.q {
         Some(_) => index.situations(&filter)?,
         None => store.list_situations(&filter).await?,
