@@ -33,11 +33,14 @@ pub fn ServicesPage() -> impl IntoView {
         let raw = query();
         async move { client().search_query(&raw).await.map_err(Failure::from) }
     });
-    // The last answer's facets stay on screen while the next one loads.
+    // The last answer's facets and count stay on screen while the next one loads. The count is
+    // one live region that lives as long as the page, so screen readers announce each new total.
     let facets = RwSignal::new(None::<Facets>);
+    let total = RwSignal::new(None::<u64>);
     Effect::new(move |_| {
         if let Some(Ok(found)) = results.get() {
             facets.set(Some(found.facets));
+            total.set(Some(found.total));
         }
     });
     // A city chosen in the catalogue is remembered like one chosen in the header.
@@ -61,9 +64,21 @@ pub fn ServicesPage() -> impl IntoView {
         Callback::new(move |value: Option<String>| set.with_value(|set| set(&|q: &mut SearchQuery| apply(q, value.clone()))))
     };
 
-    // Results as you type: the words go to the URL 400 ms after the last key press.
+    // Results as you type: the words go to the URL 400 ms after the last key press. The box
+    // follows the URL too (a spelling suggestion, «Сбросить», the Back button).
     let (text, set_text) = signal(query().q.unwrap_or_default());
+    Effect::new(move |_| {
+        let words = query().q.unwrap_or_default();
+        if words.trim() != text.get_untracked().trim() {
+            set_text.set(words);
+        }
+    });
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
+    });
     let typed = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         set_text.set(value.clone());
@@ -168,8 +183,10 @@ pub fn ServicesPage() -> impl IntoView {
                 selected=Signal::derive(move || query().sort) on_change=pick(|q, v| q.sort = v) />
         </form>
         <p><a href="/services">"Сбросить все фильтры"</a></p>
+        <p id="result-count" class="count" role="status" aria-live="polite">
+            {move || total.get().map(|n| format!("Найдено: {}", wording::plural(n, "услуга", "услуги", "услуг")))}
+        </p>
         {loaded(results, move |found| {
-            let total = found.total;
             let raw = query();
             let href = {
                 let raw = raw.clone();
@@ -186,9 +203,6 @@ pub fn ServicesPage() -> impl IntoView {
             }).collect();
             let situations = found.situations.clone();
             view! {
-                <p id="result-count" class="count" role="status" aria-live="polite">
-                    {format!("Найдено: {}", wording::plural(total, "услуга", "услуги", "услуг"))}
-                </p>
                 {(!found.all_words).then(|| view! { <p class="hint">"Услуг со всеми словами запроса нет — показаны те, где есть часть слов."</p> })}
                 {spelling}
                 {(!situations.is_empty()).then(|| view! {
