@@ -255,5 +255,13 @@ async fn search_answers_as_you_type_with_counts_in_every_filter() {
     browser
         .url_when(|u| u.contains("q=%D0%BC%D0%BD%D0%BE%D0%B3%D0%BE%D0%B4%D0%B5%D1%82%D0%BD%D1%8B%D0%BC") || u.contains("q=многодетным"))
         .await;
+    assert_eq!(browser.eval("document.querySelector('#services-q').value").await, "многодетным", "the box follows the URL");
+    // Typing and leaving at once: the pending words do not pull the person back to the search.
+    browser.find("#services-q").await.send_keys(" семьям").await.unwrap();
+    browser.find("a[href='/situations']").await.click().await.unwrap();
+    browser.url_when(|u| u.ends_with("/situations")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(browser.eval("location.pathname").await == "/situations", "still on the situations page");
+    browser.text_when("h1", |t| t.contains("ситуации")).await;
     browser.close().await;
 }

@@ -36,17 +36,9 @@ pub fn ServicesPage() -> impl IntoView {
     // The last answer's facets and count stay on screen while the next one loads. The count is
     // one live region that lives as long as the page, so screen readers announce each new total.
     let facets = RwSignal::new(None::<Facets>);
-    let total = RwSignal::new(None::<u64>);
     Effect::new(move |_| {
         if let Some(Ok(found)) = results.get() {
             facets.set(Some(found.facets));
-            total.set(Some(found.total));
-        }
-    });
-    // A city chosen in the catalogue is remembered like one chosen in the header.
-    Effect::new(move |_| {
-        if let Some(city) = query().municipality {
-            state.city.set(Some(city));
         }
     });
     let go = move |next: &SearchQuery, replace: bool| {
@@ -65,20 +57,20 @@ pub fn ServicesPage() -> impl IntoView {
     };
 
     // Results as you type: the words go to the URL 400 ms after the last key press. The box
-    // follows the URL too (a spelling suggestion, «Сбросить», the Back button).
+    // follows the URL too (a spelling suggestion, «Сбросить», the Back button), and a city
+    // chosen in the catalogue is remembered like one chosen in the header.
     let (text, set_text) = signal(query().q.unwrap_or_default());
     Effect::new(move |_| {
-        let words = query().q.unwrap_or_default();
+        let SearchQuery { q, municipality, .. } = query();
+        let words = q.unwrap_or_default();
         if words.trim() != text.get_untracked().trim() {
             set_text.set(words);
         }
-    });
-    let pending = StoredValue::new_local(None::<TimeoutHandle>);
-    on_cleanup(move || {
-        if let Some(handle) = pending.try_get_value().flatten() {
-            handle.clear();
+        if let Some(city) = municipality {
+            state.city.set(Some(city));
         }
     });
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
     let typed = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         set_text.set(value.clone());
@@ -87,13 +79,16 @@ pub fn ServicesPage() -> impl IntoView {
         }
         let handle = set_timeout_with_handle(
             move || {
-                let words = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-                if words != query().q {
-                    let mut next = query();
-                    next.q = words;
-                    next.page = None;
-                    go.with_value(|go| go(&next, true));
-                }
+                // A link followed while typing has disposed of the page: then nothing happens.
+                go.try_with_value(|go| {
+                    let words = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+                    if words != query().q {
+                        let mut next = query();
+                        next.q = words;
+                        next.page = None;
+                        go(&next, true);
+                    }
+                });
             },
             std::time::Duration::from_millis(400),
         )
@@ -184,7 +179,7 @@ pub fn ServicesPage() -> impl IntoView {
         </form>
         <p><a href="/services">"Сбросить все фильтры"</a></p>
         <p id="result-count" class="count" role="status" aria-live="polite">
-            {move || total.get().map(|n| format!("Найдено: {}", wording::plural(n, "услуга", "услуги", "услуг")))}
+            {move || results.get().and_then(Result::ok).map(|f| format!("Найдено: {}", wording::plural(f.total, "услуга", "услуги", "услуг"))).unwrap_or_default()}
         </p>
         {loaded(results, move |found| {
             let raw = query();
