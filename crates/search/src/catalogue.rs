@@ -103,6 +103,17 @@ pub(crate) struct Interned {
 }
 
 impl Interned {
+    /// How many values each dimension but age has, in the facets' order.
+    pub(crate) fn membership_sizes(&self) -> [usize; 5] {
+        [
+            self.municipality.values.len(),
+            self.category.values.len(),
+            self.target_group.values.len(),
+            self.format.values.len(),
+            self.cost.values.len(),
+        ]
+    }
+
     pub(crate) fn new(catalogue: &Catalogue) -> Self {
         let mut interned = Interned::default();
         for m in &catalogue.municipalities {

@@ -1,6 +1,10 @@
 //! Filters and facet counts over the dense array of packed filter values: one pass decides, for
 //! every matching service, whether it is kept, counted in the one facet whose filter it fails,
 //! or dropped.
+//!
+//! Most matches of a search with filters fail two or more of them and are dropped. That is
+//! decided from [`Membership`], a bit per slot for each filter value (small enough to stay in
+//! the CPU cache), so the service's packed record is read only for the ones kept or counted.
 
 use socio_domain::api::{FacetValue, Facets, ServiceFilter};
 use tantivy::Score;
@@ -19,15 +23,44 @@ const COST: usize = 4;
 const AGE: usize = 5;
 pub(crate) const DIMENSIONS: usize = 6;
 
-/// The filter with its values interned.
-#[derive(Clone, Copy)]
-pub(crate) struct Selected {
-    pub(crate) values: [Option<u16>; DIMENSIONS],
-    pub(crate) organization: Option<i64>,
+/// For every value of the dimensions kept as bit sets (all faceted ones but age), the slots of
+/// the services that have it, one bit per slot.
+#[derive(Default)]
+pub(crate) struct Membership([Vec<Vec<u64>>; AGE]);
+
+impl Membership {
+    pub(crate) fn build(slots: &[Slot], sizes: [usize; AGE]) -> Self {
+        let words = slots.len().div_ceil(64);
+        let mut sets = sizes.map(|n| vec![vec![0u64; words]; n]);
+        for (slot, record) in slots.iter().enumerate().filter(|(_, r)| r.id != FREE) {
+            let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+            let f = &record.filters;
+            let mut mark = |dim: usize, id: u16| {
+                if let Some(set) = sets[dim].get_mut(usize::from(id)) {
+                    set[word] |= bit;
+                }
+            };
+            f.municipalities.iter().for_each(|id| mark(MUNICIPALITY, id));
+            f.categories.iter().for_each(|id| mark(CATEGORY, id));
+            f.target_groups.iter().for_each(|id| mark(TARGET_GROUP, id));
+            f.formats.iter().for_each(|id| mark(FORMAT, id));
+            mark(COST, f.cost);
+        }
+        Membership(sets)
+    }
 }
 
-impl Selected {
-    pub(crate) fn new(snap: &Snapshot, filter: &ServiceFilter) -> Result<Self, SearchError> {
+/// The filter with its values interned.
+#[derive(Clone, Copy)]
+pub(crate) struct Selected<'a> {
+    pub(crate) values: [Option<u16>; DIMENSIONS],
+    pub(crate) organization: Option<i64>,
+    /// The membership bits of each selected value (`None`: that filter is not set).
+    members: [Option<&'a [u64]>; AGE],
+}
+
+impl<'a> Selected<'a> {
+    pub(crate) fn new(snap: &'a Snapshot, filter: &ServiceFilter) -> Result<Self, SearchError> {
         let c = &snap.catalogue;
         let lookup = |field: &'static str, dimension: &Dimension, value: Option<&str>| match value {
             None => Ok(None),
@@ -43,30 +76,40 @@ impl Selected {
                     .ok_or_else(|| SearchError::UnknownValue { field: "organization", value: slug.to_string() })?,
             ),
         };
-        Ok(Selected {
-            values: [
-                lookup("municipality", &c.municipality, filter.municipality.as_ref().map(|s| s.as_str()))?,
-                lookup("category", &c.category, filter.category.as_ref().map(|s| s.as_str()))?,
-                lookup("target_group", &c.target_group, filter.target_group.as_ref().map(|s| s.as_str()))?,
-                filter.format.and_then(|f| c.format.id(f.as_str())),
-                filter.cost.and_then(|v| c.cost.id(v.as_str())),
-                filter.age.map(u16::from),
-            ],
-            organization,
-        })
+        let values = [
+            lookup("municipality", &c.municipality, filter.municipality.as_ref().map(|s| s.as_str()))?,
+            lookup("category", &c.category, filter.category.as_ref().map(|s| s.as_str()))?,
+            lookup("target_group", &c.target_group, filter.target_group.as_ref().map(|s| s.as_str()))?,
+            filter.format.and_then(|f| c.format.id(f.as_str())),
+            filter.cost.and_then(|v| c.cost.id(v.as_str())),
+            filter.age.map(u16::from),
+        ];
+        let mut members = [None; AGE];
+        for (dim, member) in members.iter_mut().enumerate() {
+            *member = values[dim].map(|v| snap.membership.0[dim].get(usize::from(v)).map_or(&[][..], Vec::as_slice));
+        }
+        Ok(Selected { values, organization, members })
     }
 
-    /// Which filters the service fails, as a bit mask.
+    /// Which of the filters kept as bit sets the slot fails, as a bit mask.
     #[inline]
-    fn failures(&self, f: &Filters) -> u8 {
-        let [municipality, category, target_group, format, cost, age] = self.values;
-        let fails = |selected: Option<u16>, ok: bool| u8::from(selected.is_some() && !ok);
-        fails(municipality, municipality.is_some_and(|v| f.municipalities.contains(v))) << MUNICIPALITY
-            | fails(category, category.is_some_and(|v| f.categories.contains(v))) << CATEGORY
-            | fails(target_group, target_group.is_some_and(|v| f.target_groups.contains(v))) << TARGET_GROUP
-            | fails(format, format.is_some_and(|v| f.formats.contains(v))) << FORMAT
-            | fails(cost, cost == Some(f.cost)) << COST
-            | fails(age, age.is_some_and(|v| f.available_at(v))) << AGE
+    fn failures_by_membership(&self, slot: u32) -> u8 {
+        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+        let mut failures = 0;
+        for (dim, member) in self.members.iter().enumerate() {
+            if let Some(set) = member
+                && set.get(word).is_none_or(|w| w & bit == 0)
+            {
+                failures |= 1 << dim;
+            }
+        }
+        failures
+    }
+
+    /// Whether the service fails the age filter, as the bit mask's `AGE` bit.
+    #[inline]
+    fn age_failure(&self, f: &Filters) -> u8 {
+        u8::from(self.values[AGE].is_some_and(|v| !f.available_at(v))) << AGE
     }
 }
 
@@ -75,16 +118,8 @@ pub(crate) struct Counts([Vec<u64>; DIMENSIONS]);
 
 impl Counts {
     pub(crate) fn new(snap: &Snapshot) -> Self {
-        let c = &snap.catalogue;
-        let sizes = [
-            c.municipality.values.len(),
-            c.category.values.len(),
-            c.target_group.values.len(),
-            c.format.values.len(),
-            c.cost.values.len(),
-            AGES.len(),
-        ];
-        Counts(sizes.map(|n| vec![0; n]))
+        let [municipality, category, target_group, format, cost] = snap.catalogue.membership_sizes();
+        Counts([municipality, category, target_group, format, cost, AGES.len()].map(|n| vec![0; n]))
     }
 
     fn add(&mut self, dim: usize, e: &Filters) {
@@ -154,11 +189,16 @@ pub(crate) struct Harvest {
 /// Checks one service against the filters: kept (and only then scored) if it passes all,
 /// counted in a facet if it fails only that facet's filter.
 #[inline]
-pub(crate) fn tally(selected: &Selected, slot: u32, record: &Slot, score: impl FnOnce() -> Score, harvest: &mut Harvest) {
+pub(crate) fn tally(selected: &Selected, slot: u32, slots: &[Slot], score: impl FnOnce() -> Score, harvest: &mut Harvest) {
+    let failures = selected.failures_by_membership(slot);
+    if failures.count_ones() > 1 {
+        return;
+    }
+    let Some(record) = slots.get(slot as usize) else { return };
     if record.id == FREE || selected.organization.is_some_and(|o| o != record.organization) {
         return;
     }
-    let failures = selected.failures(&record.filters);
+    let failures = failures | selected.age_failure(&record.filters);
     if failures == 0 {
         harvest.found.push((slot, score()));
         for dim in 0..DIMENSIONS {

@@ -26,6 +26,7 @@ use crate::{
     analyzer::{ANALYZER, prepare, russian, words},
     catalogue::{Bits, Interned},
     completion::Completions,
+    facets::Membership,
     synonyms::Synonyms,
 };
 
@@ -167,6 +168,8 @@ pub(crate) struct Snapshot {
     pub synonyms: Arc<Synonyms>,
     pub services: Arc<HashMap<i64, Arc<ServiceEntry>>>,
     pub slots: Arc<Vec<Slot>>,
+    /// The slots of each filter value, for dropping most matches without reading their slot.
+    pub membership: Arc<Membership>,
     pub organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
     pub situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
     pub completions: Arc<Completions>,
@@ -215,6 +218,7 @@ impl SearchIndex {
             synonyms: synonyms.clone(),
             services: Arc::default(),
             slots: Arc::default(),
+            membership: Arc::default(),
             organizations: Arc::default(),
             situations: Arc::default(),
             completions: Arc::default(),
@@ -358,6 +362,7 @@ impl SearchIndex {
             catalogue: self.catalogue.clone(),
             synonyms: self.synonyms.clone(),
             services: services.clone(),
+            membership: Arc::new(Membership::build(slots, self.catalogue.membership_sizes())),
             slots: slots.clone(),
             organizations: organizations.clone(),
             situations: situations.clone(),

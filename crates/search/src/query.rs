@@ -95,17 +95,12 @@ impl SearchIndex {
     fn run(&self, snap: &Snapshot, understood: &Understood, selected: &Selected, all_words: bool) -> Result<Outcome, SearchError> {
         let mut harvest = Harvest { found: Vec::new(), counts: Counts::new(snap), others: Vec::new() };
         if understood.is_empty() {
-            for (slot, record) in snap.slots.iter().enumerate() {
-                tally(selected, slot as u32, record, || 0.0, &mut harvest);
+            for slot in 0..snap.slots.len() {
+                tally(selected, slot as u32, &snap.slots, || 0.0, &mut harvest);
             }
         } else {
             each_match(snap, &*understood.query(snap, all_words), |key, score| match Kind::from_u64(key >> KEY_BITS) {
-                Some(Kind::Service) => {
-                    let slot = (key & KEY_MASK) as u32;
-                    if let Some(record) = snap.slots.get(slot as usize) {
-                        tally(selected, slot, record, score, &mut harvest);
-                    }
-                }
+                Some(Kind::Service) => tally(selected, (key & KEY_MASK) as u32, &snap.slots, score, &mut harvest),
                 Some(kind) => harvest.others.push(Hit { kind, id: (key & KEY_MASK) as i64, score: score() }),
                 None => {}
             })?;
