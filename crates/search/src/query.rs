@@ -249,14 +249,15 @@ impl SearchIndex {
         };
         let understood = Understood::new(&snap, filter.q.as_deref())?;
         let hits = other_hits(&snap, &understood)?;
-        let matching = ranked(&hits, Kind::Organization, |id| {
+        let matching: Vec<_> = ranked(&hits, Kind::Organization, |id| {
             snap.organizations
                 .get(&id)
                 .filter(|o| city.as_ref().is_none_or(|c| o.summary.municipalities.contains(c)))
                 .filter(|o| filter.kind.is_none_or(|k| o.summary.kind == k))
                 .filter(|o| filter.sector.is_none_or(|s| o.summary.sector == s))
                 .map(|o| o.summary.clone())
-        });
+        })
+        .collect();
         Ok(paged(matching, filter.page))
     }
 
@@ -281,7 +282,7 @@ impl SearchIndex {
         };
         let understood = Understood::new(&snap, filter.q.as_deref())?;
         let hits = other_hits(&snap, &understood)?;
-        let matching = ranked(&hits, Kind::Situation, |id| {
+        let matching: Vec<_> = ranked(&hits, Kind::Situation, |id| {
             snap.situations
                 .get(&id)
                 .filter(|s| group.as_ref().is_none_or(|g| s.summary.target_groups.iter().any(|t| &t.slug == g)))
@@ -291,7 +292,8 @@ impl SearchIndex {
                     })
                 })
                 .map(|s| s.summary.clone())
-        });
+        })
+        .collect();
         Ok(paged(matching, filter.page))
     }
 
@@ -340,17 +342,16 @@ fn page_of(found: &mut Vec<Found>, offset: usize, per_page: usize, order: impl F
     &found[offset..end]
 }
 
-/// Records of one kind in score order.
-fn ranked<T>(hits: &[Hit], kind: Kind, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
+/// Records of one kind in score order; `lookup` (which may filter and builds the answer) runs
+/// only as far as the caller takes.
+fn ranked<T>(hits: &[Hit], kind: Kind, lookup: impl Fn(i64) -> Option<T>) -> impl Iterator<Item = T> {
     let mut of_kind: Vec<(i64, Score)> = hits.iter().filter(|h| h.kind == kind).map(|h| (h.id, h.score)).collect();
     of_kind.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    of_kind.into_iter().filter_map(|(id, _)| lookup(id)).collect()
+    of_kind.into_iter().filter_map(move |(id, _)| lookup(id))
 }
 
 fn top<T>(hits: &[Hit], kind: Kind, limit: usize, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
-    let mut all = ranked(hits, kind, lookup);
-    all.truncate(limit);
-    all
+    ranked(hits, kind, lookup).take(limit).collect()
 }
 
 fn paged<T>(all: Vec<T>, page: socio_domain::api::PageRequest) -> (Vec<T>, u64) {
