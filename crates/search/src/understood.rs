@@ -31,6 +31,8 @@ const FUZZY_FROM: usize = 6;
 /// matched with a fuzzy automaton, so a long query of gibberish stays cheap.
 const MAX_CORRECTED: usize = 4;
 const SNIPPET_CHARS: usize = 200;
+/// Letters of a word compared with the wanted stems before it is stemmed for a snippet.
+const HEAD: usize = 3;
 
 /// A query word and whether the index knows its stem (unknown ones are probably typos).
 pub(crate) struct QueryWord {
@@ -141,22 +143,25 @@ impl Understood {
 
     /// A window of `text` around the first match, split into marked and plain parts.
     pub(crate) fn snippet(&self, text: &str) -> Vec<SnippetPart> {
-        // Only words that begin like some wanted stem are worth lowercasing and stemming.
-        let heads: Vec<[char; 2]> = self
-            .stems
-            .iter()
-            .chain(self.words.iter().map(|w| &w.word.stem))
-            .filter_map(|s| {
-                let mut chars = s.chars();
-                Some([chars.next()?, chars.next()?])
-            })
-            .collect();
-        let lower = |c: char| if c == 'ё' || c == 'Ё' { 'е' } else { c.to_lowercase().next().unwrap_or(c) };
+        // Only words that begin like some wanted stem (its first three letters, or two for a
+        // two-letter stem) are worth lowercasing and stemming. Misspelt query words are covered
+        // by their corrections, which are among the wanted stems.
+        let head = |word: &str| {
+            let mut head = [' '; HEAD];
+            let lower = |c: char| if c == 'ё' || c == 'Ё' { 'е' } else { c.to_lowercase().next().unwrap_or(c) };
+            let mut len = 0;
+            for (slot, c) in head.iter_mut().zip(word.chars().map(lower)) {
+                *slot = c;
+                len += 1;
+            }
+            (head, len)
+        };
+        let heads: Vec<([char; HEAD], usize)> =
+            self.stems.iter().chain(self.words.iter().map(|w| &w.word.stem)).map(|s| head(s)).filter(|(_, len)| *len >= 2).collect();
         let mut found = Vec::new();
         for (from, to) in spans(text) {
-            let mut chars = text[from..to].chars().map(lower);
-            let head = [chars.next().unwrap_or(' '), chars.next().unwrap_or(' ')];
-            if !heads.contains(&head) {
+            let (start, _) = head(&text[from..to]);
+            if !heads.iter().any(|(wanted, len)| wanted[..*len] == start[..*len]) {
                 continue;
             }
             let word = text[from..to].to_lowercase().replace('ё', "е");
