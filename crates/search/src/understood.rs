@@ -96,13 +96,16 @@ impl Understood {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for w in &self.words {
             let stem = &w.word.stem;
+            // Without term frequencies: the walk over the matches decodes only document ids,
+            // and a word repeated in a long description does not outrank it named once; what
+            // ranks is rarity, text length and the bonus for the name and the summary.
             let mut options: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, Box::new(TermQuery::new(term(f.all, stem), IndexRecordOption::WithFreqs)))];
+                vec![(Occur::Should, Box::new(TermQuery::new(term(f.all, stem), IndexRecordOption::Basic)))];
             if w.fuzzy() {
                 options.push((Occur::Should, Box::new(FuzzyTermQuery::new(term(f.all, stem), 1, true))));
             }
             for correction in &w.corrections {
-                options.push((Occur::Should, Box::new(TermQuery::new(term(f.all, correction), IndexRecordOption::WithFreqs))));
+                options.push((Occur::Should, Box::new(TermQuery::new(term(f.all, correction), IndexRecordOption::Basic))));
             }
             if w.prefix() {
                 options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term(f.all, stem), 0, true))));
