@@ -29,11 +29,9 @@ pub async fn list_organizations(
     query: web::Query<OrganizationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut filter: OrganizationFilter = parse_filter(&*query)?;
-    // Words go to the search index (stems, typos, synonyms; best match first); plain filters
-    // are answered by the database in name order.
-    if filter.q.as_deref().is_some_and(|q| !index.has_words(q)) {
-        filter.q = None; // only stop words or punctuation: the unfiltered list, as without `q`
-    }
+    // Words go to the search index (stems, typos, synonyms; best match first); plain filters,
+    // and a `q` of only stop words or punctuation, are answered by the database in name order.
+    filter.q = filter.q.filter(|q| index.has_words(q));
     let (items, total) = match filter.q {
         Some(_) => index.organizations(&filter)?,
         None => store.list_organizations(&filter).await?,

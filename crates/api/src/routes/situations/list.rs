@@ -30,11 +30,9 @@ pub async fn list_situations(
     query: web::Query<SituationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut filter: SituationFilter = parse_filter(&*query)?;
-    // Words go to the search index (stems, typos, synonyms; best match first); plain filters
-    // are answered by the database in name order.
-    if filter.q.as_deref().is_some_and(|q| !index.has_words(q)) {
-        filter.q = None; // only stop words or punctuation: the unfiltered list, as without `q`
-    }
+    // Words go to the search index (stems, typos, synonyms; best match first); plain filters,
+    // and a `q` of only stop words or punctuation, are answered by the database in name order.
+    filter.q = filter.q.filter(|q| index.has_words(q));
     let (items, total) = match filter.q {
         Some(_) => index.situations(&filter)?,
         None => store.list_situations(&filter).await?,
