@@ -31,10 +31,12 @@ struct Options {
     connections: usize,
     postgres: bool,
     reuse: bool,
+    /// bench-search only: skip the baseline (for profiling the index; the ratio needs both).
+    index_only: bool,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { services: 100_000, seconds: 10, connections: 32, postgres: false, reuse: false };
+    let mut options = Options { services: 100_000, seconds: 10, connections: 32, postgres: false, reuse: false, index_only: false };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"))?.parse::<u64>().map_err(|e| format!("{arg}: {e}"));
@@ -44,6 +46,7 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--connections" => options.connections = value()? as usize,
             "--postgres" => options.postgres = true,
             "--reuse" => options.reuse = true,
+            "--index-only" => options.index_only = true,
             other => return Err(format!("unknown option {other}; see `cargo xtask`")),
         }
     }
@@ -132,6 +135,11 @@ pub fn run_search(args: &[String]) -> Result<(), String> {
         "the index finds {} services ({} bytes), PostgreSQL full-text search {} ({} bytes)\n",
         totals[0].0, totals[0].1, totals[1].0, totals[1].1
     );
+    if options.index_only {
+        let index = load(&search, options.connections, Duration::from_secs(options.seconds))?;
+        table(&[("`GET /api/v1/search` text + municipality + format + facets", &index)], "itself");
+        return Ok(());
+    }
     let pg = load(&baseline, options.connections, Duration::from_secs(options.seconds))?;
     let index = load(&search, options.connections, Duration::from_secs(options.seconds))?;
     table(

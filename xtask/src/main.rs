@@ -20,6 +20,7 @@ cargo xtask <command>
             fixed-JSON ceiling (options: --services N, --seconds S, --connections C)
   bench-search seed 100 000 synthetic services into PostgreSQL and load-test GET /api/v1/search
                against the same search done by PostgreSQL full-text search (GIN); prints the ratio
+               (--reuse: keep the seeded data; --index-only: no baseline, for profiling)
   bench-route  time route computation on the demo situations with 10 000 services (criterion)
   openapi   regenerate openapi/openapi.json from the code
 ";

@@ -1,17 +1,19 @@
-//! Filters and facet counts over the dense array of packed filter values: one pass decides, for
-//! every matching service, whether it is kept, counted in the one facet whose filter it fails,
-//! or dropped.
+//! Filters and facet counts as set algebra over slots: the services matching the words,
+//! intersected with each filter's set, are the ones kept; intersected with every filter but
+//! one, they are what that filter's facet counts.
 //!
-//! Most matches of a search with filters fail two or more of them and are dropped. That is
-//! decided from [`Membership`], a bit per slot for each filter value (small enough to stay in
-//! the CPU cache), so the service's packed record is read only for the ones kept or counted.
+//! A count is either read off the records of the services in question (when they are few) or
+//! taken as the size of an intersection with each value's set (when they are many), whichever
+//! costs less; both give the same numbers.
+
+use std::borrow::Cow;
 
 use socio_domain::api::{FacetValue, Facets, ServiceFilter};
-use tantivy::Score;
 
 use crate::{
     catalogue::{AGES, Dimension},
-    index::{FREE, Filters, Kind, SearchError, Slot, Snapshot},
+    index::{FREE, Filters, SearchError, Slot, Snapshot},
+    slots::SlotSet,
 };
 
 /// Indices of the faceted filters.
@@ -23,21 +25,28 @@ const COST: usize = 4;
 const AGE: usize = 5;
 pub(crate) const DIMENSIONS: usize = 6;
 
-/// For every value of the dimensions kept as bit sets (all faceted ones but age), the slots of
-/// the services that have it, one bit per slot.
+/// Visiting one service's record costs about this many word operations of a set intersection.
+const RECORD_COST: usize = 64;
+
+/// For every value of every faceted dimension (for age: the typical ages offered), the slots of
+/// the services that have it.
 #[derive(Default)]
-pub(crate) struct Membership([Vec<Vec<u64>>; AGE]);
+pub(crate) struct Membership {
+    sets: [Vec<SlotSet>; DIMENSIONS],
+    /// Slots that hold a service, not left by a withdrawn one.
+    pub(crate) live: SlotSet,
+}
 
 impl Membership {
     pub(crate) fn build(slots: &[Slot], sizes: [usize; AGE]) -> Self {
-        let words = slots.len().div_ceil(64);
-        let mut sets = sizes.map(|n| vec![vec![0u64; words]; n]);
+        let [municipality, category, target_group, format, cost] = sizes;
+        let mut sets = [municipality, category, target_group, format, cost, AGES.len()].map(|n| vec![SlotSet::empty(slots.len()); n]);
         for (slot, record) in slots.iter().enumerate().filter(|(_, r)| r.id != FREE) {
-            let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+            let slot = slot as u32;
             let f = &record.filters;
             let mut mark = |dim: usize, id: u16| {
                 if let Some(set) = sets[dim].get_mut(usize::from(id)) {
-                    set[word] |= bit;
+                    set.insert(slot);
                 }
             };
             f.municipalities.iter().for_each(|id| mark(MUNICIPALITY, id));
@@ -45,18 +54,24 @@ impl Membership {
             f.target_groups.iter().for_each(|id| mark(TARGET_GROUP, id));
             f.formats.iter().for_each(|id| mark(FORMAT, id));
             mark(COST, f.cost);
+            for (i, &(age, _)) in AGES.iter().enumerate() {
+                if f.available_at(u16::from(age)) {
+                    mark(AGE, i as u16);
+                }
+            }
         }
-        Membership(sets)
+        let live = SlotSet::from_fn(slots.len(), |s| slots[s].id != FREE);
+        Membership { sets, live }
     }
 }
 
-/// The filter with its values interned.
-#[derive(Clone, Copy)]
+/// The filter with its values interned and the slots passing each part of it.
 pub(crate) struct Selected<'a> {
     pub(crate) values: [Option<u16>; DIMENSIONS],
-    pub(crate) organization: Option<i64>,
-    /// The membership bits of each selected value (`None`: that filter is not set).
-    members: [Option<&'a [u64]>; AGE],
+    /// The slots passing each faceted filter (`None`: that filter is not set).
+    passing: [Option<Cow<'a, SlotSet>>; DIMENSIONS],
+    /// The services of the chosen organization (not a facet).
+    within: Option<SlotSet>,
 }
 
 impl<'a> Selected<'a> {
@@ -66,15 +81,17 @@ impl<'a> Selected<'a> {
             None => Ok(None),
             Some(v) => dimension.id(v).map(Some).ok_or_else(|| SearchError::UnknownValue { field, value: v.to_owned() }),
         };
-        let organization = match &filter.organization {
+        let within = match &filter.organization {
             None => None,
-            Some(slug) => Some(
-                snap.organizations
+            Some(slug) => {
+                let id = snap
+                    .organizations
                     .values()
                     .find(|o| o.summary.slug == slug.as_str())
                     .map(|o| o.summary.id)
-                    .ok_or_else(|| SearchError::UnknownValue { field: "organization", value: slug.to_string() })?,
-            ),
+                    .ok_or_else(|| SearchError::UnknownValue { field: "organization", value: slug.to_string() })?;
+                Some(SlotSet::from_fn(snap.slots.len(), |s| snap.slots[s].id != FREE && snap.slots[s].organization == id))
+            }
         };
         let values = [
             lookup("municipality", &c.municipality, filter.municipality.as_ref().map(|s| s.as_str()))?,
@@ -84,32 +101,32 @@ impl<'a> Selected<'a> {
             filter.cost.and_then(|v| c.cost.id(v.as_str())),
             filter.age.map(u16::from),
         ];
-        let mut members = [None; AGE];
-        for (dim, member) in members.iter_mut().enumerate() {
-            *member = values[dim].map(|v| snap.membership.0[dim].get(usize::from(v)).map_or(&[][..], Vec::as_slice));
+        let sets = &snap.membership.sets;
+        let mut passing: [Option<Cow<'a, SlotSet>>; DIMENSIONS] = Default::default();
+        for (dim, pass) in passing.iter_mut().enumerate().take(AGE) {
+            *pass = values[dim].map(|v| sets[dim].get(usize::from(v)).map_or_else(|| Cow::Owned(SlotSet::default()), Cow::Borrowed));
         }
-        Ok(Selected { values, organization, members })
+        passing[AGE] = values[AGE].map(|age| match AGES.iter().position(|&(typical, _)| u16::from(typical) == age) {
+            Some(i) => Cow::Borrowed(&sets[AGE][i]),
+            None => Cow::Owned(SlotSet::from_fn(snap.slots.len(), |s| snap.slots[s].id != FREE && snap.slots[s].filters.available_at(age))),
+        });
+        Ok(Selected { values, passing, within })
     }
 
-    /// Which of the filters kept as bit sets the slot fails, as a bit mask.
-    #[inline]
-    fn failures_by_membership(&self, slot: u32) -> u8 {
-        let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
-        let mut failures = 0;
-        for (dim, member) in self.members.iter().enumerate() {
-            if let Some(set) = member
-                && set.get(word).is_none_or(|w| w & bit == 0)
+    /// `matched` narrowed by every set filter but `except` (and the organization's).
+    fn narrowed(&self, matched: &SlotSet, except: Option<usize>) -> SlotSet {
+        let mut set = matched.clone();
+        if let Some(within) = &self.within {
+            set.intersect(within);
+        }
+        for (dim, pass) in self.passing.iter().enumerate() {
+            if let Some(pass) = pass
+                && Some(dim) != except
             {
-                failures |= 1 << dim;
+                set.intersect(pass);
             }
         }
-        failures
-    }
-
-    /// Whether the service fails the age filter, as the bit mask's `AGE` bit.
-    #[inline]
-    fn age_failure(&self, f: &Filters) -> u8 {
-        u8::from(self.values[AGE].is_some_and(|v| !f.available_at(v))) << AGE
+        set
     }
 }
 
@@ -120,6 +137,22 @@ impl Counts {
     pub(crate) fn new(snap: &Snapshot) -> Self {
         let [municipality, category, target_group, format, cost] = snap.catalogue.membership_sizes();
         Counts([municipality, category, target_group, format, cost, AGES.len()].map(|n| vec![0; n]))
+    }
+
+    /// Counts the services of `base` for each value of `dim`: from their records, or as the
+    /// size of `base` intersected with each value's set.
+    fn count(&mut self, dim: usize, base: &SlotSet, sets: &[SlotSet], slots: &[Slot], by_records: bool) {
+        if by_records {
+            for slot in base.iter() {
+                if let Some(record) = slots.get(slot as usize) {
+                    self.add(dim, &record.filters);
+                }
+            }
+        } else {
+            for (count, set) in self.0[dim].iter_mut().zip(sets) {
+                *count = base.common(set);
+            }
+        }
     }
 
     fn add(&mut self, dim: usize, e: &Filters) {
@@ -170,41 +203,59 @@ impl Counts {
     }
 }
 
-/// A matching organization or situation (services are tallied as they are found).
-#[derive(Clone, Copy)]
-pub(crate) struct Hit {
-    pub(crate) kind: Kind,
-    pub(crate) id: i64,
-    pub(crate) score: Score,
+/// The services of `matched` (live ones, matching the words) that pass every filter, and the
+/// facet counts: for each value, how many would be found if it were chosen instead.
+pub(crate) fn harvest(snap: &Snapshot, selected: &Selected, matched: &SlotSet) -> (SlotSet, Counts) {
+    let kept = selected.narrowed(matched, None);
+    let mut counts = Counts::new(snap);
+    for dim in 0..DIMENSIONS {
+        let base = if selected.passing[dim].is_some() { Cow::Owned(selected.narrowed(matched, Some(dim))) } else { Cow::Borrowed(&kept) };
+        let sets = &snap.membership.sets[dim];
+        let by_records = base.len() * RECORD_COST < sets.len() * base.words();
+        counts.count(dim, &base, sets, &snap.slots, by_records);
+    }
+    (kept, counts)
 }
 
-/// What one pass over the matches yields: services that pass the filters (by slot), facet
-/// counts, and the other kinds of records.
-pub(crate) struct Harvest {
-    pub(crate) found: Vec<(u32, Score)>,
-    pub(crate) counts: Counts,
-    pub(crate) others: Vec<Hit>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::Bits;
 
-/// Checks one service against the filters: kept (and only then scored) if it passes all,
-/// counted in a facet if it fails only that facet's filter.
-#[inline]
-pub(crate) fn tally(selected: &Selected, slot: u32, slots: &[Slot], score: impl FnOnce() -> Score, harvest: &mut Harvest) {
-    let failures = selected.failures_by_membership(slot);
-    if failures.count_ones() > 1 {
-        return;
+    /// Services spread over values by simple arithmetic, so every value gets some and some none.
+    fn slots() -> Vec<Slot> {
+        (0..300u16)
+            .map(|i| Slot {
+                id: if i % 17 == 0 { FREE } else { i64::from(i) },
+                organization: 1,
+                filters: Filters {
+                    municipalities: Bits::of([i % 5, (i / 7) % 5]),
+                    categories: Bits::of([i % 11]),
+                    target_groups: Bits::of([i % 3, 3]),
+                    formats: Bits::of([i % 2]),
+                    cost: i % 3,
+                    age_min: (i % 40) as u8,
+                    age_max: if i % 4 == 0 { u8::MAX } else { (i % 40 + 30) as u8 },
+                },
+            })
+            .collect()
     }
-    let Some(record) = slots.get(slot as usize) else { return };
-    if record.id == FREE || selected.organization.is_some_and(|o| o != record.organization) {
-        return;
-    }
-    let failures = failures | selected.age_failure(&record.filters);
-    if failures == 0 {
-        harvest.found.push((slot, score()));
+
+    #[test]
+    fn counting_from_records_and_from_sets_agree() {
+        let slots = slots();
+        let sizes = [5, 11, 4, 2, 3];
+        let membership = Membership::build(&slots, sizes);
+        let base = SlotSet::from_fn(slots.len(), |s| s % 3 != 1 && slots[s].id != FREE);
+        let values = [5, 11, 4, 2, 3, AGES.len()];
         for dim in 0..DIMENSIONS {
-            harvest.counts.add(dim, &record.filters);
+            let mut from_records = Counts(values.map(|n| vec![0; n]));
+            let mut from_sets = Counts(values.map(|n| vec![0; n]));
+            from_records.count(dim, &base, &membership.sets[dim], &slots, true);
+            from_sets.count(dim, &base, &membership.sets[dim], &slots, false);
+            assert_eq!(from_records.0[dim], from_sets.0[dim], "dimension {dim}");
+            assert!(from_sets.0[dim].iter().sum::<u64>() > 0, "dimension {dim} counts something");
         }
-    } else if failures.is_power_of_two() {
-        harvest.counts.add(failures.trailing_zeros() as usize, &record.filters);
+        assert_eq!(membership.live.len(), slots.iter().filter(|s| s.id != FREE).count());
     }
 }

@@ -28,6 +28,7 @@ use crate::{
     completion::Completions,
     facets::Membership,
     synonyms::Synonyms,
+    terms::ServiceWords,
 };
 
 /// What can go wrong inside the index.
@@ -81,9 +82,12 @@ pub(crate) struct Fields {
     pub uid: Field,
     /// Kind and slot (services) or id (others), one column so a match costs one read.
     pub key: Field,
-    /// Name, summary, categories, target groups, organization, cities, description and the
-    /// synonyms of what they mention: every query word must match here.
+    /// A service's name, summary, categories, target groups, organization, cities, description
+    /// and the synonyms of what they mention: every query word must match here.
     pub all: Field,
+    /// The same for organizations and situations, kept apart so that finding services never
+    /// walks their postings, nor finding them the services'.
+    pub other: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -93,7 +97,8 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         uid: builder.add_text_field("uid", STRING),
         key: builder.add_u64_field("key", FAST),
-        all: builder.add_text_field("all", text),
+        all: builder.add_text_field("all", text.clone()),
+        other: builder.add_text_field("other", text),
     };
     (builder.build(), fields)
 }
@@ -168,8 +173,10 @@ pub(crate) struct Snapshot {
     pub synonyms: Arc<Synonyms>,
     pub services: Arc<HashMap<i64, Arc<ServiceEntry>>>,
     pub slots: Arc<Vec<Slot>>,
-    /// The slots of each filter value, for dropping most matches without reading their slot.
+    /// The slots of each filter value.
     pub membership: Arc<Membership>,
+    /// The common words of services as slot sets, and their text lengths.
+    pub words: Arc<ServiceWords>,
     pub organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
     pub situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
     pub completions: Arc<Completions>,
@@ -219,6 +226,7 @@ impl SearchIndex {
             services: Arc::default(),
             slots: Arc::default(),
             membership: Arc::default(),
+            words: Arc::default(),
             organizations: Arc::default(),
             situations: Arc::default(),
             completions: Arc::default(),
@@ -355,8 +363,10 @@ impl SearchIndex {
         reader.reload()?;
         let completions = Arc::new(Completions::build(&self.catalogue, &self.synonyms, services, situations));
         let searcher = reader.searcher();
+        let keys = segment_keys(&searcher)?;
         let next = Arc::new(Snapshot {
-            keys: Arc::new(segment_keys(&searcher)?),
+            words: Arc::new(ServiceWords::build(&searcher, f.all, &keys, slots.len())?),
+            keys: Arc::new(keys),
             searcher,
             fields: f,
             catalogue: self.catalogue.clone(),
@@ -444,7 +454,8 @@ impl SearchIndex {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.uid, kind.uid(id));
         doc.add_u64(f.key, kind.key(key));
-        doc.add_text(f.all, format!("{text} {}", prepare(&expansion)));
+        let field = if kind == Kind::Service { f.all } else { f.other };
+        doc.add_text(field, format!("{text} {}", prepare(&expansion)));
         doc
     }
 }

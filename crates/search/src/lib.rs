@@ -11,7 +11,9 @@ mod completion;
 mod facets;
 mod index;
 mod query;
+mod slots;
 mod synonyms;
+mod terms;
 mod understood;
 
 pub use index::{SearchError, SearchIndex};

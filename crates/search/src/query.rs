@@ -1,5 +1,6 @@
-//! Running a search: words through tantivy, then filters, facet counts, order and snippets over
-//! the records kept in memory.
+//! Running a search: the services having the words as a slot set, then filters, facet counts,
+//! order and snippets over the records kept in memory; organizations and situations through
+//! tantivy.
 //!
 //! Facets are counted «disjunctively»: a value's count is what the search would return if that
 //! value were chosen and every other filter stayed as it is, so the number shown is the number
@@ -22,14 +23,20 @@ use tantivy::{
 use crate::{
     analyzer::query_words,
     catalogue::Interned,
-    facets::{CATEGORY, Counts, Harvest, Hit, MUNICIPALITY, Selected, TARGET_GROUP, tally},
+    facets::{CATEGORY, Counts, MUNICIPALITY, Selected, TARGET_GROUP, harvest},
     index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Snapshot},
     understood::{Understood, with_analyzer},
 };
 
-/// Visits every live match of `query` with its `key` and a way to score it. The scorer is driven
-/// by hand rather than through a collector, so BM25 is computed only when the visitor asks: for
-/// services that pass the filters, not for every match.
+/// A matching organization or situation.
+#[derive(Clone, Copy)]
+struct Hit {
+    kind: Kind,
+    id: i64,
+    score: Score,
+}
+
+/// Visits every live match of `query` with its `key` and a way to score it.
 fn each_match(snap: &Snapshot, query: &dyn Query, mut visit: impl FnMut(u64, &mut dyn FnMut() -> Score)) -> Result<(), SearchError> {
     let weight = query.weight(EnableScoring::enabled_from_searcher(&snap.searcher))?;
     debug_assert_eq!(snap.searcher.segment_readers().len(), snap.keys.len(), "keys are read from the snapshot's own searcher");
@@ -49,11 +56,11 @@ fn each_match(snap: &Snapshot, query: &dyn Query, mut visit: impl FnMut(u64, &mu
     Ok(())
 }
 
-/// The organizations and situations matching all the words, with their scores.
-fn other_hits(snap: &Snapshot, understood: &Understood) -> Result<Vec<Hit>, SearchError> {
+/// The organizations and situations matching all the words (or any), with their scores.
+fn other_hits(snap: &Snapshot, understood: &Understood, all_words: bool) -> Result<Vec<Hit>, SearchError> {
     let mut hits = Vec::new();
     if !understood.is_empty() {
-        each_match(snap, &*understood.query(snap, true), |key, score| {
+        each_match(snap, &*understood.query(snap, all_words), |key, score| {
             if let Some(kind) = Kind::from_u64(key >> KEY_BITS).filter(|k| *k != Kind::Service) {
                 hits.push(Hit { kind, id: (key & KEY_MASK) as i64, score: score() });
             }
@@ -84,38 +91,32 @@ fn by_score(a: &Found, b: &Found) -> Ordering {
     b.score.total_cmp(&a.score).then_with(|| by_name(a, b))
 }
 
-/// The filtered, ordered services and the facet counts of one search.
+/// The filtered services and the facet counts of one search.
 struct Outcome {
     found: Vec<Found>,
     counts: Counts,
-    hits: Vec<Hit>,
 }
 
 impl SearchIndex {
     fn run(&self, snap: &Snapshot, understood: &Understood, selected: &Selected, all_words: bool) -> Result<Outcome, SearchError> {
-        let mut harvest = Harvest { found: Vec::new(), counts: Counts::new(snap), others: Vec::new() };
         if understood.is_empty() {
-            for slot in 0..snap.slots.len() {
-                tally(selected, slot as u32, &snap.slots, || 0.0, &mut harvest);
-            }
-        } else {
-            each_match(snap, &*understood.query(snap, all_words), |key, score| match Kind::from_u64(key >> KEY_BITS) {
-                Some(Kind::Service) => tally(selected, (key & KEY_MASK) as u32, &snap.slots, score, &mut harvest),
-                Some(kind) => harvest.others.push(Hit { kind, id: (key & KEY_MASK) as i64, score: score() }),
-                None => {}
-            })?;
+            let (kept, counts) = harvest(snap, selected, &snap.membership.live);
+            let found =
+                kept.iter().filter_map(|slot| Some(Found { entry: entry(snap, slot)?.clone(), score: 0.0, distance: None })).collect();
+            return Ok(Outcome { found, counts });
         }
-        let found = harvest
-            .found
-            .into_iter()
-            .filter_map(|(slot, score)| {
-                let entry = snap.services.get(&snap.slots.get(slot as usize)?.id)?;
-                let score = if understood.is_empty() { score } else { score + understood.bonus(entry) };
-                Some(Found { entry: entry.clone(), score, distance: None })
+        let matched = understood.services(snap, all_words)?;
+        let (kept, counts) = harvest(snap, selected, &matched.matched);
+        let found = kept
+            .iter()
+            .filter_map(|slot| {
+                let entry = entry(snap, slot)?;
+                let rarity: Score = matched.words.iter().filter(|(set, _)| set.contains(slot)).map(|(_, weight)| weight).sum();
+                let length = snap.words.norms.get(slot as usize).copied().unwrap_or(1.0);
+                Some(Found { entry: entry.clone(), score: rarity * length + understood.bonus(entry), distance: None })
             })
             .collect();
-        let (counts, hits) = (harvest.counts, harvest.others);
-        Ok(Outcome { found, counts, hits })
+        Ok(Outcome { found, counts })
     }
 
     /// `GET /api/v1/search`: services with facets and snippets, plus situations, organizations
@@ -160,13 +161,14 @@ impl SearchIndex {
             })
             .collect();
         let first_page = page.page == 1 && !understood.is_empty();
-        let mut situations = if first_page { self.top_situations(&snap, &understood, &outcome.hits, 3) } else { Vec::new() };
+        let hits = if first_page { other_hits(&snap, &understood, all_words)? } else { Vec::new() };
+        let mut situations = if first_page { self.top_situations(&snap, &understood, &hits, 3) } else { Vec::new() };
         if total == 0 && situations.is_empty() {
             situations = related_situations(&snap, &selected, 3);
         }
         let organizations = if first_page {
             let city = selected.values[MUNICIPALITY].and_then(|m| snap.catalogue.municipality_ref(m));
-            top(&outcome.hits, Kind::Organization, 5, |id| {
+            top(&hits, Kind::Organization, 5, |id| {
                 snap.organizations
                     .get(&id)
                     .filter(|o| city.as_ref().is_none_or(|c| o.summary.municipalities.contains(c)))
@@ -248,7 +250,7 @@ impl SearchIndex {
             ),
         };
         let understood = Understood::new(&snap, filter.q.as_deref())?;
-        let hits = other_hits(&snap, &understood)?;
+        let hits = other_hits(&snap, &understood, true)?;
         let matching: Vec<_> = ranked(&hits, Kind::Organization, |id| {
             snap.organizations
                 .get(&id)
@@ -281,7 +283,7 @@ impl SearchIndex {
             }
         };
         let understood = Understood::new(&snap, filter.q.as_deref())?;
-        let hits = other_hits(&snap, &understood)?;
+        let hits = other_hits(&snap, &understood, true)?;
         let matching: Vec<_> = ranked(&hits, Kind::Situation, |id| {
             snap.situations
                 .get(&id)
@@ -306,6 +308,11 @@ impl SearchIndex {
     pub fn complete(&self, request: &CompletionRequest) -> Vec<Completion> {
         self.snapshot().completions.complete(&request.q, request.limit)
     }
+}
+
+/// The service in `slot`.
+fn entry(snap: &Snapshot, slot: u32) -> Option<&Arc<ServiceEntry>> {
+    snap.services.get(&snap.slots.get(slot as usize)?.id)
 }
 
 /// When nothing is found: the situations of the chosen target group or category, in their order.

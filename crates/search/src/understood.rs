@@ -2,19 +2,21 @@
 //! halfway), the tantivy query they make, the bonus for words in a name, the snippets that mark
 //! them, and the spelling to offer.
 
-use std::{cell::RefCell, collections::HashSet};
+use std::{borrow::Cow, cell::RefCell, collections::HashSet};
 
 use socio_domain::api::SnippetPart;
 use tantivy::{
     Score, Term,
     query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery},
-    schema::IndexRecordOption,
+    schema::{Field, IndexRecordOption},
     tokenizer::TextAnalyzer,
 };
 
 use crate::{
     analyzer::{Word, distance_within, query_words, russian, spans, words},
     index::{SearchError, ServiceEntry, Snapshot, stem_hash},
+    slots::SlotSet,
+    terms::{idf, matching},
 };
 
 thread_local! {
@@ -55,6 +57,16 @@ impl QueryWord {
     fn prefix(&self) -> bool {
         !self.known && self.last && self.word.lower.chars().count() >= 3
     }
+    /// Whether the word matches only its own stem (no typo, correction or prefix forms).
+    fn exact(&self) -> bool {
+        !self.fuzzy() && self.corrections.is_empty() && !self.prefix()
+    }
+}
+
+/// The services matching a query's words, and each word's set with its weight for ranking.
+pub(crate) struct ServiceMatch<'a> {
+    pub(crate) matched: SlotSet,
+    pub(crate) words: Vec<(Cow<'a, SlotSet>, Score)>,
 }
 
 /// The words of a query, understood against one snapshot.
@@ -75,7 +87,11 @@ impl Understood {
         let mut understood_words = Vec::with_capacity(count);
         let mut unknown = 0;
         for (i, word) in found.into_iter().enumerate() {
-            let known = snap.searcher.doc_freq(&Term::from_field_text(snap.fields.all, &word.stem))? > 0;
+            let known = [snap.fields.all, snap.fields.other]
+                .into_iter()
+                .map(|field| snap.searcher.doc_freq(&Term::from_field_text(field, &word.stem)))
+                .sum::<tantivy::Result<u64>>()?
+                > 0;
             unknown += usize::from(!known);
             let looked_up = !known && unknown <= MAX_CORRECTED;
             let (corrections, spelling) = if looked_up { closest(snap, &word.lower) } else { (Vec::new(), None) };
@@ -90,34 +106,60 @@ impl Understood {
         self.words.is_empty()
     }
 
-    pub(crate) fn query(&self, snap: &Snapshot, all_words: bool) -> Box<dyn Query> {
-        let f = snap.fields;
-        let term = |field, stem: &str| Term::from_field_text(field, stem);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in &self.words {
-            let stem = &w.word.stem;
-            // Without term frequencies: the walk over the matches decodes only document ids,
-            // and a word repeated in a long description does not outrank it named once; what
-            // ranks is rarity, text length and the bonus for the name and the summary.
-            let mut options: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Should, Box::new(TermQuery::new(term(f.all, stem), IndexRecordOption::Basic)))];
-            if w.fuzzy() {
-                options.push((Occur::Should, Box::new(FuzzyTermQuery::new(term(f.all, stem), 1, true))));
-            }
-            for correction in &w.corrections {
-                options.push((Occur::Should, Box::new(TermQuery::new(term(f.all, correction), IndexRecordOption::Basic))));
-            }
-            if w.prefix() {
-                options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term(f.all, stem), 0, true))));
-            }
-            let clause: Box<dyn Query> = if options.len() == 1 {
-                options.pop().map_or_else(|| Box::new(BooleanQuery::new(Vec::new())) as Box<dyn Query>, |(_, q)| q)
-            } else {
-                Box::new(BooleanQuery::new(options))
-            };
-            clauses.push((if all_words { Occur::Must } else { Occur::Should }, clause));
+    /// What one query word matches in `field`: its stem and, where they apply, its typo forms,
+    /// corrections and completions.
+    fn word_query(w: &QueryWord, field: Field) -> Box<dyn Query> {
+        let term = |stem: &str| Term::from_field_text(field, stem);
+        // Without term frequencies: the walk over the matches decodes only document ids,
+        // and a word repeated in a long description does not outrank it named once; what
+        // ranks is rarity, text length and the bonus for the name and the summary.
+        let stem = &w.word.stem;
+        let mut options: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, Box::new(TermQuery::new(term(stem), IndexRecordOption::Basic)))];
+        if w.fuzzy() {
+            options.push((Occur::Should, Box::new(FuzzyTermQuery::new(term(stem), 1, true))));
         }
-        Box::new(BooleanQuery::new(clauses))
+        for correction in &w.corrections {
+            options.push((Occur::Should, Box::new(TermQuery::new(term(correction), IndexRecordOption::Basic))));
+        }
+        if w.prefix() {
+            options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term(stem), 0, true))));
+        }
+        match options.pop() {
+            Some((_, only)) if options.is_empty() => only,
+            Some(last) => {
+                options.push(last);
+                Box::new(BooleanQuery::new(options))
+            }
+            None => Box::new(BooleanQuery::new(Vec::new())),
+        }
+    }
+
+    /// The query over organizations and situations: every word (or, if not `all_words`, any).
+    pub(crate) fn query(&self, snap: &Snapshot, all_words: bool) -> Box<dyn Query> {
+        let occur = if all_words { Occur::Must } else { Occur::Should };
+        Box::new(BooleanQuery::new(self.words.iter().map(|w| (occur, Self::word_query(w, snap.fields.other))).collect()))
+    }
+
+    /// The services having every word (or, if not `all_words`, any): a common word's set is
+    /// taken as it is, the others are read from the postings.
+    pub(crate) fn services<'s>(&self, snap: &'s Snapshot, all_words: bool) -> Result<ServiceMatch<'s>, SearchError> {
+        let slots = snap.slots.len();
+        let mut words = Vec::with_capacity(self.words.len());
+        for w in &self.words {
+            let set = match snap.words.dense(&w.word.stem).filter(|_| w.exact()) {
+                Some(set) => Cow::Borrowed(set),
+                None => Cow::Owned(matching(&snap.searcher, &*Self::word_query(w, snap.fields.all), &snap.keys, slots)?),
+            };
+            let weight = idf(set.len(), snap.services.len());
+            words.push((set, weight));
+        }
+        let mut sets = words.iter().map(|(set, _)| set);
+        let mut matched = sets.next().map_or_else(|| SlotSet::empty(slots), |first| first.as_ref().clone());
+        for set in sets {
+            if all_words { matched.intersect(set) } else { matched.unite(set) }
+        }
+        Ok(ServiceMatch { matched, words })
     }
 
     /// Extra weight for query words found in the name (most) or the summary: BM25 over the whole

@@ -346,3 +346,76 @@ fn completions_follow_the_typed_prefix() {
     assert!(complete("пособие мно").iter().all(|c| c.text.to_lowercase().contains("мно")));
     assert!(complete("").is_empty());
 }
+
+#[test]
+fn a_slot_left_by_a_withdrawn_service_is_reused_without_its_words() {
+    let index = index();
+    index.apply(Feed { removed_services: vec![2], ..Feed::default() }).unwrap_or_else(|e| panic!("{e}"));
+    let newcomer = service(Spec {
+        id: 7,
+        name: "Бесплатный юрист",
+        summary: "Консультация юриста по жилищным вопросам.",
+        city: PERV,
+        category: BENEFITS,
+        group: LARGE,
+        cost: Cost::Free,
+        formats: &[ServiceFormat::Phone],
+    });
+    index.apply(Feed { services: vec![newcomer], ..Feed::default() }).unwrap_or_else(|e| panic!("{e}"));
+    assert!(search(&index, q("кресла-коляски")).items.is_empty(), "the withdrawn service's words do not find its successor");
+    let found = search(&index, q("юрист"));
+    assert_eq!(ids(&found), [7]);
+    let perv = found.facets.municipality.iter().find(|v| v.value == "pervouralsk").map(|v| v.count);
+    assert_eq!(perv, Some(1));
+}
+
+/// Enough services that common words are kept as sets and rare ones read from the postings: the
+/// counts must agree either way.
+#[test]
+fn common_and_rare_words_count_alike_in_a_larger_index() {
+    use ServiceFormat::*;
+    let cities = [EKB, PERV, SEROV];
+    let names: Vec<String> =
+        (0..300).map(|i| if i % 50 == 0 { format!("Пособие и сурдоперевод {i}") } else { format!("Пособие {i}") }).collect();
+    let docs: Vec<ServiceDocument> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            service(Spec {
+                id: i as i64 + 1,
+                name,
+                summary: if i % 3 == 0 { "Доплата семьям." } else { "Помощь людям." },
+                city: cities[i % 3],
+                category: if i % 2 == 0 { BENEFITS } else { EQUIPMENT },
+                group: if i % 5 == 0 { DISABLED } else { LARGE },
+                cost: Cost::Free,
+                formats: if i % 4 == 0 { &[Online] } else { &[InPerson] },
+            })
+        })
+        .collect();
+    let index = SearchIndex::build(&catalogue(), Feed { services: docs, ..Feed::default() }).unwrap_or_else(|e| panic!("{e}"));
+    for words in ["пособия", "пособие доплата", "сурдоперевод", "пособие сурдоперевод"]
+    {
+        let all = search(&index, q(words));
+        let expected = |i: usize| match words {
+            "пособия" => true,
+            "пособие доплата" => i.is_multiple_of(3),
+            _ => i.is_multiple_of(50),
+        };
+        assert_eq!(all.total, (0..300).filter(|&i| expected(i)).count() as u64, "«{words}»");
+        for (i, (city, _)) in cities.iter().enumerate() {
+            let in_city = ServiceFilter { municipality: Some(slug(city)), format: Some(Online), ..q(words) };
+            let counted = search(&index, ServiceFilter { format: Some(Online), ..q(words) })
+                .facets
+                .municipality
+                .iter()
+                .find(|v| v.value == *city)
+                .map_or(0, |v| v.count);
+            let wanted = (0..300).filter(|&n| expected(n) && n % 3 == i && n % 4 == 0).count() as u64;
+            let found = search(&index, in_city);
+            // Nothing with all the words falls back to some of them; that is not what was counted.
+            let total = if found.all_words { found.total } else { 0 };
+            assert_eq!((total, counted), (wanted, wanted), "«{words}» online in {city}");
+        }
+    }
+}
