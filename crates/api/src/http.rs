@@ -58,7 +58,9 @@ pub fn path_config() -> web::PathConfig {
 
 /// Serialises `body` with a strong ETag of its bytes; answers 304 when the client has it.
 pub fn cached_json<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {
-    let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.into()))?;
+    // Room for a search answer up front: growing the buffer copied it several times.
+    let mut bytes = Vec::with_capacity(48 * 1024);
+    serde_json::to_writer(&mut bytes, body).map_err(|e| ApiError::Internal(e.into()))?;
     // A 128-bit content hash: the tag only has to change when the body does, and xxh3 costs a
     // fraction of SHA-256 on answers of tens of kilobytes.
     let tag = EntityTag::new_strong(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)));

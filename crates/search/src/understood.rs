@@ -2,7 +2,11 @@
 //! halfway), the tantivy query they make, the bonus for words in a name, the snippets that mark
 //! them, and the spelling to offer.
 
-use std::{borrow::Cow, cell::RefCell, collections::HashSet};
+use std::{
+    borrow::Cow,
+    cell::RefCell,
+    collections::{HashMap, HashSet},
+};
 
 use socio_domain::api::SnippetPart;
 use tantivy::{
@@ -25,6 +29,42 @@ thread_local! {
 
 pub(crate) fn with_analyzer<R>(f: impl FnOnce(&mut TextAnalyzer) -> R) -> R {
     ANALYZER.with(|a| f(&mut a.borrow_mut()))
+}
+
+thread_local! {
+    /// Stems of the words snippets have met: the texts of a catalogue repeat the same few
+    /// thousand words, and stemming each anew was most of a snippet's cost.
+    static STEMS: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+}
+/// Words remembered per thread before the memo starts afresh.
+const STEMS_KEPT: usize = 50_000;
+
+/// The stem of one lowercased word, as the analyzer makes it.
+fn stem_of(lower: &str) -> Option<String> {
+    STEMS.with(|memo| {
+        if let Some(stem) = memo.borrow().get(lower) {
+            return stem.clone();
+        }
+        let stem = with_analyzer(|a| words(a, lower)).pop().map(|w| w.stem);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= STEMS_KEPT {
+            memo.clear();
+        }
+        memo.insert(lower.to_owned(), stem.clone());
+        stem
+    })
+}
+
+/// Lowercase with `ё` as `е`, without the Unicode tables for Russian and Latin letters.
+fn lower(c: char) -> char {
+    match c {
+        'А'..='Я' => char::from_u32(c as u32 + 32).unwrap_or(c),
+        'ё' | 'Ё' => 'е',
+        'A'..='Z' => c.to_ascii_lowercase(),
+        'а'..='я' => c,
+        c if c.is_ascii() => c,
+        c => c.to_lowercase().next().unwrap_or(c),
+    }
 }
 
 /// Words shorter than this get no typo tolerance: too many short words are one letter apart.
@@ -193,7 +233,6 @@ impl Understood {
         // by their corrections, which are among the wanted stems.
         let head = |word: &str| {
             let mut head = [' '; HEAD];
-            let lower = |c: char| if c == 'ё' || c == 'Ё' { 'е' } else { c.to_lowercase().next().unwrap_or(c) };
             let mut len = 0;
             for (slot, c) in head.iter_mut().zip(word.chars().map(lower)) {
                 *slot = c;
@@ -203,18 +242,28 @@ impl Understood {
         };
         let heads: Vec<([char; HEAD], usize)> =
             self.stems.iter().chain(self.words.iter().map(|w| &w.word.stem)).map(|s| head(s)).filter(|(_, len)| *len >= 2).collect();
-        let mut found = Vec::new();
+        let mut matched = Vec::new();
+        // Past this byte no word can be in the window (a char is at most four bytes).
+        let mut beyond = usize::MAX;
         for (from, to) in spans(text) {
+            if from > beyond {
+                break;
+            }
             let (start, _) = head(&text[from..to]);
             if !heads.iter().any(|(wanted, len)| wanted[..*len] == start[..*len]) {
                 continue;
             }
-            let word = text[from..to].to_lowercase().replace('ё', "е");
-            if let Some(stemmed) = with_analyzer(|a| words(a, &word)).pop() {
-                found.push(Word { from, to, lower: word, stem: stemmed.stem });
+            let word: String = text[from..to].chars().map(lower).collect();
+            if let Some(stem) = stem_of(&word)
+                && let word = (Word { from, to, lower: word, stem })
+                && self.matches(&word)
+            {
+                if matched.is_empty() {
+                    beyond = from + SNIPPET_CHARS * 4;
+                }
+                matched.push(word);
             }
         }
-        let matched: Vec<&Word> = found.iter().filter(|w| self.matches(w)).collect();
         let first = matched.first().map_or(0, |w| w.from);
         let mut start = first.saturating_sub(60);
         while !text.is_char_boundary(start) {
@@ -234,7 +283,7 @@ impl Understood {
                 parts.push(SnippetPart { text: s.to_owned(), mark: false });
             }
         };
-        for w in matched.into_iter().filter(|w| w.from >= start && w.to <= end) {
+        for w in matched.iter().filter(|w| w.from >= start && w.to <= end) {
             plain(&mut parts, &text[cursor..w.from]);
             parts.push(SnippetPart { text: text[w.from..w.to].to_owned(), mark: true });
             cursor = w.to;

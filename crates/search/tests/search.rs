@@ -419,3 +419,25 @@ fn common_and_rare_words_count_alike_in_a_larger_index() {
         }
     }
 }
+
+#[test]
+fn a_snippet_marks_the_matches_in_its_window_of_a_long_text() {
+    let mut long = service(Spec {
+        id: 9,
+        name: "Сиделка",
+        summary: "Уход на дому.",
+        city: EKB,
+        category: BENEFITS,
+        group: DISABLED,
+        cost: Cost::Paid,
+        formats: &[ServiceFormat::AtHome],
+    });
+    let filler = "Сотрудник приходит в удобное время и помогает по хозяйству. ".repeat(40);
+    long.body = format!("Сиделки работают ежедневно. Сиделку можно вызвать на ночь. {filler} Сиделка в конце.");
+    let index = SearchIndex::build(&catalogue(), Feed { services: vec![long], ..Feed::default() }).unwrap_or_else(|e| panic!("{e}"));
+    let found = search(&index, q("сиделка"));
+    let snippet = &found.items[0].snippet;
+    let marked: Vec<&str> = snippet.iter().filter(|p| p.mark).map(|p| p.text.as_str()).collect();
+    assert_eq!(marked, ["Сиделки", "Сиделку"], "{snippet:?}");
+    assert_eq!(snippet.last().map(|p| p.text.as_str()), Some("…"), "the long rest is cut");
+}
