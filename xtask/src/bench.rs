@@ -141,6 +141,7 @@ pub fn run_search(args: &[String]) -> Result<(), String> {
         return Ok(());
     }
     let pg = load(&baseline, options.connections, Duration::from_secs(options.seconds))?;
+    settle_postgres();
     let index = load(&search, options.connections, Duration::from_secs(options.seconds))?;
     table(
         &[
@@ -157,6 +158,20 @@ pub fn run_search(args: &[String]) -> Result<(), String> {
         return Err("some requests failed".into());
     }
     Ok(())
+}
+
+/// Waits (up to 30 s) until PostgreSQL has finished the baseline's queries still running after
+/// its clients stopped, so that they do not share the machine with the index's run.
+fn settle_postgres() {
+    let busy = "SELECT count(*) FROM pg_stat_activity WHERE datname = 'socio_bench' AND state = 'active' AND pid <> pg_backend_pid()";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let output = Command::new("psql").args(["-h", "127.0.0.1", "-U", "postgres", "-d", "socio_bench", "-Atc", busy]).output();
+        if output.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0") {
+            return;
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
 }
 
 fn table(rows: &[(&str, &Stats)], reference: &str) {

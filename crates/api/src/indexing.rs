@@ -42,11 +42,12 @@ pub async fn catch_up(store: Store, index: Arc<SearchIndex>, mut since: DateTime
             continue;
         }
         let index = index.clone();
+        let clock = std::time::Instant::now();
         match tokio::task::spawn_blocking(move || index.apply(feed)).await {
             Ok(Ok(changed)) => {
                 since = started;
                 if changed > 0 {
-                    tracing::info!(changed, "search index caught up");
+                    tracing::info!(changed, elapsed_ms = clock.elapsed().as_millis() as u64, "search index caught up");
                 }
             }
             Ok(Err(error)) => tracing::error!(%error, "search index: applying changes failed"),
