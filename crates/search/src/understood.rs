@@ -1,6 +1,6 @@
 //! What a query means against one snapshot of the index: its words (known, misspelt, typed
-//! halfway), the tantivy query they make, the bonus for words in a name, the snippets that mark
-//! them, and the spelling to offer.
+//! halfway), the services they match, the tantivy query for the rest, the bonus for words in a
+//! name, the snippets that mark them, and the spelling to offer.
 
 use std::{
     borrow::Cow,
@@ -150,9 +150,8 @@ impl Understood {
     /// corrections and completions.
     fn word_query(w: &QueryWord, field: Field) -> Box<dyn Query> {
         let term = |stem: &str| Term::from_field_text(field, stem);
-        // Without term frequencies: the walk over the matches decodes only document ids,
-        // and a word repeated in a long description does not outrank it named once; what
-        // ranks is rarity, text length and the bonus for the name and the summary.
+        // Without term frequencies: a word repeated in a long description does not outrank it
+        // named once; what ranks is rarity, text length and the bonus for the name and summary.
         let stem = &w.word.stem;
         let mut options: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Should, Box::new(TermQuery::new(term(stem), IndexRecordOption::Basic)))];
@@ -165,14 +164,12 @@ impl Understood {
         if w.prefix() {
             options.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term(stem), 0, true))));
         }
-        match options.pop() {
-            Some((_, only)) if options.is_empty() => only,
-            Some(last) => {
-                options.push(last);
-                Box::new(BooleanQuery::new(options))
-            }
-            None => Box::new(BooleanQuery::new(Vec::new())),
+        if options.len() == 1
+            && let Some((_, only)) = options.pop()
+        {
+            return only;
         }
+        Box::new(BooleanQuery::new(options))
     }
 
     /// The query over organizations and situations: every word (or, if not `all_words`, any).
