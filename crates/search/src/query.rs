@@ -15,16 +15,14 @@ use socio_domain::{
         SearchSort, ServiceFilter, ServiceHit, ServiceSummary, SituationFilter, SituationHit, SituationSummary,
     },
 };
-use tantivy::{
-    DocSet, Score, TERMINATED,
-    query::{EnableScoring, Query},
-};
+use tantivy::Score;
 
 use crate::{
     analyzer::query_words,
     catalogue::Interned,
     facets::{CATEGORY, Counts, MUNICIPALITY, Selected, TARGET_GROUP, harvest},
     index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Snapshot},
+    terms::each_match,
     understood::{Understood, with_analyzer},
 };
 
@@ -36,31 +34,11 @@ struct Hit {
     score: Score,
 }
 
-/// Visits every live match of `query` with its `key` and a way to score it.
-fn each_match(snap: &Snapshot, query: &dyn Query, mut visit: impl FnMut(u64, &mut dyn FnMut() -> Score)) -> Result<(), SearchError> {
-    let weight = query.weight(EnableScoring::enabled_from_searcher(&snap.searcher))?;
-    debug_assert_eq!(snap.searcher.segment_readers().len(), snap.keys.len(), "keys are read from the snapshot's own searcher");
-    for (segment, keys) in snap.searcher.segment_readers().iter().zip(snap.keys.iter()) {
-        let alive = segment.alive_bitset();
-        let mut scorer = weight.scorer(segment, 1.0)?;
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc))
-                && let Some(&key) = keys.get(doc as usize)
-            {
-                visit(key, &mut || scorer.score());
-            }
-            doc = scorer.advance();
-        }
-    }
-    Ok(())
-}
-
 /// The organizations and situations matching all the words (or any), with their scores.
 fn other_hits(snap: &Snapshot, understood: &Understood, all_words: bool) -> Result<Vec<Hit>, SearchError> {
     let mut hits = Vec::new();
     if !understood.is_empty() {
-        each_match(snap, &*understood.query(snap, all_words), |key, score| {
+        each_match(&snap.searcher, &snap.keys, &*understood.query(snap, all_words), true, |key, score| {
             if let Some(kind) = Kind::from_u64(key >> KEY_BITS).filter(|k| *k != Kind::Service) {
                 hits.push(Hit { kind, id: (key & KEY_MASK) as i64, score: score() });
             }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use tantivy::{
-    DocSet, Searcher, TERMINATED,
+    DocSet, Score, Searcher, TERMINATED,
     query::{EnableScoring, Query},
     schema::{Field, IndexRecordOption},
 };
@@ -93,24 +93,42 @@ impl ServiceWords {
     }
 }
 
-/// The services matching `query` (over the services' field), read from tantivy.
-pub(crate) fn matching(searcher: &Searcher, query: &dyn Query, keys: &[Vec<u64>], slots: usize) -> Result<SlotSet, SearchError> {
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let mut set = SlotSet::empty(slots);
+/// Visits every live match of `query` with its `key` and a way to score it (BM25 is prepared
+/// only if `scored`).
+pub(crate) fn each_match(
+    searcher: &Searcher,
+    keys: &[Vec<u64>],
+    query: &dyn Query,
+    scored: bool,
+    mut visit: impl FnMut(u64, &mut dyn FnMut() -> Score),
+) -> Result<(), SearchError> {
+    let scoring = if scored { EnableScoring::enabled_from_searcher(searcher) } else { EnableScoring::disabled_from_searcher(searcher) };
+    let weight = query.weight(scoring)?;
+    debug_assert_eq!(searcher.segment_readers().len(), keys.len(), "keys are read from the snapshot's own searcher");
     for (segment, keys) in searcher.segment_readers().iter().zip(keys) {
         let alive = segment.alive_bitset();
-        let mut docs = weight.scorer(segment, 1.0)?;
-        let mut doc = docs.doc();
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut doc = scorer.doc();
         while doc != TERMINATED {
             if alive.is_none_or(|a| a.is_alive(doc))
                 && let Some(&key) = keys.get(doc as usize)
-                && Kind::from_u64(key >> KEY_BITS) == Some(Kind::Service)
             {
-                set.insert((key & KEY_MASK) as u32);
+                visit(key, &mut || scorer.score());
             }
-            doc = docs.advance();
+            doc = scorer.advance();
         }
     }
+    Ok(())
+}
+
+/// The services matching `query` (over the services' field), read from tantivy.
+pub(crate) fn matching(searcher: &Searcher, query: &dyn Query, keys: &[Vec<u64>], slots: usize) -> Result<SlotSet, SearchError> {
+    let mut set = SlotSet::empty(slots);
+    each_match(searcher, keys, query, false, |key, _| {
+        if Kind::from_u64(key >> KEY_BITS) == Some(Kind::Service) {
+            set.insert((key & KEY_MASK) as u32);
+        }
+    })?;
     Ok(set)
 }
 
