@@ -39,6 +39,8 @@ pub enum SearchError {
     UnknownValue { field: &'static str, value: String },
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    #[error("search index: reading postings: {0}")]
+    Read(#[from] std::io::Error),
 }
 
 /// Record kinds, stored in the top bits of the `key` fast field.

@@ -39,7 +39,7 @@ impl ServiceWords {
         let mut frequency: HashMap<Vec<u8>, u32> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(field)?;
-            let mut terms = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            let mut terms = inverted.terms().stream()?;
             while terms.advance() {
                 *frequency.entry(terms.key().to_vec()).or_default() += terms.value().doc_freq;
             }
@@ -69,12 +69,10 @@ impl ServiceWords {
                 }
             }
             let inverted = segment.inverted_index(field)?;
-            let mut terms = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            let mut terms = inverted.terms().stream()?;
             while terms.advance() {
                 let Some(set) = std::str::from_utf8(terms.key()).ok().and_then(|word| dense.get_mut(word)) else { continue };
-                let mut postings = inverted
-                    .read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
-                    .map_err(tantivy::TantivyError::from)?;
+                let mut postings = inverted.read_block_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
                 while !postings.docs().is_empty() {
                     postings.docs().iter().filter_map(|&doc| slot_of(doc)).for_each(|slot| set.insert(slot));
                     postings.advance();

@@ -10,7 +10,7 @@ use std::{
 
 use socio_domain::api::SnippetPart;
 use tantivy::{
-    Score, Term,
+    DocSet, Score, TERMINATED, Term,
     query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery},
     schema::{Field, IndexRecordOption},
     tokenizer::TextAnalyzer,
@@ -127,14 +127,10 @@ impl Understood {
         let mut understood_words = Vec::with_capacity(count);
         let mut unknown = 0;
         for (i, word) in found.into_iter().enumerate() {
-            let known = [snap.fields.all, snap.fields.other]
-                .into_iter()
-                .map(|field| snap.searcher.doc_freq(&Term::from_field_text(field, &word.stem)))
-                .sum::<tantivy::Result<u64>>()?
-                > 0;
+            let known = in_index(snap, &word.stem)?;
             unknown += usize::from(!known);
             let looked_up = !known && unknown <= MAX_CORRECTED;
-            let (corrections, spelling) = if looked_up { closest(snap, &word.lower) } else { (Vec::new(), None) };
+            let (corrections, spelling) = if looked_up { closest(snap, &word.lower)? } else { (Vec::new(), None) };
             stems.extend(corrections.iter().cloned());
             understood_words.push(QueryWord { word, known, looked_up, last: i + 1 == count, corrections, spelling });
         }
@@ -312,27 +308,53 @@ impl Understood {
 /// One scan of the vocabulary for an unknown word: the stems of known words one edit away (for
 /// words of 6+ letters) and the most frequent closest word as a spelling (two edits allowed for
 /// long words, one for shorter; nothing under four letters).
-fn closest(snap: &Snapshot, lower: &str) -> (Vec<String>, Option<String>) {
+///
+/// The vocabulary only ever grows (a word is not forgotten when the last record using it is
+/// withdrawn), so a word is offered only if its stem is still in the index.
+fn closest(snap: &Snapshot, lower: &str) -> Result<(Vec<String>, Option<String>), SearchError> {
     let len = lower.chars().count();
     if len < 4 {
-        return (Vec::new(), None);
+        return Ok((Vec::new(), None));
     }
     let max = if len >= FUZZY_FROM { 2 } else { 1 };
-    let mut near = Vec::new();
-    let mut best: Option<(usize, std::cmp::Reverse<u32>, &str)> = None;
-    for (word, count) in snap.vocabulary.iter() {
-        if let Some(d) = distance_within(lower, word, max) {
-            if d <= 1 && len >= FUZZY_FROM {
-                near.push(word.as_str());
-            }
-            let candidate = (d, std::cmp::Reverse(*count), word.as_str());
-            if best.is_none_or(|b| candidate < b) {
-                best = Some(candidate);
+    let mut candidates: Vec<(usize, std::cmp::Reverse<u32>, &str)> = snap
+        .vocabulary
+        .iter()
+        .filter_map(|(word, count)| distance_within(lower, word, max).map(|d| (d, std::cmp::Reverse(*count), word.as_str())))
+        .collect();
+    candidates.sort_unstable();
+    let mut stems = Vec::new();
+    let mut spelling = None;
+    for (d, _, word) in candidates {
+        let Some(stem) = with_analyzer(|a| words(a, word)).pop().map(|w| w.stem) else { continue };
+        if !in_index(snap, &stem)? {
+            continue;
+        }
+        spelling.get_or_insert_with(|| word.to_owned());
+        if d <= 1 && len >= FUZZY_FROM {
+            stems.push(stem);
+        }
+    }
+    stems.sort_unstable();
+    stems.dedup();
+    Ok((stems, spelling))
+}
+
+/// Whether some live record has the stem (services, organizations or situations). Document
+/// frequencies would count withdrawn records until their segment is merged away.
+fn in_index(snap: &Snapshot, stem: &str) -> Result<bool, SearchError> {
+    for field in [snap.fields.all, snap.fields.other] {
+        let term = Term::from_field_text(field, stem);
+        for segment in snap.searcher.segment_readers() {
+            let Some(mut postings) = segment.inverted_index(field)?.read_postings(&term, IndexRecordOption::Basic)? else { continue };
+            let alive = segment.alive_bitset();
+            while postings.doc() != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(postings.doc())) {
+                    return Ok(true);
+                }
+                postings.advance();
             }
         }
     }
-    let mut stems: Vec<String> = with_analyzer(|a| near.iter().flat_map(|w| words(a, w)).map(|w| w.stem).collect());
-    stems.sort_unstable();
-    stems.dedup();
-    (stems, best.map(|(_, _, w)| w.to_owned()))
+    Ok(false)
 }

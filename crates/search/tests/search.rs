@@ -441,3 +441,13 @@ fn a_snippet_marks_the_matches_in_its_window_of_a_long_text() {
     assert_eq!(marked, ["Сиделки", "Сиделку"], "{snippet:?}");
     assert_eq!(snippet.last().map(|p| p.text.as_str()), Some("…"), "the long rest is cut");
 }
+
+#[test]
+fn a_withdrawn_services_words_are_no_longer_offered_as_spellings() {
+    let index = index();
+    assert_eq!(search(&index, q("пенсионерв")).advice.spelling.as_deref(), Some("пенсионеров"));
+    index.apply(Feed { removed_services: vec![6], ..Feed::default() }).unwrap_or_else(|e| panic!("{e}"));
+    let found = search(&index, q("пенсионерв"));
+    assert!(found.items.is_empty());
+    assert_eq!(found.advice.spelling, None, "no spelling that would find nothing");
+}
