@@ -237,6 +237,7 @@ mod tests {
                     age_min: (i % 40) as u8,
                     age_max: if i % 4 == 0 { u8::MAX } else { (i % 40 + 30) as u8 },
                 },
+                ..Slot::default()
             })
             .collect()
     }

@@ -126,11 +126,37 @@ impl Filters {
 }
 
 /// A service's place in the dense array; `id == FREE` marks a slot left by a withdrawn service.
-#[derive(Debug, Clone, Copy)]
+/// Besides the filters it holds what ordering a long list of matches needs, so that most of them
+/// are ranked without reading their entry.
+#[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Slot {
     pub id: i64,
     pub organization: i64,
     pub filters: Filters,
+    /// The first bytes of the folded name, in the order of the whole names.
+    pub name_key: u128,
+    /// A bit per stem hash (modulo 64) of the name and of the summary: a query word whose bit is
+    /// not set is surely not there.
+    pub name_marks: u64,
+    pub summary_marks: u64,
+}
+
+impl Slot {
+    fn of(entry: &ServiceEntry) -> Self {
+        let marks = |hashes: &[u64]| hashes.iter().fold(0u64, |marks, h| marks | 1 << (h % 64));
+        let mut key = [0u8; 16];
+        for (byte, name) in key.iter_mut().zip(entry.sort_name.bytes()) {
+            *byte = name;
+        }
+        Slot {
+            id: entry.summary.id,
+            organization: entry.summary.organization.id,
+            filters: entry.filters,
+            name_key: u128::from_be_bytes(key),
+            name_marks: marks(&entry.name_stems),
+            summary_marks: marks(&entry.summary_stems),
+        }
+    }
 }
 
 pub(crate) const FREE: i64 = -1;
@@ -175,6 +201,8 @@ pub(crate) struct Snapshot {
     pub synonyms: Arc<Synonyms>,
     pub services: Arc<HashMap<i64, Arc<ServiceEntry>>>,
     pub slots: Arc<Vec<Slot>>,
+    /// The entry of each slot's service.
+    pub entries: Arc<Vec<Option<Arc<ServiceEntry>>>>,
     /// The slots of each filter value.
     pub membership: Arc<Membership>,
     /// The common words of services as slot sets, and their text lengths.
@@ -227,6 +255,7 @@ impl SearchIndex {
             synonyms: synonyms.clone(),
             services: Arc::default(),
             slots: Arc::default(),
+            entries: Arc::default(),
             membership: Arc::default(),
             words: Arc::default(),
             organizations: Arc::default(),
@@ -309,7 +338,7 @@ impl SearchIndex {
                     slot
                 }
             };
-            let record = Slot { id: s.id, organization: s.organization.id, filters: entry.filters };
+            let record = Slot::of(&entry);
             match Arc::make_mut(slots).get_mut(slot as usize) {
                 Some(existing) => *existing = record,
                 None => Arc::make_mut(slots).push(record),
@@ -375,6 +404,7 @@ impl SearchIndex {
             synonyms: self.synonyms.clone(),
             services: services.clone(),
             membership: Arc::new(Membership::build(slots, self.catalogue.membership_sizes())),
+            entries: Arc::new(slot_entries(services, slot_of, slots.len())),
             slots: slots.clone(),
             organizations: organizations.clone(),
             situations: situations.clone(),
@@ -460,6 +490,17 @@ impl SearchIndex {
         doc.add_text(field, format!("{text} {}", prepare(&expansion)));
         doc
     }
+}
+
+/// The entries in slot order.
+fn slot_entries(services: &HashMap<i64, Arc<ServiceEntry>>, slot_of: &HashMap<i64, u32>, slots: usize) -> Vec<Option<Arc<ServiceEntry>>> {
+    let mut entries = vec![None; slots];
+    for (id, entry) in services {
+        if let Some(place) = slot_of.get(id).and_then(|&slot| entries.get_mut(slot as usize)) {
+            *place = Some(entry.clone());
+        }
+    }
+    entries
 }
 
 /// Every document's `key`, segment by segment (`u64::MAX` for none).

@@ -6,7 +6,7 @@
 //! value were chosen and every other filter stayed as it is, so the number shown is the number
 //! you get.
 
-use std::{cmp::Ordering, sync::Arc};
+use std::cmp::Ordering;
 
 use socio_domain::{
     Coordinates,
@@ -21,7 +21,7 @@ use crate::{
     analyzer::query_words,
     catalogue::Interned,
     facets::{CATEGORY, Counts, MUNICIPALITY, Selected, TARGET_GROUP, harvest},
-    index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Snapshot},
+    index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Slot, Snapshot},
     terms::each_match,
     understood::{Understood, with_analyzer},
 };
@@ -48,8 +48,9 @@ fn other_hits(snap: &Snapshot, understood: &Understood, all_words: bool) -> Resu
 }
 
 /// A service that passed the filters, with what ordering needs.
-struct Found {
-    entry: Arc<ServiceEntry>,
+struct Found<'a> {
+    entry: &'a ServiceEntry,
+    name_key: u128,
     score: Score,
     distance: Option<f64>,
 }
@@ -61,8 +62,9 @@ fn distance(snap: &Snapshot, e: &ServiceEntry, origin: &Coordinates) -> Option<f
     nearest.is_finite().then_some(nearest)
 }
 
+/// By name: the slots' name keys decide most pairs, the names themselves the rest.
 fn by_name(a: &Found, b: &Found) -> Ordering {
-    a.entry.sort_name.cmp(&b.entry.sort_name).then(a.entry.summary.id.cmp(&b.entry.summary.id))
+    a.name_key.cmp(&b.name_key).then_with(|| a.entry.sort_name.cmp(&b.entry.sort_name)).then(a.entry.summary.id.cmp(&b.entry.summary.id))
 }
 
 fn by_score(a: &Found, b: &Found) -> Ordering {
@@ -70,17 +72,28 @@ fn by_score(a: &Found, b: &Found) -> Ordering {
 }
 
 /// The filtered services and the facet counts of one search.
-struct Outcome {
-    found: Vec<Found>,
+struct Outcome<'a> {
+    found: Vec<Found<'a>>,
     counts: Counts,
 }
 
 impl SearchIndex {
-    fn run(&self, snap: &Snapshot, understood: &Understood, selected: &Selected, all_words: bool) -> Result<Outcome, SearchError> {
+    fn run<'a>(
+        &self,
+        snap: &'a Snapshot,
+        understood: &Understood,
+        selected: &Selected,
+        all_words: bool,
+    ) -> Result<Outcome<'a>, SearchError> {
         if understood.is_empty() {
             let (kept, counts) = harvest(snap, selected, &snap.membership.live);
-            let found =
-                kept.iter().filter_map(|slot| Some(Found { entry: entry(snap, slot)?.clone(), score: 0.0, distance: None })).collect();
+            let found = kept
+                .iter()
+                .filter_map(|slot| {
+                    let (record, entry) = entry(snap, slot)?;
+                    Some(Found { entry, name_key: record.name_key, score: 0.0, distance: None })
+                })
+                .collect();
             return Ok(Outcome { found, counts });
         }
         let matched = understood.services(snap, all_words)?;
@@ -88,10 +101,11 @@ impl SearchIndex {
         let found = kept
             .iter()
             .filter_map(|slot| {
-                let entry = entry(snap, slot)?;
+                let (record, entry) = entry(snap, slot)?;
                 let rarity: Score = matched.words.iter().filter(|(set, _)| set.contains(slot)).map(|(_, weight)| weight).sum();
                 let length = snap.words.norms.get(slot as usize).copied().unwrap_or(1.0);
-                Some(Found { entry: entry.clone(), score: rarity * length + understood.bonus(entry), distance: None })
+                let score = rarity * length + understood.bonus(record, entry);
+                Some(Found { entry, name_key: record.name_key, score, distance: None })
             })
             .collect();
         Ok(Outcome { found, counts })
@@ -121,7 +135,7 @@ impl SearchIndex {
             && let Some(origin) = origin
         {
             for f in &mut found {
-                f.distance = distance(&snap, &f.entry, &origin);
+                f.distance = distance(&snap, f.entry, &origin);
             }
         }
         let order = |a: &Found, b: &Found| match request.sort {
@@ -134,7 +148,7 @@ impl SearchIndex {
             .iter()
             .map(|f| ServiceHit {
                 snippet: if understood.is_empty() { Vec::new() } else { understood.snippet(&f.entry.text) },
-                distance_km: f.distance.or_else(|| origin.and_then(|o| distance(&snap, &f.entry, &o))).map(|d| (d * 10.0).round() / 10.0),
+                distance_km: f.distance.or_else(|| origin.and_then(|o| distance(&snap, f.entry, &o))).map(|d| (d * 10.0).round() / 10.0),
                 service: f.entry.summary.clone(),
             })
             .collect();
@@ -288,9 +302,9 @@ impl SearchIndex {
     }
 }
 
-/// The service in `slot`.
-fn entry(snap: &Snapshot, slot: u32) -> Option<&Arc<ServiceEntry>> {
-    snap.services.get(&snap.slots.get(slot as usize)?.id)
+/// The service in `slot`: its record and its entry.
+fn entry(snap: &Snapshot, slot: u32) -> Option<(&Slot, &ServiceEntry)> {
+    Some((snap.slots.get(slot as usize)?, snap.entries.get(slot as usize)?.as_deref()?))
 }
 
 /// When nothing is found: the situations of the chosen target group or category, in their order.
@@ -314,7 +328,12 @@ fn related_situations(snap: &Snapshot, selected: &Selected, limit: usize) -> Vec
 }
 
 /// Sorts just enough of `found` to return the page at `offset`.
-fn page_of(found: &mut Vec<Found>, offset: usize, per_page: usize, order: impl Fn(&Found, &Found) -> Ordering) -> &[Found] {
+fn page_of<'f, 'a>(
+    found: &'f mut Vec<Found<'a>>,
+    offset: usize,
+    per_page: usize,
+    order: impl Fn(&Found, &Found) -> Ordering,
+) -> &'f [Found<'a>] {
     let end = offset.saturating_add(per_page).min(found.len());
     if offset >= found.len() {
         return &[];

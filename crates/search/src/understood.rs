@@ -18,7 +18,7 @@ use tantivy::{
 
 use crate::{
     analyzer::{Word, distance_within, query_words, russian, spans, words},
-    index::{SearchError, ServiceEntry, Snapshot, stem_hash},
+    index::{SearchError, ServiceEntry, Slot, Snapshot, stem_hash},
     slots::SlotSet,
     terms::{idf, matching},
 };
@@ -197,13 +197,15 @@ impl Understood {
 
     /// Extra weight for query words found in the name (most) or the summary: BM25 over the whole
     /// text decides among records that match equally there.
-    pub(crate) fn bonus(&self, e: &ServiceEntry) -> Score {
+    /// The slot's marks rule most words out without reading the entry.
+    pub(crate) fn bonus(&self, slot: &Slot, e: &ServiceEntry) -> Score {
         self.hashes
             .iter()
             .map(|h| {
-                if e.name_stems.binary_search(h).is_ok() {
+                let bit = 1 << (h % 64);
+                if slot.name_marks & bit != 0 && e.name_stems.binary_search(h).is_ok() {
                     3.0
-                } else if e.summary_stems.binary_search(h).is_ok() {
+                } else if slot.summary_marks & bit != 0 && e.summary_stems.binary_search(h).is_ok() {
                     1.0
                 } else {
                     0.0
