@@ -143,7 +143,7 @@ pub(crate) struct Slot {
 
 impl Slot {
     fn of(entry: &ServiceEntry) -> Self {
-        let marks = |hashes: &[u64]| hashes.iter().fold(0u64, |marks, h| marks | 1 << (h % 64));
+        let marks = |hashes: &[u64]| hashes.iter().fold(0, |marks, &h| marks | stem_mark(h));
         let mut key = [0u8; 16];
         for (byte, name) in key.iter_mut().zip(entry.sort_name.bytes()) {
             *byte = name;
@@ -518,6 +518,11 @@ fn segment_keys(searcher: &Searcher) -> Result<Vec<Vec<u64>>, SearchError> {
 /// Names separated by spaces, for the indexed text.
 fn joined<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.collect::<Vec<_>>().join(" ")
+}
+
+/// The bit of a stem's hash in a slot's name and summary marks.
+pub(crate) fn stem_mark(hash: u64) -> u64 {
+    1 << (hash % 64)
 }
 
 /// A stem as a number, so that «is this query word in the name» is an integer comparison.

@@ -18,7 +18,7 @@ use tantivy::{
 
 use crate::{
     analyzer::{Word, distance_within, query_words, russian, spans, words},
-    index::{SearchError, ServiceEntry, Slot, Snapshot, stem_hash},
+    index::{SearchError, ServiceEntry, Slot, Snapshot, stem_hash, stem_mark},
     slots::SlotSet,
     terms::{idf, matching},
 };
@@ -202,7 +202,7 @@ impl Understood {
         self.hashes
             .iter()
             .map(|h| {
-                let bit = 1 << (h % 64);
+                let bit = stem_mark(*h);
                 if slot.name_marks & bit != 0 && e.name_stems.binary_search(h).is_ok() {
                     3.0
                 } else if slot.summary_marks & bit != 0 && e.summary_stems.binary_search(h).is_ok() {
