@@ -12,6 +12,7 @@ mod m20261125_000004_situations;
 mod m20261125_000005_accounts;
 mod m20261125_000006_moderation;
 mod m20261125_000007_unmet_searches;
+mod m20261201_000001_cabinet;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_accounts::Migration),
             Box::new(m20261125_000006_moderation::Migration),
             Box::new(m20261125_000007_unmet_searches::Migration),
+            Box::new(m20261201_000001_cabinet::Migration),
         ]
     }
 }

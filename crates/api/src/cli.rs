@@ -1,4 +1,4 @@
-//! The `socio` command line: migrate, seed, serve, openapi.
+//! The `socio` command line: migrate, seed, serve, openapi, tokens and operator accounts.
 
 use std::path::PathBuf;
 
@@ -7,9 +7,14 @@ use clap::{Parser, Subcommand};
 use socio_migrations::{Migrator, MigratorTrait};
 use socio_store::{Store, seed};
 
-use socio_domain::vocabulary::UserRole;
+use socio_domain::{account::Email, vocabulary::UserRole};
+use socio_store::NewAccount;
 
-use crate::{Application, Settings, auth::JwtKeys, openapi, telemetry};
+use crate::{
+    Application, Settings,
+    auth::{JwtKeys, PasswordHasher},
+    openapi, telemetry,
+};
 
 /// «Социальный кластер»: the API server and its maintenance commands.
 #[derive(Debug, Parser)]
@@ -48,23 +53,41 @@ enum Command {
         #[arg(long)]
         migrate: bool,
     },
-    /// Print a bearer token for an operator (until the cabinet brings logins).
+    /// Print a bearer token of an existing user, for scripts (the user's role applies).
     Token {
-        /// Role: moderator or admin.
-        #[arg(long, default_value = "moderator")]
-        role: String,
-        /// Who the token is for (an e-mail or a name), recorded in the token.
+        /// The user's e-mail.
         #[arg(long)]
-        subject: String,
+        email: String,
         /// Hours the token stays valid.
         #[arg(long, default_value_t = 12)]
         hours: i64,
+    },
+    /// Manage the operator's users.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
     },
     /// Write the OpenAPI document.
     Openapi {
         /// Output file; `-` for standard output.
         #[arg(long, default_value = "openapi/openapi.json")]
         output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Create a moderator or an admin; prints a one-time password to change at first sign-in.
+    Add {
+        /// Role: moderator or admin.
+        #[arg(long, default_value = "moderator")]
+        role: String,
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+        /// How to address the user.
+        #[arg(long, default_value = "Модератор")]
+        name: String,
     },
 }
 
@@ -110,11 +133,40 @@ pub async fn run() -> anyhow::Result<()> {
             tracing::info!("listening on http://{} (API: /api/v1, docs: /docs)", settings.bind.replace("0.0.0.0", "localhost"));
             app.run_until_stopped().await?;
         }
-        Command::Token { role, subject, hours } => {
-            let role: UserRole = role.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-            anyhow::ensure!(matches!(role, UserRole::Moderator | UserRole::Admin), "tokens are issued to moderators and admins only");
+        Command::Token { email, hours } => {
             anyhow::ensure!((1..=24 * 30).contains(&hours), "--hours must be between 1 and 720");
-            println!("{}", JwtKeys::new(&settings.jwt_secret).issue(&subject, role, hours)?);
+            let store = Store::connect(&settings.database_url).await?;
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let account = store.account_by_email(&email).await?.filter(|a| a.active);
+            let account = account.ok_or_else(|| anyhow::anyhow!("no active user {email}: create one with `socio user add`"))?;
+            println!("{}", JwtKeys::new(&settings.jwt_secret).issue(account.id, hours * 3600, None)?);
+        }
+        Command::User { action: UserAction::Add { role, email, name } } => {
+            let role: UserRole = role.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            anyhow::ensure!(
+                matches!(role, UserRole::Moderator | UserRole::Admin),
+                "--role must be moderator or admin (partners register themselves)"
+            );
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let store = Store::connect(&settings.database_url).await?;
+            store.migrate().await?;
+            let password = crate::auth::random_token().map_err(|e| anyhow::anyhow!("{e}"))?[..20].to_owned();
+            let password_hash = PasswordHasher::new(1)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .hash(password.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let new = NewAccount {
+                email: email.clone(),
+                password_hash,
+                display_name: name,
+                role,
+                organization_id: None,
+                org_admin: false,
+                email_confirmed: true,
+            };
+            store.create_account(&new).await?;
+            println!("created {role} {email}; one-time password (change it after signing in): {password}");
         }
         Command::Openapi { output } => {
             let json = openapi::document_json()?;

@@ -35,9 +35,36 @@ pub enum ApiError {
     /// 404: no public record under this key.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// 404: no such record in the caller's cabinet (another organization's records included).
+    #[error("{0}: no such record")]
+    RecordNotFound(&'static str),
     /// 404: no such route.
     #[error("no such route")]
     NoRoute,
+    /// 401: sign-in failed; the same answer for an unknown e-mail and a wrong password.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// 403: the e-mail address is not confirmed yet.
+    #[error("e-mail not confirmed")]
+    EmailNotConfirmed,
+    /// 403: a partner whose organization (or claim) is not approved yet.
+    #[error("no organization")]
+    NoOrganization,
+    /// 409: the action does not fit the record's state.
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, detail: String },
+    /// 412: `If-Match` names an older version than the stored one.
+    #[error("precondition failed")]
+    PreconditionFailed { expected: i32, current: i32 },
+    /// 428: a write without `If-Match`.
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// 429: too many requests of this kind from this address or for this account.
+    #[error("too many requests")]
+    TooManyRequests { retry_after: u64 },
+    /// 503: the password-hashing queue is full; try again shortly.
+    #[error("busy")]
+    Busy,
     /// 503: the database does not answer.
     #[error("database unavailable")]
     Unavailable(#[source] StoreError),
@@ -54,6 +81,10 @@ impl From<StoreError> for ApiError {
                 "unknown_value",
                 format!("Параметр «{field}»: значение «{value}» не найдено. Проверьте код по справочнику."),
             )]),
+            StoreError::NotFound(what) => ApiError::RecordNotFound(what),
+            StoreError::StaleVersion { expected, current } => ApiError::PreconditionFailed { expected, current },
+            StoreError::Conflict { code, detail } => ApiError::Conflict { code, detail },
+            StoreError::Invalid(errors) => ApiError::Validation(errors),
             other => ApiError::Internal(other.into()),
         }
     }
@@ -100,9 +131,52 @@ impl ApiError {
             ApiError::Unauthorized => (
                 "unauthorized",
                 "Нужен вход",
-                "Этот раздел — для модераторов. Передайте действующий токен в заголовке Authorization: Bearer ….".to_owned(),
+                "Войдите заново: нужен действующий токен в заголовке Authorization: Bearer … (он живёт 15 минут).".to_owned(),
                 vec![],
             ),
+            ApiError::InvalidCredentials => (
+                "invalid_credentials",
+                "Не удалось войти",
+                "Неверная почта или пароль. Проверьте раскладку клавиатуры или восстановите пароль.".to_owned(),
+                vec![],
+            ),
+            ApiError::EmailNotConfirmed => (
+                "email_not_confirmed",
+                "Почта не подтверждена",
+                "Откройте ссылку из письма, которое мы отправили при регистрации. Письма нет — запросите новое.".to_owned(),
+                vec![],
+            ),
+            ApiError::NoOrganization => (
+                "no_organization",
+                "Организация ещё не подтверждена",
+                "Заявка на управление организацией ждёт модератора. Когда её одобрят, кабинет организации откроется.".to_owned(),
+                vec![],
+            ),
+            ApiError::RecordNotFound(what) => ("not_found", "Не найдено", format!("{what}: такой записи в вашем кабинете нет."), vec![]),
+            ApiError::Conflict { code, detail } => (*code, "Действие сейчас невозможно", detail.clone(), vec![]),
+            ApiError::PreconditionFailed { expected, current } => (
+                "version_mismatch",
+                "Запись уже изменилась",
+                format!(
+                    "Пока вы редактировали, запись изменили (ваша версия {expected}, текущая {current}). Обновите страницу и внесите изменения снова."
+                ),
+                vec![],
+            ),
+            ApiError::PreconditionRequired => (
+                "if_match_required",
+                "Нужна версия записи",
+                "Передайте заголовок If-Match с ETag записи из последнего GET: так ничьи изменения не потеряются.".to_owned(),
+                vec![],
+            ),
+            ApiError::TooManyRequests { retry_after } => (
+                "too_many_requests",
+                "Слишком много попыток",
+                format!("Слишком много попыток подряд. Повторите через {} мин.", retry_after.div_ceil(60).max(1)),
+                vec![],
+            ),
+            ApiError::Busy => {
+                ("busy", "Сервер занят", "Сейчас слишком много входов одновременно. Повторите через несколько секунд.".to_owned(), vec![])
+            }
             ApiError::Forbidden => ("forbidden", "Нет доступа", "У вашей учётной записи нет прав на этот раздел.".to_owned(), vec![]),
             ApiError::NotFound(what) => ("not_found", "Не найдено", format!("{what} не найдена или ещё не опубликована."), vec![]),
             ApiError::NoRoute => {
@@ -127,10 +201,14 @@ impl ResponseError for ApiError {
         match self {
             ApiError::InvalidParameters(_) | ApiError::InvalidBody(_) | ApiError::PageOutOfRange { .. } => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden | ApiError::EmailNotConfirmed | ApiError::NoOrganization => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) | ApiError::RecordNotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -142,9 +220,19 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, ApiError::Unauthorized) {
-            response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
+        match self {
+            ApiError::Unauthorized => {
+                response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::TooManyRequests { retry_after } => {
+                response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after.to_string()));
+            }
+            ApiError::Busy => {
+                response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+            }
+            _ => {}
         }
+        response.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
         response.content_type(PROBLEM_JSON).json(self.problem())
     }
 }

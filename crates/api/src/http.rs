@@ -103,3 +103,108 @@ pub fn parse_key(raw: &str) -> Result<socio_domain::IdOrSlug, ApiError> {
         )])
     })
 }
+
+/// A JSON body whose mistakes are named: a value of the wrong type or outside a vocabulary, a
+/// missing or unknown field is a 422 naming that field (`formats[1]`, `contacts.phone`); text
+/// that is not JSON at all is a 400.
+pub struct JsonBody<T>(pub T);
+
+/// Largest body a cabinet form may send.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
+fn backticked(message: &str) -> Option<&str> {
+    message.split('`').nth(1)
+}
+
+fn json_problem(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    if inner.classify() != serde_json::error::Category::Data {
+        return ApiError::InvalidBody(inner.to_string());
+    }
+    let message = inner.to_string();
+    let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    let (field, code, detail) = if message.starts_with("missing field") {
+        let name = join(backticked(&message).unwrap_or("?"));
+        (name.clone(), "required", format!("Не заполнено обязательное поле «{name}»."))
+    } else if message.starts_with("unknown field") {
+        // The path already ends with the unknown field's name.
+        let name = if path == "." || path.is_empty() { backticked(&message).unwrap_or("?").to_owned() } else { path.clone() };
+        (name.clone(), "unknown_field", format!("Поля «{name}» в этой форме нет; список полей — в /api/openapi.json."))
+    } else if message.starts_with("unknown variant") {
+        let allowed = message.split("expected ").nth(1).unwrap_or_default().split(" at line").next().unwrap_or_default().to_owned();
+        (
+            path.clone(),
+            "unknown_value",
+            format!("«{path}»: значение «{}» не из списка; допустимы: {allowed}.", backticked(&message).unwrap_or("?")),
+        )
+    } else {
+        (
+            path.clone(),
+            "invalid_type",
+            format!("«{path}»: значение не того вида ({}).", message.split(" at line").next().unwrap_or_default()),
+        )
+    };
+    ApiError::Validation(vec![FieldError::new(field, code, detail)])
+}
+
+/// Parses a JSON body, naming the field of every data error.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
+    deserializer.end().map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    Ok(value)
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = futures::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::InvalidBody("заголовок Content-Type должен быть application/json".to_owned()));
+            }
+            let bytes = body.await.map_err(|_| ApiError::InvalidBody(format!("тело длиннее {} КБ", MAX_FORM_BYTES / 1024)))?;
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+/// The version an `If-Match: "v7"` header names; 428 when there is none.
+pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
+    let raw = req.headers().get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
+    raw.to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.strip_prefix('v'))
+        .and_then(|v| v.parse::<i32>().ok())
+        .ok_or_else(|| {
+            ApiError::InvalidParameters(vec![FieldError::new(
+                "If-Match",
+                "invalid_etag",
+                "Заголовок If-Match должен содержать ETag записи из её последнего GET, например \"v3\".",
+            )])
+        })
+}
+
+/// The ETag of a cabinet record at `version`.
+pub fn version_tag(version: i32) -> ETag {
+    ETag(EntityTag::new_strong(format!("v{version}")))
+}
+
+/// A private JSON answer (never cached by anyone) with the record's version as its ETag.
+pub fn versioned_json<T: Serialize>(status: actix_web::http::StatusCode, version: i32, body: &T) -> HttpResponse {
+    HttpResponse::build(status).insert_header(version_tag(version)).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
+}
+
+/// A private JSON answer (never cached by anyone).
+pub fn private_json<T: Serialize>(status: actix_web::http::StatusCode, body: &T) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
+}

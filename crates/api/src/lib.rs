@@ -9,11 +9,14 @@ pub mod cli;
 pub mod error;
 pub mod http;
 pub mod indexing;
+pub mod mail;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod views;
 
 pub use error::ApiError;
 pub use settings::Settings;

@@ -32,6 +32,31 @@ pub struct Settings {
     pub search_refresh: std::time::Duration,
     /// Expose `/_bench/fixed` for the benchmark's ceiling (`SOCIO_BENCH_ENDPOINTS=1`).
     pub bench_endpoints: bool,
+    /// The site's public address, for links in letters (`SOCIO_PUBLIC_URL`, default `http://localhost:8080`).
+    pub public_url: String,
+    /// Outgoing mail: SMTP when `SOCIO_SMTP_URL` is set (`smtps://user:password@host:465` or
+    /// `smtp://host:587?tls=required`), otherwise one `.eml` file per letter in this folder
+    /// (`SOCIO_OUTBOX_DIR`, default `<data dir>/outbox`).
+    pub mail: MailSettings,
+    /// Per-IP and per-account limits on sign-in, registration, password reset and reports
+    /// (`SOCIO_RATE_LIMITS=off` disables them, for benchmarks only).
+    pub rate_limits: bool,
+    /// How often page views are added to the daily counters (`SOCIO_VIEWS_FLUSH_MS`, default 10000).
+    pub views_flush: std::time::Duration,
+    /// Password hashes computed at once at most (`SOCIO_HASH_CONCURRENCY`, default: cores, at most
+    /// 4); each takes about 19 MiB, so this bounds the memory a sign-in flood can take.
+    pub hash_concurrency: usize,
+}
+
+/// Where letters go.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `SOCIO_SMTP_URL`, when letters are sent over SMTP.
+    pub smtp_url: Option<SecretString>,
+    /// The folder of the file outbox, when they are not.
+    pub outbox_dir: PathBuf,
+    /// The sender (`SOCIO_MAIL_FROM`).
+    pub from: String,
 }
 
 /// The optional file (`SOCIO_CONFIG`, default `socio.toml` when present); every key optional.
@@ -45,12 +70,20 @@ struct FileSettings {
     log_format: Option<String>,
     static_dir: Option<PathBuf>,
     workers: Option<usize>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    outbox_dir: Option<PathBuf>,
+    mail_from: Option<String>,
 }
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/socio.sqlite?mode=rwc";
 /// The default listen address.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// The default sender of letters.
+pub const DEFAULT_MAIL_FROM: &str = "Социальный кластер <noreply@socio.localhost>";
+/// The shortest JWT secret accepted: HS256 with fewer than 32 bytes of key is guessable.
+pub const MIN_JWT_SECRET: usize = 32;
 /// The default log filter: our logs at info, sqlx's per-statement logs off.
 pub const DEFAULT_LOG: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn";
 
@@ -73,8 +106,24 @@ impl Settings {
         };
         let database_url = env("DATABASE_URL").or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         let jwt_secret = match env("SOCIO_JWT_SECRET").or(file.jwt_secret) {
+            Some(secret) if secret.len() < MIN_JWT_SECRET => anyhow::bail!(
+                "SOCIO_JWT_SECRET is {} bytes long; it must be at least {MIN_JWT_SECRET} (for example: openssl rand -hex 32)",
+                secret.len()
+            ),
             Some(secret) => secret,
             None => persisted_secret(&data_dir(&database_url))?,
+        };
+        let number = |key: &str| -> anyhow::Result<Option<u64>> {
+            env(key).map(|v| v.parse::<u64>()).transpose().with_context(|| format!("{key} must be a number"))
+        };
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let mail = MailSettings {
+            smtp_url: env("SOCIO_SMTP_URL").or(file.smtp_url).map(SecretString::from),
+            outbox_dir: env("SOCIO_OUTBOX_DIR")
+                .map(PathBuf::from)
+                .or(file.outbox_dir)
+                .unwrap_or_else(|| data_dir(&database_url).join("outbox")),
+            from: env("SOCIO_MAIL_FROM").or(file.mail_from).unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
         };
         let workers = env("SOCIO_WORKERS").map(|w| w.parse()).transpose().context("SOCIO_WORKERS must be a number")?.or(file.workers);
         Ok(Self {
@@ -92,8 +141,40 @@ impl Settings {
                     .unwrap_or(2000),
             ),
             bench_endpoints: env("SOCIO_BENCH_ENDPOINTS").is_some_and(|v| v == "1" || v == "true"),
+            public_url: env("SOCIO_PUBLIC_URL")
+                .or(file.public_url)
+                .unwrap_or_else(|| "http://localhost:8080".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            mail,
+            rate_limits: !env("SOCIO_RATE_LIMITS").is_some_and(|v| v == "off" || v == "0" || v == "false"),
+            views_flush: std::time::Duration::from_millis(number("SOCIO_VIEWS_FLUSH_MS")?.unwrap_or(10_000)),
+            hash_concurrency: number("SOCIO_HASH_CONCURRENCY")?.map_or(cores.min(4), |n| n.clamp(1, 64) as usize),
             database_url,
         })
+    }
+}
+
+impl Settings {
+    /// Settings of an app embedded in a test or a tool: every default, this database and
+    /// secret, letters into `outbox`, a quick index refresh, rate limits on.
+    pub fn embedded(database_url: String, jwt_secret: SecretString, outbox: PathBuf) -> Self {
+        Settings {
+            database_url,
+            bind: "127.0.0.1:0".to_owned(),
+            jwt_secret,
+            log: "warn".to_owned(),
+            log_json: false,
+            static_dir: None,
+            workers: 1,
+            search_refresh: std::time::Duration::from_millis(100),
+            bench_endpoints: false,
+            public_url: "http://localhost:8080".to_owned(),
+            mail: MailSettings { smtp_url: None, outbox_dir: outbox, from: DEFAULT_MAIL_FROM.to_owned() },
+            rate_limits: true,
+            views_flush: std::time::Duration::from_millis(100),
+            hash_concurrency: 2,
+        }
     }
 }
 
@@ -151,6 +232,13 @@ mod tests {
         assert_eq!(first.jwt_secret.expose_secret(), second.jwt_secret.expose_secret(), "the generated secret is reused");
         assert!(!format!("{first:?}").contains(first.jwt_secret.expose_secret()), "the secret never prints");
         let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused_at_start() {
+        let env: HashMap<&str, String> = [("SOCIO_JWT_SECRET", "short-secret".to_owned())].into();
+        let error = Settings::load_from(|k| env.get(k).cloned()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("at least 32"), "{error}");
     }
 
     #[test]

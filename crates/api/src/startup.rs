@@ -19,7 +19,16 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{ApiError, Settings, auth::JwtKeys, http, indexing, openapi, routes};
+use crate::{
+    ApiError, Settings,
+    auth::{JwtKeys, PasswordHasher},
+    http, indexing,
+    mail::{Mailer, Outgoing},
+    openapi,
+    rate_limit::RateLimiter,
+    routes,
+    views::{ViewCounter, flush_views},
+};
 use socio_store::Store;
 
 /// A bound, not yet running, server.
@@ -45,6 +54,15 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
+        let hasher = web::Data::new(PasswordHasher::new(settings.hash_concurrency)?);
+        let limiter = web::Data::new(RateLimiter::new(settings.rate_limits));
+        let outgoing = web::Data::new(Outgoing {
+            mailer: Mailer::new(&settings.mail)?,
+            from: settings.mail.from.clone(),
+            public_url: settings.public_url.clone(),
+        });
+        let views = web::Data::new(ViewCounter::default());
+        tokio::spawn(flush_views(store.clone(), views.clone().into_inner(), settings.views_flush));
         let store = web::Data::new(store);
         let document = openapi::document();
         let server = HttpServer::new(move || {
@@ -53,6 +71,11 @@ impl Application {
                 .app_data(store.clone())
                 .app_data(index.clone())
                 .app_data(keys.clone())
+                .app_data(hasher.clone())
+                .app_data(limiter.clone())
+                .app_data(outgoing.clone())
+                .app_data(views.clone())
+                .app_data(web::PayloadConfig::new(http::MAX_FORM_BYTES))
                 .app_data(http::query_config())
                 .app_data(http::path_config())
                 .app_data(http::json_config())

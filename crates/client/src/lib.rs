@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+pub use cabinet::CabinetPath;
 use serde::{Serialize, de::DeserializeOwned};
 use socio_domain::api::{
     CategoryGroup, Completion, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery,
@@ -57,6 +58,8 @@ impl ClientError {
 pub struct Client {
     http: reqwest::Client,
     base: String,
+    /// The access token sent as `Authorization: Bearer …` (the cabinet's calls).
+    token: Option<String>,
 }
 
 /// JSON in and out: serde_json natively, the browser's own `JSON` in wasm.
@@ -107,7 +110,58 @@ impl Client {
     /// A client over a configured reqwest client.
     pub fn with_http(http: reqwest::Client, base_url: impl Into<String>) -> Self {
         let base = base_url.into().trim_end_matches('/').to_owned();
-        Self { http, base }
+        Self { http, base, token: None }
+    }
+
+    /// The same client, signed in with `access_token` (from [`Client::login`]).
+    pub fn with_token(&self, access_token: impl Into<String>) -> Self {
+        Self { token: Some(access_token.into()), ..self.clone() }
+    }
+
+    /// Sends a request with the token, `If-Match: "v{version}"` when given, and a JSON body.
+    async fn send<B: Serialize>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        version: Option<i32>,
+    ) -> Result<reqwest::Response, ClientError> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.header(reqwest::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(version) = version {
+            request = request.header(reqwest::header::IF_MATCH, format!("\"v{version}\""));
+        }
+        if let Some(body) = body {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(json::encode(body)?);
+        }
+        Ok(request.send().await?)
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        version: Option<i32>,
+    ) -> Result<T, ClientError> {
+        Self::decode(self.send(method, path, body, version).await?).await
+    }
+
+    /// A call answered with no body (204, 202).
+    async fn call_empty<B: Serialize>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+        version: Option<i32>,
+    ) -> Result<(), ClientError> {
+        let response = self.send(method, path, body, version).await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Self::decode::<()>(response).await
     }
 
     /// The server's base URL.
@@ -117,8 +171,11 @@ impl Client {
 
     /// GETs `path` (starting with `/`) with query parameters and decodes the JSON answer.
     pub async fn get<T: DeserializeOwned>(&self, path: &str, query: &(impl Serialize + ?Sized)) -> Result<T, ClientError> {
-        let response = self.http.get(format!("{}{path}", self.base)).query(query).send().await?;
-        Self::decode(response).await
+        let mut request = self.http.get(format!("{}{path}", self.base)).query(query);
+        if let Some(token) = &self.token {
+            request = request.header(reqwest::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        Self::decode(request.send().await?).await
     }
 
     /// POSTs a JSON body to `path` and decodes the JSON answer.
@@ -252,6 +309,8 @@ impl Client {
         self.get(&format!("/api/v1/situations/{}", segment(slug)), &()).await
     }
 }
+
+mod cabinet;
 
 #[cfg(test)]
 mod tests {

@@ -5,17 +5,21 @@
 //! (the DTOs in [`api`]) and one set of parsers (the newtypes below). OpenAPI schema derives sit
 //! behind the `openapi` feature, which only the server enables.
 
+pub mod account;
 pub mod api;
 pub mod feed;
+pub mod form;
 pub mod geo;
 pub mod hours;
 pub mod identifiers;
 pub mod phone;
+pub mod revision;
 pub mod router;
 pub mod situation;
 pub mod slug;
 pub mod text;
 pub mod vocabulary;
+pub mod web;
 pub mod wording;
 
 pub use geo::Coordinates;

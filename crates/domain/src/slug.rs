@@ -52,6 +52,66 @@ impl Slug {
     }
 }
 
+impl Slug {
+    /// A slug for a new record from its Russian title: transliterated (ГОСТ 7.79-2000 system
+    /// Б, simplified), lowercased, words joined by hyphens, at most 60 characters; `fallback`
+    /// when nothing latin remains.
+    pub fn from_title(title: &str, fallback: &str) -> Self {
+        let mut out = String::new();
+        for c in title.chars().flat_map(char::to_lowercase) {
+            let latin = match c {
+                'а' => "a",
+                'б' => "b",
+                'в' => "v",
+                'г' => "g",
+                'д' => "d",
+                'е' | 'ё' | 'э' => "e",
+                'ж' => "zh",
+                'з' => "z",
+                'и' => "i",
+                'й' => "y",
+                'к' => "k",
+                'л' => "l",
+                'м' => "m",
+                'н' => "n",
+                'о' => "o",
+                'п' => "p",
+                'р' => "r",
+                'с' => "s",
+                'т' => "t",
+                'у' => "u",
+                'ф' => "f",
+                'х' => "kh",
+                'ц' => "ts",
+                'ч' => "ch",
+                'ш' => "sh",
+                'щ' => "shch",
+                'ы' => "y",
+                'ю' => "yu",
+                'я' => "ya",
+                'ъ' | 'ь' => "",
+                c if c.is_ascii_alphanumeric() => {
+                    out.push(c);
+                    continue;
+                }
+                _ => "-",
+            };
+            out.push_str(latin);
+        }
+        let mut slug = String::with_capacity(out.len());
+        for part in out.split('-').filter(|p| !p.is_empty()) {
+            if slug.len() + part.len() + 1 > 60 {
+                break;
+            }
+            if !slug.is_empty() {
+                slug.push('-');
+            }
+            slug.push_str(part);
+        }
+        Slug::parse(&slug).or_else(|_| Slug::parse(fallback)).unwrap_or_else(|_| Slug("record".to_owned()))
+    }
+}
+
 impl TryFrom<String> for Slug {
     type Error = SlugError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
@@ -112,6 +172,14 @@ mod tests {
             assert_eq!(Slug::parse(raw), Err(err), "{raw:?}");
         }
         assert_eq!(Slug::parse(&"a".repeat(MAX_SLUG_LEN + 1)), Err(SlugError::TooLong));
+    }
+
+    #[test]
+    fn titles_are_transliterated() {
+        assert_eq!(Slug::from_title("Прокат колясок в Серове!", "service").as_str(), "prokat-kolyasok-v-serove");
+        assert_eq!(Slug::from_title("«Ёлка» — 2027", "service").as_str(), "elka-2027");
+        assert_eq!(Slug::from_title("…", "service-7").as_str(), "service-7");
+        assert!(Slug::from_title(&"очень длинное название ".repeat(10), "x").as_str().len() <= 60);
     }
 
     #[test]

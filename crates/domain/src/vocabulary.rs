@@ -161,6 +161,34 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Состояние предложенного изменения записи.
+    RevisionStatus {
+        Pending = "pending" => "На модерации",
+        Approved = "approved" => "Принято",
+        Rejected = "rejected" => "Отклонено",
+        Withdrawn = "withdrawn" => "Отозвано",
+    }
+}
+
+vocabulary! {
+    /// Что меняет предложенное изменение.
+    RevisionSubject {
+        Organization = "organization" => "Организация",
+        Location = "location" => "Адрес",
+        Service = "service" => "Услуга",
+        Claim = "claim" => "Заявка на управление организацией",
+    }
+}
+
+vocabulary! {
+    /// Состояние сообщения о неточности.
+    ReportStatus {
+        New = "new" => "Новое",
+        Resolved = "resolved" => "Решено",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

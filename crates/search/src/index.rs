@@ -314,7 +314,15 @@ impl SearchIndex {
         }
         let vocabulary = Arc::make_mut(vocabulary);
         for doc in feed.services {
-            if services.get(&doc.summary.id).is_some_and(|e| e.updated_at == doc.updated_at && e.summary == doc.summary) {
+            // Unchanged as the index holds it (an organization's edit re-feeds all its services):
+            // nothing to do. An address edit changes only the text or the points.
+            if services.get(&doc.summary.id).is_some_and(|e| {
+                e.updated_at == doc.updated_at
+                    && e.summary == doc.summary
+                    && e.points == doc.points
+                    && e.text.len() == doc.summary.summary.len() + 1 + doc.body.len()
+                    && e.text.ends_with(doc.body.as_str())
+            }) {
                 continue;
             }
             let entry = self.service_entry(analyzer, doc);

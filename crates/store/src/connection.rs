@@ -43,6 +43,16 @@ impl Store {
         Ok(Self { db: Database::connect(options).await? })
     }
 
+    /// A write transaction. On SQLite it takes the write lock at `BEGIN` (`IMMEDIATE`): a
+    /// deferred transaction that reads first and writes later cannot upgrade its lock while
+    /// another writer holds it and fails at once with "database is locked", where an immediate
+    /// one waits its turn (busy timeout). PostgreSQL ignores the mode.
+    pub(crate) async fn write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
+        let options =
+            sea_orm::TransactionOptions { sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate), ..Default::default() };
+        Ok(sea_orm::TransactionTrait::begin_with_options(&self.db, options).await?)
+    }
+
     /// Wraps an existing connection (tests, tools).
     pub fn from_connection(db: DatabaseConnection) -> Self {
         Self { db }

@@ -1,33 +1,30 @@
-//! The search index's feed: every published record at start, then what changed since a
-//! previous catch-up, so each API replica keeps its in-memory index fresh from the shared database.
+//! The search index's feed: every published record at start, then the records the change log
+//! names, so each API replica keeps its in-memory index fresh from the shared database.
 //!
-//! A change is any row whose `updated_at` moved: a service, or its organization (the name is
-//! embedded in the service). Withdrawn records are rows that changed and are no longer public.
-//! Each catch-up reads rows changed since the previous one started, minus an overlap: a
-//! transaction that started earlier may commit later with an older timestamp, and replicas'
-//! clocks differ a little. Rows the index already has at that `updated_at` are skipped before
-//! their links are loaded, so re-reading the overlap costs one narrow query.
+//! A changed organization re-feeds all its services (its name is embedded in them); a changed
+//! address re-feeds its organization (its cities) and the services delivered there (their
+//! points). Withdrawn records are the named ones that are no longer public; a service whose
+//! organization is not published stays out, however long ago the organization was withdrawn.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Query};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use socio_domain::{
     Coordinates,
-    feed::{Catalogue, Feed, OrganizationDocument, Record, ServiceDocument, SituationDocument},
+    feed::{Catalogue, Feed, OrganizationDocument, ServiceDocument, SituationDocument},
 };
 
 use crate::{
     PUBLISHED, Store, StoreError,
+    change_log::ChangeSet,
     entity::{location, organization, service, service_location, situation},
     organizations::organization_summaries,
     services::service_summaries,
     situations::situation_summaries,
 };
 
-/// How far back each catch-up re-reads, to cover transactions that committed late.
-const OVERLAP: Duration = Duration::seconds(30);
-/// Rows per batch when loading summaries.
+/// Rows per batch when loading records and their links.
 const BATCH: usize = 1000;
 
 impl Store {
@@ -40,26 +37,32 @@ impl Store {
         })
     }
 
-    /// Everything public (`since = None`), or what changed since the previous catch-up started;
-    /// `current(record, id, updated_at)` tells which rows the index already holds as they are.
-    pub async fn search_feed(
-        &self,
-        since: Option<DateTime<Utc>>,
-        current: impl Fn(Record, i64, DateTime<Utc>) -> bool,
-    ) -> Result<Feed, StoreError> {
-        let from = since.map(|t| t - OVERLAP);
+    /// Everything public (`changes = None`), or the records a change set names.
+    pub async fn search_feed(&self, changes: Option<&ChangeSet>) -> Result<Feed, StoreError> {
         let mut feed = Feed::default();
 
-        // Organizations first: a changed organization re-feeds all its services.
-        let orgs = match from {
-            Some(from) => organization::Entity::find().filter(organization::Column::UpdatedAt.gte(from)).all(&self.db).await?,
+        let orgs = match changes {
             None => organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED)).all(&self.db).await?,
+            Some(set) => {
+                let mut ids = set.organizations.clone();
+                for chunk in set.locations.iter().copied().collect::<Vec<_>>().chunks(BATCH) {
+                    let owners: Vec<i64> = location::Entity::find()
+                        .select_only()
+                        .column(location::Column::OrganizationId)
+                        .filter(location::Column::Id.is_in(chunk.iter().copied()))
+                        .into_tuple()
+                        .all(&self.db)
+                        .await?;
+                    ids.extend(owners);
+                }
+                let rows = by_ids::<organization::Entity, _>(&self.db, organization::Column::Id, &ids).await?;
+                feed.removed_organizations.extend(missing(&ids, rows.iter().map(|o| o.id)));
+                rows
+            }
         };
-        let orgs: Vec<_> =
-            orgs.into_iter().filter(|o| !(o.status == PUBLISHED && current(Record::Organization, o.id, o.updated_at))).collect();
-        let changed_orgs: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+        let changed_org_ids: HashSet<i64> = orgs.iter().map(|o| o.id).collect();
         let (public_orgs, hidden_orgs): (Vec<_>, Vec<_>) = orgs.into_iter().partition(|o| o.status == PUBLISHED);
-        feed.removed_organizations = hidden_orgs.iter().map(|o| o.id).collect();
+        feed.removed_organizations.extend(hidden_orgs.iter().map(|o| o.id));
         for chunk in public_orgs.chunks(BATCH) {
             let updated: HashMap<i64, DateTime<Utc>> = chunk.iter().map(|o| (o.id, o.updated_at)).collect();
             let descriptions: HashMap<i64, String> = chunk.iter().map(|o| (o.id, o.description.clone())).collect();
@@ -73,49 +76,33 @@ impl Store {
         }
 
         let mut hidden_org_ids: HashSet<i64> = feed.removed_organizations.iter().copied().collect();
-        let changed_org_ids: HashSet<i64> = changed_orgs.iter().copied().collect();
-        let services = match from {
-            Some(from) => {
-                // A narrow read first: only rows that are new, changed, withdrawn or belong to a
-                // changed organization are loaded whole.
-                let heads: Vec<(i64, i64, String, DateTime<Utc>)> = service::Entity::find()
-                    .select_only()
-                    .column(service::Column::Id)
-                    .column(service::Column::OrganizationId)
-                    .column(service::Column::Status)
-                    .column(service::Column::UpdatedAt)
-                    .filter(
-                        // A subquery rather than a list of ids: a bulk import may change more
-                        // organizations than a statement can bind.
-                        Condition::any().add(service::Column::UpdatedAt.gte(from)).add(
-                            service::Column::OrganizationId.in_subquery(
-                                Query::select()
-                                    .column(organization::Column::Id)
-                                    .from(organization::Entity)
-                                    .and_where(organization::Column::UpdatedAt.gte(from))
-                                    .to_owned(),
-                            ),
-                        ),
-                    )
-                    .into_tuple()
-                    .all(&self.db)
-                    .await?;
-                let wanted: Vec<i64> = heads
-                    .into_iter()
-                    .filter(|(id, org, status, updated)| {
-                        status != PUBLISHED
-                            || hidden_org_ids.contains(org)
-                            || changed_org_ids.contains(org)
-                            || !current(Record::Service, *id, *updated)
-                    })
-                    .map(|(id, ..)| id)
-                    .collect();
-                let mut rows = Vec::with_capacity(wanted.len());
-                for chunk in wanted.chunks(BATCH) {
-                    rows.extend(service::Entity::find().filter(service::Column::Id.is_in(chunk.iter().copied())).all(&self.db).await?);
+        let services = match changes {
+            None => self.published_services().order_by_asc(service::Column::Id).all(&self.db).await?,
+            Some(set) => {
+                let mut ids: BTreeSet<i64> = set.services.clone();
+                let changed: Vec<i64> = changed_org_ids.iter().copied().collect();
+                for chunk in changed.chunks(BATCH) {
+                    let owned: Vec<i64> = service::Entity::find()
+                        .select_only()
+                        .column(service::Column::Id)
+                        .filter(service::Column::OrganizationId.is_in(chunk.iter().copied()))
+                        .into_tuple()
+                        .all(&self.db)
+                        .await?;
+                    ids.extend(owned);
                 }
-                // A service edited while its organization is unpublished stays out of the index,
-                // however long ago the organization was withdrawn.
+                for chunk in set.locations.iter().copied().collect::<Vec<_>>().chunks(BATCH) {
+                    let delivered: Vec<i64> = service_location::Entity::find()
+                        .select_only()
+                        .column(service_location::Column::ServiceId)
+                        .filter(service_location::Column::LocationId.is_in(chunk.iter().copied()))
+                        .into_tuple()
+                        .all(&self.db)
+                        .await?;
+                    ids.extend(delivered);
+                }
+                let rows = by_ids::<service::Entity, _>(&self.db, service::Column::Id, &ids).await?;
+                feed.removed_services.extend(missing(&ids, rows.iter().map(|s| s.id)));
                 let owners: Vec<i64> = rows
                     .iter()
                     .map(|s: &service::Model| s.organization_id)
@@ -136,34 +123,37 @@ impl Store {
                 }
                 rows
             }
-            None => self.published_services().order_by_asc(service::Column::Id).all(&self.db).await?,
         };
         let (public, hidden): (Vec<_>, Vec<_>) =
             services.into_iter().partition(|s| s.status == PUBLISHED && !hidden_org_ids.contains(&s.organization_id));
-        feed.removed_services = hidden.iter().map(|s| s.id).collect();
-        // A service is re-read when it changed or its organization did.
-        let public: Vec<_> = public
-            .into_iter()
-            .filter(|s| changed_org_ids.contains(&s.organization_id) || !current(Record::Service, s.id, s.updated_at))
-            .collect();
+        feed.removed_services.extend(hidden.iter().map(|s| s.id));
         for chunk in public.chunks(BATCH) {
             let ids: Vec<i64> = chunk.iter().map(|s| s.id).collect();
-            let mut points = service_points(&self.db, &ids).await?;
+            let mut places = service_places(&self.db, &ids).await?;
             let extra: HashMap<i64, (String, DateTime<Utc>)> =
                 chunk.iter().map(|s| (s.id, (format!("{} {} {}", s.description, s.eligibility, s.how_to_apply), s.updated_at))).collect();
             for summary in service_summaries(&self.db, chunk.to_vec()).await? {
-                let (body, updated_at) = extra.get(&summary.id).cloned().unwrap_or_default();
-                feed.services.push(ServiceDocument { points: points.remove(&summary.id).unwrap_or_default(), body, updated_at, summary });
+                let (mut body, updated_at) = extra.get(&summary.id).cloned().unwrap_or_default();
+                let (points, addresses) = places.remove(&summary.id).unwrap_or_default();
+                // People search by street too («логопед на Ленина»).
+                for address in addresses {
+                    body.push(' ');
+                    body.push_str(&address);
+                }
+                feed.services.push(ServiceDocument { points, body, updated_at, summary });
             }
         }
 
-        let situations = match from {
-            Some(from) => situation::Entity::find().filter(situation::Column::UpdatedAt.gte(from)).all(&self.db).await?,
+        let situations = match changes {
             None => situation::Entity::find().filter(situation::Column::Status.eq(PUBLISHED)).all(&self.db).await?,
+            Some(set) => {
+                let rows = by_ids::<situation::Entity, _>(&self.db, situation::Column::Id, &set.situations).await?;
+                feed.removed_situations.extend(missing(&set.situations, rows.iter().map(|s| s.id)));
+                rows
+            }
         };
         let (public, hidden): (Vec<_>, Vec<_>) = situations.into_iter().partition(|s| s.status == PUBLISHED);
-        feed.removed_situations = hidden.iter().map(|s| s.id).collect();
-        let public: Vec<_> = public.into_iter().filter(|s| !current(Record::Situation, s.id, s.updated_at)).collect();
+        feed.removed_situations.extend(hidden.iter().map(|s| s.id));
         let rows: Vec<(i64, i32, String, DateTime<Utc>)> =
             public.iter().map(|s| (s.id, s.position, s.description.clone(), s.updated_at)).collect();
         for ((id, position, body, updated_at), summary) in rows.into_iter().zip(situation_summaries(&self.db, public).await?) {
@@ -173,27 +163,51 @@ impl Store {
     }
 }
 
-/// Coordinates of the addresses each service is delivered at.
-async fn service_points(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, Vec<Coordinates>>, StoreError> {
+/// Named ids whose rows are gone (deleted): they leave the index too.
+fn missing(named: &BTreeSet<i64>, found: impl Iterator<Item = i64>) -> Vec<i64> {
+    let found: HashSet<i64> = found.collect();
+    named.iter().filter(|id| !found.contains(id)).copied().collect()
+}
+
+/// Rows of `E` whose `column` is one of `ids`, loaded in batches.
+async fn by_ids<E, C>(db: &impl ConnectionTrait, column: C, ids: &BTreeSet<i64>) -> Result<Vec<E::Model>, StoreError>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(BATCH) {
+        rows.extend(E::find().filter(column.is_in(chunk.iter().copied())).all(db).await?);
+    }
+    Ok(rows)
+}
+
+/// Coordinates and addresses of the published places each service is delivered at.
+async fn service_places(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, (Vec<Coordinates>, Vec<String>)>, StoreError> {
     let links = service_location::Entity::find().filter(service_location::Column::ServiceId.is_in(ids.iter().copied())).all(db).await?;
     let location_ids: Vec<i64> = links.iter().map(|l| l.location_id).collect();
-    let coordinates: HashMap<i64, Coordinates> = location::Entity::find()
+    let places: HashMap<i64, (Option<Coordinates>, String)> = location::Entity::find()
         .select_only()
         .column(location::Column::Id)
         .column(location::Column::Lat)
         .column(location::Column::Lon)
+        .column(location::Column::Address)
         .filter(location::Column::Id.is_in(location_ids))
-        .into_tuple::<(i64, Option<f64>, Option<f64>)>()
+        .filter(location::Column::Status.eq(PUBLISHED))
+        .into_tuple::<(i64, Option<f64>, Option<f64>, String)>()
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|(id, lat, lon)| Some((id, Coordinates::parse(lat?, lon?).ok()?)))
+        .map(|(id, lat, lon, address)| (id, (lat.zip(lon).and_then(|(lat, lon)| Coordinates::parse(lat, lon).ok()), address)))
         .collect();
-    let mut points: HashMap<i64, Vec<Coordinates>> = HashMap::new();
+    let mut by_service: HashMap<i64, (Vec<Coordinates>, Vec<String>)> = HashMap::new();
     for link in links {
-        if let Some(c) = coordinates.get(&link.location_id) {
-            points.entry(link.service_id).or_default().push(*c);
+        if let Some((point, address)) = places.get(&link.location_id) {
+            let entry = by_service.entry(link.service_id).or_default();
+            entry.0.extend(*point);
+            entry.1.push(address.clone());
         }
     }
-    Ok(points)
+    Ok(by_service)
 }

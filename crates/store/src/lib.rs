@@ -4,8 +4,12 @@
 //! Handlers never see sea-orm: every query here returns the domain's DTOs, so the contract stays
 //! independent of the schema. Both backends (SQLite, PostgreSQL) go through the same code.
 
+mod accounts;
+mod audit;
 mod bench;
+mod change_log;
 mod connection;
+mod editing;
 pub mod entity;
 mod error;
 mod feed;
@@ -17,10 +21,15 @@ mod router;
 pub mod seed;
 mod services;
 mod situations;
+mod statistics;
 mod unmet_searches;
 
+pub use accounts::{Account, NewAccount, Refresh, RegistrationRequest, TokenPurpose};
+pub use audit::Actor;
 pub use bench::FULLTEXT;
+pub use change_log::{ChangeSet, Changed};
 pub use connection::Store;
+pub use editing::{Kind, Record, Saved, revisions::RevisionScope};
 pub use error::StoreError;
 pub use sea_orm::DbBackend;
 

@@ -22,7 +22,7 @@ use crate::{
 pub(crate) type Linked = HashMap<i64, Vec<(String, String)>>;
 
 /// Loads `(owner, target.slug, target.name)` through `link_table`, ordered by the target's
-/// position, for the given owners.
+/// position, for the given owners. Through `locations`, only published addresses count.
 pub(crate) async fn slugs_through(
     db: &impl ConnectionTrait,
     link_table: &'static str,
@@ -42,6 +42,7 @@ pub(crate) async fn slugs_through(
         .from(link_table)
         .inner_join(target_table, Expr::col((target_table, "id")).equals((link_table, target_col)))
         .and_where(Expr::col((link_table, owner_col)).is_in(owners.iter().copied()))
+        .and_where_option((link_table == "locations").then(|| Expr::col((link_table, "status")).eq(crate::PUBLISHED)))
         .order_by((target_table, "position"), Order::Asc)
         .take();
     for row in db.query_all(&query).await? {
@@ -132,6 +133,7 @@ pub(crate) async fn locations(db: &impl ConnectionTrait, rows: Vec<location::Mod
 pub(crate) async fn locations_by_ids(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<Vec<Location>, StoreError> {
     let rows = location::Entity::find()
         .filter(location::Column::Id.is_in(ids))
+        .filter(location::Column::Status.eq(crate::PUBLISHED))
         .order_by_asc(location::Column::MunicipalityId)
         .order_by_asc(location::Column::Name)
         .all(db)
@@ -139,12 +141,18 @@ pub(crate) async fn locations_by_ids(db: &impl ConnectionTrait, ids: Vec<i64>) -
     locations(db, rows).await
 }
 
-/// The subquery `SELECT owner FROM link WHERE target IN (…)`, for filters.
+/// The subquery `SELECT owner FROM link WHERE target IN (…)`, for filters; through
+/// `locations`, only published addresses count.
 pub(crate) fn owners_linked_to(
     link_table: &'static str,
     owner_col: &'static str,
     target_col: &'static str,
     targets: Vec<Value>,
 ) -> sea_orm::sea_query::SelectStatement {
-    Query::select().column(owner_col).from(link_table).and_where(Expr::col(target_col).is_in(targets)).take()
+    Query::select()
+        .column(owner_col)
+        .from(link_table)
+        .and_where(Expr::col(target_col).is_in(targets))
+        .and_where_option((link_table == "locations").then(|| Expr::col("status").eq(crate::PUBLISHED)))
+        .take()
 }

@@ -58,6 +58,7 @@ impl Store {
         let Some(row) = select.one(&self.db).await? else { return Ok(None) };
         let location_rows = location::Entity::find()
             .filter(location::Column::OrganizationId.eq(row.id))
+            .filter(location::Column::Status.eq(PUBLISHED))
             .order_by_asc(location::Column::MunicipalityId)
             .order_by_asc(location::Column::Name)
             .all(&self.db)

@@ -60,6 +60,7 @@ impl Store {
         let links = service_location::Entity::find().filter(service_location::Column::ServiceId.is_in(ids.clone())).all(&self.db).await?;
         let locations: HashMap<i64, location::Model> = location::Entity::find()
             .filter(location::Column::Id.is_in(links.iter().map(|l| l.location_id)))
+            .filter(location::Column::Status.eq(crate::PUBLISHED))
             .all(&self.db)
             .await?
             .into_iter()

@@ -71,15 +71,8 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
     store.migrate().await.unwrap();
     seed::seed_demo(&store).await.unwrap();
     let settings = Settings {
-        database_url: url,
-        bind: "127.0.0.1:0".to_owned(),
-        jwt_secret: SecretString::from("browser-test-secret-long-enough-for-hs256".to_owned()),
-        log: "warn".to_owned(),
-        log_json: false,
         static_dir: Some(dist),
-        workers: 1,
-        search_refresh: std::time::Duration::from_millis(100),
-        bench_endpoints: false,
+        ..Settings::embedded(url, SecretString::from("browser-test-secret-long-enough-for-hs256".to_owned()), dir.join("outbox"))
     };
     let app = Application::with_store(settings, store).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -1,5 +1,8 @@
 //! Route registration: one module per resource, each exposing `configure`.
 
+mod auth;
+mod backoffice;
+mod cabinet;
 mod health;
 mod meta;
 mod moderation;
@@ -29,7 +32,10 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .configure(reports::configure)
         .configure(router::configure)
         .configure(search::configure)
-        .configure(moderation::configure);
+        .configure(moderation::configure)
+        .configure(auth::configure)
+        .configure(cabinet::configure)
+        .configure(backoffice::configure);
 }
 
 /// OpenAPI tag names (sections of the Swagger UI).
@@ -42,5 +48,8 @@ pub mod tags {
     pub const ROUTER: &str = "Маршрутизатор";
     pub const SEARCH: &str = "Поиск";
     pub const MODERATION: &str = "Модерация";
+    pub const AUTH: &str = "Вход и учётная запись";
+    pub const CABINET: &str = "Кабинет партнёра";
+    pub const BACKOFFICE: &str = "Работа оператора";
     pub const OPERATIONS: &str = "Служебное";
 }

@@ -1,12 +1,15 @@
 //! «Сообщить о неточности»: anonymous reports about services and organizations.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use socio_domain::api::{FieldError, NewReport, Problem, ReportReceipt, ValidReport};
 use socio_store::{Store, StoreError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
-use crate::ApiError;
+use crate::{
+    ApiError,
+    rate_limit::{REPORTS_PER_IP, RateLimiter, client_ip},
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(file_report);
@@ -24,10 +27,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 201, description = "Сообщение принято", body = ReportReceipt),
         (status = 400, description = "Тело запроса не JSON или не по схеме", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Неверные данные: нет такой записи, нет описания для «Другое», слишком длинный текст", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Слишком много сообщений с этого адреса; см. Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/reports")]
-async fn file_report(store: web::Data<Store>, body: web::Json<NewReport>) -> Result<HttpResponse, ApiError> {
+async fn file_report(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    limiter: web::Data<RateLimiter>,
+    body: web::Json<NewReport>,
+) -> Result<HttpResponse, ApiError> {
+    limiter.check(&format!("reports:ip:{}", client_ip(&req)), REPORTS_PER_IP)?;
     let report = ValidReport::try_from(body.into_inner()).map_err(ApiError::Validation)?;
     let id = store.file_report(&report).await.map_err(|e| match e {
         StoreError::UnknownValue { value, .. } => ApiError::Validation(vec![FieldError::new(

@@ -14,6 +14,9 @@ use socio_api::{Application, Settings};
 use socio_client::Client;
 use socio_store::{Store, seed};
 
+/// The JWT secret of every test app.
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+
 /// Which database a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -81,6 +84,93 @@ impl TestApp {
     pub fn db(&self) -> &DatabaseConnection {
         self.store.connection()
     }
+
+    /// Creates an active user with a confirmed address (a moderator, an admin, or a partner of
+    /// no organization); returns the id.
+    pub async fn create_user(&self, role: socio_domain::vocabulary::UserRole, email: &str) -> i64 {
+        let new = socio_store::NewAccount {
+            email: socio_domain::account::Email::parse(email).unwrap(),
+            password_hash: "!no-password".to_owned(),
+            display_name: "Тест".to_owned(),
+            role,
+            organization_id: None,
+            org_admin: false,
+            email_confirmed: true,
+        };
+        self.store.create_account(&new).await.unwrap_or_else(|e| panic!("creating {email}: {e}"))
+    }
+
+    /// An access token of user `id` signed like the app's own (as `socio token` prints).
+    pub fn token_of(&self, id: i64) -> String {
+        socio_api::auth::JwtKeys::new(&self.settings.jwt_secret).issue(id, 3600, None).unwrap()
+    }
+
+    /// The letters in the outbox so far, oldest first, as (recipient, subject, decoded body).
+    pub fn letters(&self) -> Vec<Letter> {
+        let Ok(entries) = std::fs::read_dir(&self.settings.mail.outbox_dir) else { return Vec::new() };
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        files.iter().map(|f| Letter::parse(&std::fs::read_to_string(f).unwrap_or_default())).collect()
+    }
+}
+
+/// A letter from the file outbox.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Letter {
+    fn parse(eml: &str) -> Self {
+        let (head, body) = eml.split_once("\r\n\r\n").unwrap_or((eml, ""));
+        // Unfold continuation lines, then decode RFC 2047 words (`=?utf-8?b?…?=`).
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        let header = |name: &str| {
+            let raw = unfolded.split("\r\n").find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned())).unwrap_or_default();
+            raw.split(' ')
+                .map(|word| {
+                    match word.strip_prefix("=?utf-8?b?").or_else(|| word.strip_prefix("=?UTF-8?B?")).and_then(|w| w.strip_suffix("?=")) {
+                        Some(encoded) => String::from_utf8_lossy(&base64_decode(encoded)).into_owned(),
+                        None => format!("{word} "),
+                    }
+                })
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        };
+        let body = base64_decode(&body.split_whitespace().collect::<String>());
+        Letter { to: header("To:"), subject: header("Subject:"), body: String::from_utf8_lossy(&body).into_owned() }
+    }
+
+    /// The one-time token of the cabinet link in the letter.
+    pub fn token(&self) -> String {
+        let start = self.body.find("token=").unwrap_or_else(|| panic!("no link in: {}", self.body)) + "token=".len();
+        self.body[start..].chars().take_while(char::is_ascii_hexdigit).collect()
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0);
+    for v in text.bytes().filter_map(value) {
+        buffer = (buffer << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
 }
 
 enum TestDatabase {
@@ -283,17 +373,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     }
     let (url, database) = fresh_database(backend).await;
     let store = Store::connect(&url).await.unwrap_or_else(|e| panic!("connecting to {url}: {e}"));
-    let settings = Settings {
-        database_url: url,
-        bind: "127.0.0.1:0".to_owned(),
-        jwt_secret: SecretString::from("test-secret-that-is-long-enough-for-hs256".to_owned()),
-        log: "warn".to_owned(),
-        log_json: false,
-        static_dir: None,
-        workers: 1,
-        search_refresh: std::time::Duration::from_millis(100),
-        bench_endpoints: false,
-    };
+    let outbox = test_dir().join(format!("outbox-{}", unique_suffix()));
+    let settings = Settings::embedded(url, SecretString::from(TEST_JWT_SECRET.to_owned()), outbox);
     let app = Application::with_store(settings.clone(), store.clone()).await.unwrap_or_else(|e| panic!("building the app: {e}"));
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());

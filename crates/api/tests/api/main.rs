@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod cabinet;
 mod health;
 mod meta;
 mod migrations;

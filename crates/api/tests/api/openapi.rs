@@ -71,11 +71,14 @@ async fn the_server_publishes_the_same_document_and_an_offline_swagger_ui() {
     assert!(initializer.contains("/api/openapi.json"));
     // Every documented operation is routed (no path in the document that the server lacks).
     for (path, operations) in generated["paths"].as_object().unwrap() {
-        let concrete = path.replace("{id_or_slug}", "no-such-record").replace("{slug}", "no-such-record");
+        let concrete = path.replace("{id_or_slug}", "no-such-record").replace("{slug}", "no-such-record").replace("{id}", "1");
         for method in operations.as_object().unwrap().keys() {
+            let url = format!("{}{concrete}", app.address);
             let response = match method.as_str() {
                 "get" => app.get(&concrete).await,
-                "post" => app.http.post(format!("{}{concrete}", app.address)).json(&serde_json::json!({})).send().await.unwrap(),
+                "post" => app.http.post(url).json(&serde_json::json!({})).send().await.unwrap(),
+                "put" => app.http.put(url).json(&serde_json::json!({})).send().await.unwrap(),
+                "delete" => app.http.delete(url).send().await.unwrap(),
                 other => panic!("{path}: untested method {other}"),
             };
             let status = response.status().as_u16();

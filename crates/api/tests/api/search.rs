@@ -11,7 +11,10 @@ use socio_domain::{
     api::{SearchRequest, SearchResults, SearchSort, ServiceFilter},
     vocabulary::UserRole,
 };
-use socio_store::entity::{organization, service};
+use socio_store::{
+    Changed,
+    entity::{organization, service},
+};
 
 use crate::{helpers::TestApp, on_both_databases};
 
@@ -142,20 +145,24 @@ async fn a_published_change_is_searchable_and_a_withdrawn_service_disappears(app
     let mut withdraw = row.into_active_model();
     withdraw.status = Set("archived".into());
     withdraw.updated_at = Set(Utc::now());
-    withdraw.update(app.db()).await.unwrap();
+    let withdrawn = withdraw.update(app.db()).await.unwrap();
+    app.store.log_changes(&[(Changed::Service, withdrawn.id)]).await.unwrap();
     eventually(&app.client, q("сурдопереводчика"), |r| r.total == 0).await;
     eventually(&replica, q("сурдопереводчика"), |r| r.total == 0).await;
     let tsr = search(&app, ServiceFilter { municipality: slug("serov"), ..q("ТСР") }).await;
     assert!(!slugs(&tsr).contains(&"prokat-tsr-serov"), "a withdrawn service is not found by any word");
 }
 
-/// Renames a service (the name is what the tests then search for), touching its `updated_at`.
+/// Renames a service (the name is what the tests then search for) behind the API's back, and
+/// logs the change as a maintenance script would.
 async fn rename_service(app: &TestApp, slug: &str, name: &str) -> service::Model {
     let row = service::Entity::find().filter(service::Column::Slug.eq(slug)).one(app.db()).await.unwrap().unwrap();
     let mut edit = row.into_active_model();
     edit.name = Set(name.into());
     edit.updated_at = Set(Utc::now());
-    edit.update(app.db()).await.unwrap()
+    let renamed = edit.update(app.db()).await.unwrap();
+    app.store.log_changes(&[(Changed::Service, renamed.id)]).await.unwrap();
+    renamed
 }
 
 async fn services_of_an_unpublished_organization_stay_out_of_search(app: TestApp) {
@@ -167,13 +174,14 @@ async fn services_of_an_unpublished_organization_stay_out_of_search(app: TestApp
     unpublish.status = Set("draft".into());
     unpublish.updated_at = Set(Utc::now());
     let draft = unpublish.update(app.db()).await.unwrap();
+    app.store.log_changes(&[(Changed::Organization, draft.id)]).await.unwrap();
     eventually(&app.client, q("ТСР"), |r| !slugs(r).contains(&"prokat-tsr-serov")).await;
     let problem = app.get_problem(&format!("/api/v1/search?organization={}", owner.slug), 400).await;
     assert_eq!(problem.errors[0].field, "organization", "an unpublished organization is unknown to search");
 
-    // Long after the organization was withdrawn (its change is older than any catch-up re-reads),
-    // one of its services is edited; a public service is edited after it, so once that one is
-    // found the catch-up has seen both edits.
+    // Long after the organization was withdrawn (its change was applied long ago), one of its
+    // services is edited; a public service is edited after it, so once that one is found the
+    // catch-up has seen both edits.
     let mut long_ago = draft.into_active_model();
     long_ago.updated_at = Set(Utc::now() - chrono::Duration::hours(1));
     long_ago.update(app.db()).await.unwrap();
@@ -196,15 +204,15 @@ async fn unmet_searches_are_counted_for_moderators_only(app: TestApp) {
     let anonymous = app.http.get(&url).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
-    let keys = JwtKeys::new(&secrecy::SecretString::from("test-secret-that-is-long-enough-for-hs256".to_owned()));
-    let partner = keys.issue("partner@example.org", UserRole::Partner, 1).unwrap();
+    let partner = app.token_of(app.create_user(UserRole::Partner, "partner@example.org").await);
     let forbidden = app.http.get(&url).bearer_auth(partner).send().await.unwrap();
     assert_eq!(forbidden.status(), 403);
+    let moderator_id = app.create_user(UserRole::Moderator, "moderator@example.org").await;
     let forged = JwtKeys::new(&secrecy::SecretString::from("another-secret-entirely-0123456789".to_owned()));
-    let fake = forged.issue("intruder", UserRole::Moderator, 1).unwrap();
+    let fake = forged.issue(moderator_id, 3600, None).unwrap();
     assert_eq!(app.http.get(&url).bearer_auth(fake).send().await.unwrap().status(), 401);
 
-    let moderator = keys.issue("moderator@example.org", UserRole::Moderator, 1).unwrap();
+    let moderator = app.token_of(moderator_id);
     let mut rows = serde_json::Value::Null;
     for _ in 0..100 {
         rows = app.http.get(&url).bearer_auth(&moderator).send().await.unwrap().json().await.unwrap();

@@ -3,6 +3,8 @@
 //! The server serialises these, the typed client and the SPA deserialise them, and the OpenAPI
 //! document is generated from them; field docs are in Russian because people read them there.
 
+mod auth;
+mod cabinet;
 mod catalogue;
 mod directory;
 mod page;
@@ -13,6 +15,8 @@ mod router;
 mod search;
 mod situations;
 
+pub use auth::*;
+pub use cabinet::*;
 pub use catalogue::*;
 pub use directory::*;
 pub use page::*;

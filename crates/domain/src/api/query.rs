@@ -555,3 +555,25 @@ mod tests {
         );
     }
 }
+
+/// Параметры страницы списка (кабинет, очередь модерации).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Номер страницы, с 1.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    pub page: Option<String>,
+    /// Размер страницы, 1–100 (по умолчанию 20).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
+    pub per_page: Option<String>,
+}
+
+impl TryFrom<&PageQuery> for PageRequest {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &PageQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let page = p.page(raw.page.as_deref(), raw.per_page.as_deref());
+        p.finish(page)
+    }
+}

@@ -18,6 +18,12 @@ pub struct Model {
     pub phone: Option<String>,
     pub opening_hours: Json,
     pub accessibility: Json,
+    /// Moderation status: a partner's new address is public once approved.
+    pub status: String,
+    /// Bumped by every applied (approved) change.
+    pub version: i32,
+    /// Bumped by every cabinet save: the `If-Match` version.
+    pub edit_version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,17 +1,23 @@
 //! sea-orm entities, one per table; the schema itself is owned by `migrations/`.
 
+pub mod audit_log;
 pub mod category;
+pub mod change_log;
 pub mod dataset_meta;
 pub mod location;
 pub mod municipality;
+pub mod one_time_token;
 pub mod organization;
+pub mod refresh_token;
 pub mod report;
+pub mod revision;
 pub mod service;
 pub mod service_category;
 pub mod service_format;
 pub mod service_location;
 pub mod service_municipality;
 pub mod service_target_group;
+pub mod service_view;
 pub mod situation;
 pub mod situation_category;
 pub mod situation_question;
@@ -19,5 +25,7 @@ pub mod situation_related;
 pub mod situation_step;
 pub mod situation_target_group;
 pub mod socio_centre;
+pub mod stale_reminder;
 pub mod target_group;
 pub mod unmet_search;
+pub mod user;

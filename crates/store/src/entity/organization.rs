@@ -23,6 +23,8 @@ pub struct Model {
     pub status: String,
     pub last_verified: Option<Date>,
     pub version: i32,
+    /// Bumped by every cabinet save: the `If-Match` version.
+    pub edit_version: i32,
     #[sea_orm(column_type = "Text")]
     pub search_text: String,
     pub created_at: DateTimeUtc,

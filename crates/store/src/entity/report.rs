@@ -16,6 +16,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
     pub resolved_by: Option<i64>,
+    #[sea_orm(column_type = "Text")]
+    pub resolution_comment: Option<String>,
+    pub organization_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,7 @@ use socio_domain::text::fold;
 use super::files::DemoData;
 use crate::{
     Store, StoreError,
+    change_log::{Changed, log_changes},
     entity::{
         category, dataset_meta, location, municipality, organization, service, service_category, service_format, service_location,
         service_municipality, service_target_group, situation, situation_category, situation_question, situation_related, situation_step,
@@ -40,6 +41,11 @@ pub async fn seed_demo(store: &Store) -> Result<(), StoreError> {
         dataset_meta::Entity::delete_many().filter(dataset_meta::Column::Key.eq(key)).exec(&txn).await?;
         dataset_meta::ActiveModel { key: Set(key.to_owned()), value: Set(value.to_owned()) }.insert(&txn).await?;
     }
+    // A re-seed of a running installation reaches every replica's index.
+    let mut changes: Vec<(Changed, i64)> = orgs.values().map(|id| (Changed::Organization, *id)).collect();
+    changes.extend(ids_by_slug::<service::Entity>(&txn).await?.values().map(|id| (Changed::Service, *id)));
+    changes.extend(ids_by_slug::<situation::Entity>(&txn).await?.values().map(|id| (Changed::Situation, *id)));
+    log_changes(&txn, &changes).await?;
     txn.commit().await?;
     store.analyze().await
 }

@@ -8,6 +8,7 @@ mod demo;
 mod files;
 mod synthetic;
 
+pub(crate) use demo::insert_links;
 pub use demo::seed_demo;
 pub use files::DemoData;
 pub use synthetic::seed_synthetic;

@@ -6,7 +6,8 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use serde_json::json;
 use socio_domain::{
@@ -17,6 +18,7 @@ use socio_domain::{
 use super::demo::insert_links;
 use crate::{
     PUBLISHED, Store, StoreError,
+    change_log::{Changed, log_changes},
     entity::{
         category, location, municipality, organization, service, service_category, service_format, service_location, service_municipality,
         service_target_group, target_group,
@@ -90,6 +92,25 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
         super::seed_demo(store).await?;
     }
     let txn = store.db.begin().await?;
+    // What is replaced leaves the search index of every running replica: the change log names it.
+    let old_orgs: Vec<i64> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Slug.starts_with("synthetic-"))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let mut old_services: Vec<i64> = Vec::new();
+    for chunk in old_orgs.chunks(CHUNK) {
+        let ids: Vec<i64> = service::Entity::find()
+            .select_only()
+            .column(service::Column::Id)
+            .filter(service::Column::OrganizationId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        old_services.extend(ids);
+    }
     organization::Entity::delete_many().filter(organization::Column::Slug.starts_with("synthetic-")).exec(&txn).await?;
     let cities = municipality::Entity::find().order_by_asc(municipality::Column::Position).all(&txn).await?;
     let leaves: Vec<i64> =
@@ -128,6 +149,7 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
                 status: Set(PUBLISHED.into()),
                 last_verified: Set(verified),
                 version: Set(1),
+                edit_version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
             }
@@ -148,6 +170,9 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
                 opening_hours: Set(json!([{"days": [1, 2, 3, 4, 5], "opens": "09:00", "closes": "18:00"}])),
                 accessibility: Set(json!(["ramp"])),
                 created_at: Set(now),
+                status: Set("published".to_owned()),
+                version: Set(1),
+                edit_version: Set(1),
                 updated_at: Set(now),
             }
         });
@@ -197,6 +222,7 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
                 status: Set(PUBLISHED.into()),
                 last_verified: Set(verified),
                 version: Set(1),
+                edit_version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
             });
@@ -229,6 +255,10 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
                 .await?;
         }
     }
+    let mut changes: Vec<(Changed, i64)> = old_orgs.iter().chain(&org_ids).map(|id| (Changed::Organization, *id)).collect();
+    changes.extend(old_services.iter().map(|id| (Changed::Service, *id)));
+    changes.extend((0..count as i64).map(|i| (Changed::Service, first_service + i)));
+    log_changes(&txn, &changes).await?;
     txn.commit().await?;
     store.analyze().await
 }

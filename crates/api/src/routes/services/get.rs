@@ -6,6 +6,7 @@ use crate::{
     ApiError,
     http::{cached_json, parse_key},
     routes::tags,
+    views::ViewCounter,
 };
 
 /// Услуга
@@ -23,8 +24,14 @@ use crate::{
     )
 )]
 #[get("/services/{id_or_slug}")]
-pub async fn get_service(req: HttpRequest, store: web::Data<Store>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_service(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    views: web::Data<ViewCounter>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let key = parse_key(&path)?;
     let service = store.service(&key).await?.ok_or(ApiError::NotFound("Услуга"))?;
+    views.add(service.id);
     cached_json(&req, &service)
 }

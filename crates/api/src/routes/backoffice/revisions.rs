@@ -1,0 +1,122 @@
+//! The moderation queue: pending revisions with their diffs, and the decision on each.
+
+use actix_web::{HttpResponse, get, http::StatusCode, post, web};
+use socio_domain::api::{Page, PageQuery, PageRequest, Problem, ReviewDecision, RevisionView};
+use socio_store::{RevisionScope, Store};
+
+use crate::{
+    ApiError,
+    auth::Moderator,
+    http::{JsonBody, page, parse_filter, private_json},
+    routes::tags,
+};
+
+fn revision_id(path: web::Path<i64>) -> Result<i64, ApiError> {
+    let id = path.into_inner();
+    if id > 0 { Ok(id) } else { Err(ApiError::RecordNotFound("Изменение")) }
+}
+
+/// Очередь модерации
+///
+/// Изменения и заявки партнёров, ждущие решения, старые первыми; у каждого — поле за полем,
+/// было и стало. Только для модераторов и администраторов.
+#[utoipa::path(
+    tag = tags::BACKOFFICE,
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "Страница очереди", body = Page<RevisionView>),
+        (status = 400, description = "Неверный параметр или страница", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/backoffice/revisions")]
+pub async fn pending_revisions(
+    _moderator: Moderator,
+    store: web::Data<Store>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request: PageRequest = parse_filter(&*query)?;
+    let (items, total) = store.revisions(RevisionScope::Pending, request).await?;
+    Ok(private_json(StatusCode::OK, &page(request, items, total)?))
+}
+
+/// Изменение в очереди
+#[utoipa::path(
+    tag = tags::BACKOFFICE,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Номер изменения")),
+    responses(
+        (status = 200, description = "Изменение", body = RevisionView),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/backoffice/revisions/{id}")]
+pub async fn get_revision(_moderator: Moderator, store: web::Data<Store>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    Ok(private_json(StatusCode::OK, &store.revision(revision_id(path)?, None).await?))
+}
+
+/// Одобрить
+///
+/// Применяет изменение одной транзакцией: запись публикуется в предложенном виде, её версия
+/// растёт, в журнал пишется кто, когда, было и стало; каталог и поиск на всех репликах видят
+/// изменение через несколько секунд. Если изменение уже рассмотрено — 409, и ничего не
+/// применяется повторно.
+#[utoipa::path(
+    tag = tags::BACKOFFICE,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Номер изменения")),
+    request_body(content = ReviewDecision, description = "Комментарий (необязательно)"),
+    responses(
+        (status = 200, description = "Одобрено и применено", body = RevisionView),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Уже рассмотрено, запись снята или изменилась", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Данные изменения больше не проходят проверку", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/backoffice/revisions/{id}/approve")]
+pub async fn approve_revision(
+    moderator: Moderator,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+    body: JsonBody<ReviewDecision>,
+) -> Result<HttpResponse, ApiError> {
+    let comment = body.0.comment(false).map_err(ApiError::Validation)?;
+    let view = store.approve_revision(moderator.user_id(), revision_id(path)?, comment.as_deref()).await?;
+    Ok(private_json(StatusCode::OK, &view))
+}
+
+/// Отклонить
+///
+/// Нужен комментарий: партнёр увидит его в кабинете рядом с записью. Опубликованная версия не
+/// меняется; новая запись возвращается в черновики.
+#[utoipa::path(
+    tag = tags::BACKOFFICE,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Номер изменения")),
+    request_body = ReviewDecision,
+    responses(
+        (status = 200, description = "Отклонено", body = RevisionView),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Уже рассмотрено", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Нет комментария", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/backoffice/revisions/{id}/reject")]
+pub async fn reject_revision(
+    moderator: Moderator,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+    body: JsonBody<ReviewDecision>,
+) -> Result<HttpResponse, ApiError> {
+    let comment = body.0.comment(true).map_err(ApiError::Validation)?.unwrap_or_default();
+    let view = store.reject_revision(moderator.user_id(), revision_id(path)?, &comment).await?;
+    Ok(private_json(StatusCode::OK, &view))
+}

@@ -1,0 +1,179 @@
+//! Services of the partner's organization: list, read, create a draft, save (a draft in
+//! place, a published record as a revision), submit a draft to moderation, withdraw.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::StatusCode, post, put, web};
+use socio_domain::api::{CabinetListItem, Editable, Problem, ServiceInput};
+use socio_store::Store;
+
+use super::records::{self, id};
+use crate::{ApiError, auth::Partner, http::JsonBody, routes::tags};
+
+/// Услуги организации
+///
+/// Все услуги организации, кроме снятых с публикации: статус, ждёт ли изменение модератора,
+/// отклонено ли оно, давно ли данные подтверждались. Сначала те, что пора проверить.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Список", body = Vec<CabinetListItem>),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cabinet/services")]
+pub async fn list_services(partner: Partner, store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+    records::list::<ServiceInput>(&partner, &store).await
+}
+
+/// Новая услуга
+///
+/// Создаёт черновик: гражданам он не виден, пока вы не отправите его на модерацию и модератор
+/// не одобрит. Каждое неверное поле названо в ответе 422.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    request_body = ServiceInput,
+    responses(
+        (status = 201, description = "Черновик создан; ETag — версия для If-Match", body = Editable<ServiceInput>),
+        (status = 400, description = "Тело не JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Неверные поля, каждое названо", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cabinet/services")]
+pub async fn create_service(partner: Partner, store: web::Data<Store>, body: JsonBody<ServiceInput>) -> Result<HttpResponse, ApiError> {
+    records::create(&partner, &store, body.0, "/api/v1/cabinet/services").await
+}
+
+/// Услуга для редактирования
+///
+/// Данные формы: если изменение ждёт модератора — предложенные, иначе сохранённые; статус,
+/// последнее решение модератора с комментарием и отличия от опубликованной версии. ETag —
+/// версия, которую нужно передать в If-Match при сохранении.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Идентификатор")),
+    responses(
+        (status = 200, description = "Запись", body = Editable<ServiceInput>),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такой записи у вашей организации", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/cabinet/services/{id}")]
+pub async fn get_service(partner: Partner, store: web::Data<Store>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    records::get::<ServiceInput>(&partner, &store, id(path)?, StatusCode::OK).await
+}
+
+/// Сохранить услугу
+///
+/// Черновик меняется сразу. У опубликованной записи изменение уходит модератору, а гражданам
+/// до одобрения видна прежняя версия. Нужен заголовок If-Match с ETag из последнего GET: если
+/// запись за это время изменили, ответ 412 и ничего не перезаписывается.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Идентификатор"),
+        ("If-Match" = String, Header, description = "ETag записи из последнего GET, например \"v3\""),
+    ),
+    request_body = ServiceInput,
+    responses(
+        (status = 200, description = "Сохранено; новый ETag", body = Editable<ServiceInput>),
+        (status = 400, description = "Тело не JSON или If-Match не разбирается", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такой записи у вашей организации", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Запись снята с публикации", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Запись изменилась после вашего GET", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Неверные поля, каждое названо", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Нет заголовка If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/cabinet/services/{id}")]
+pub async fn update_service(
+    req: HttpRequest,
+    partner: Partner,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+    body: JsonBody<ServiceInput>,
+) -> Result<HttpResponse, ApiError> {
+    records::update(&req, &partner, &store, id(path)?, body.0).await
+}
+
+/// Снять услугу с публикации
+///
+/// Черновик удаляется; опубликованная запись сразу пропадает из каталога и поиска. Нужен If-Match.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "Идентификатор"),
+        ("If-Match" = String, Header, description = "ETag записи из последнего GET"),
+    ),
+    responses(
+        (status = 204, description = "Снято с публикации"),
+        (status = 400, description = "If-Match не разбирается", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такой записи у вашей организации", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Запись изменилась после вашего GET", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Нет заголовка If-Match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/cabinet/services/{id}")]
+pub async fn withdraw_service(
+    req: HttpRequest,
+    partner: Partner,
+    store: web::Data<Store>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    records::withdraw::<ServiceInput>(&req, &partner, &store, id(path)?).await
+}
+
+/// Отправить на модерацию
+///
+/// Черновик уходит модератору; после одобрения он появится в каталоге и поиске.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Идентификатор")),
+    responses(
+        (status = 200, description = "Отправлено", body = Editable<ServiceInput>),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такой записи у вашей организации", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Запись не черновик", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Черновик заполнен не полностью", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cabinet/services/{id}/submit")]
+pub async fn submit_service(partner: Partner, store: web::Data<Store>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    records::submit::<ServiceInput>(&partner, &store, id(path)?).await
+}
+
+/// Данные актуальны
+///
+/// Подтверждает, что опубликованная услуга по-прежнему верна: гражданам покажется «Проверено»
+/// с сегодняшней датой.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Идентификатор")),
+    responses(
+        (status = 200, description = "Подтверждено", body = Editable<ServiceInput>),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такой записи у вашей организации", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Запись ещё не опубликована", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cabinet/services/{id}/confirm")]
+pub async fn confirm_service(partner: Partner, store: web::Data<Store>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = id(path)?;
+    store.confirm_record(partner.user_id(), socio_store::Kind::Service, partner.organization_id, id).await?;
+    records::get::<ServiceInput>(&partner, &store, id, StatusCode::OK).await
+}

@@ -1,0 +1,220 @@
+//! The partner cabinet, the sign-in and the moderation queue through the typed client.
+//!
+//! Calls carry the token given to [`Client::with_token`]; writes of a record take the version
+//! from its last read (`Editable::version`) and send it as `If-Match`. In the browser the
+//! refresh cookie travels by itself (same origin); natively [`Client::refresh`] needs a
+//! cookie-keeping reqwest client.
+
+use reqwest::Method;
+use socio_domain::api::{
+    CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewPasswordWithToken,
+    OneTimeToken, OrganizationInput, Page, PasswordChange, Registration, ResolveReport, ReviewDecision, RevisionView, ServiceInput,
+    ServiceStatistics, Session,
+};
+
+use crate::{Client, ClientError};
+
+/// The two kinds of records with their own cabinet lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CabinetPath {
+    Locations,
+    Services,
+}
+
+impl CabinetPath {
+    fn path(self) -> &'static str {
+        match self {
+            CabinetPath::Locations => "/api/v1/cabinet/locations",
+            CabinetPath::Services => "/api/v1/cabinet/services",
+        }
+    }
+}
+
+const NO_BODY: Option<&()> = None;
+
+impl Client {
+    /// `POST /api/v1/auth/register`.
+    pub async fn register(&self, registration: &Registration) -> Result<Me, ClientError> {
+        self.call(Method::POST, "/api/v1/auth/register", Some(registration), None).await
+    }
+
+    /// `POST /api/v1/auth/confirm-email` with the token from the letter.
+    pub async fn confirm_email(&self, token: &str) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, "/api/v1/auth/confirm-email", Some(&OneTimeToken { token: token.to_owned() }), None).await
+    }
+
+    /// `POST /api/v1/auth/resend-confirmation`.
+    pub async fn resend_confirmation(&self, email: &str) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, "/api/v1/auth/resend-confirmation", Some(&EmailOnly { email: email.to_owned() }), None).await
+    }
+
+    /// `POST /api/v1/auth/login`.
+    pub async fn login(&self, login: &Login) -> Result<Session, ClientError> {
+        self.call(Method::POST, "/api/v1/auth/login", Some(login), None).await
+    }
+
+    /// `POST /api/v1/auth/refresh` (the refresh cookie must travel with the request).
+    pub async fn refresh(&self) -> Result<Session, ClientError> {
+        self.call(Method::POST, "/api/v1/auth/refresh", NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/auth/logout`.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, "/api/v1/auth/logout", NO_BODY, None).await
+    }
+
+    /// `GET /api/v1/auth/me`.
+    pub async fn me(&self) -> Result<Me, ClientError> {
+        self.call(Method::GET, "/api/v1/auth/me", NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/auth/password`.
+    pub async fn change_password(&self, change: &PasswordChange) -> Result<Session, ClientError> {
+        self.call(Method::POST, "/api/v1/auth/password", Some(change), None).await
+    }
+
+    /// `POST /api/v1/auth/password-reset`.
+    pub async fn request_password_reset(&self, email: &str) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, "/api/v1/auth/password-reset", Some(&EmailOnly { email: email.to_owned() }), None).await
+    }
+
+    /// `POST /api/v1/auth/password-reset/confirm`.
+    pub async fn reset_password(&self, reset: &NewPasswordWithToken) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, "/api/v1/auth/password-reset/confirm", Some(reset), None).await
+    }
+
+    /// `POST /api/v1/auth/invitation/accept`.
+    pub async fn accept_invitation(&self, accept: &NewPasswordWithToken) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, "/api/v1/auth/invitation/accept", Some(accept), None).await
+    }
+
+    /// `GET /api/v1/cabinet/organization`.
+    pub async fn cabinet_organization(&self) -> Result<Editable<OrganizationInput>, ClientError> {
+        self.call(Method::GET, "/api/v1/cabinet/organization", NO_BODY, None).await
+    }
+
+    /// `PUT /api/v1/cabinet/organization` at `version`.
+    pub async fn save_cabinet_organization(
+        &self,
+        version: i32,
+        input: &OrganizationInput,
+    ) -> Result<Editable<OrganizationInput>, ClientError> {
+        self.call(Method::PUT, "/api/v1/cabinet/organization", Some(input), Some(version)).await
+    }
+
+    /// `POST /api/v1/cabinet/organization/submit`.
+    pub async fn submit_cabinet_organization(&self) -> Result<Editable<OrganizationInput>, ClientError> {
+        self.call(Method::POST, "/api/v1/cabinet/organization/submit", NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/cabinet/organization/confirm`: «Данные актуальны».
+    pub async fn confirm_cabinet_organization(&self) -> Result<Editable<OrganizationInput>, ClientError> {
+        self.call(Method::POST, "/api/v1/cabinet/organization/confirm", NO_BODY, None).await
+    }
+
+    /// `GET /api/v1/cabinet/locations` or `/services`.
+    pub async fn cabinet_list(&self, kind: CabinetPath) -> Result<Vec<CabinetListItem>, ClientError> {
+        self.call(Method::GET, kind.path(), NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/cabinet/locations`: a new draft address.
+    pub async fn create_location(&self, input: &LocationInput) -> Result<Editable<LocationInput>, ClientError> {
+        self.call(Method::POST, CabinetPath::Locations.path(), Some(input), None).await
+    }
+
+    /// `GET /api/v1/cabinet/locations/{id}`.
+    pub async fn cabinet_location(&self, id: i64) -> Result<Editable<LocationInput>, ClientError> {
+        self.call(Method::GET, &format!("{}/{id}", CabinetPath::Locations.path()), NO_BODY, None).await
+    }
+
+    /// `PUT /api/v1/cabinet/locations/{id}` at `version`.
+    pub async fn save_location(&self, id: i64, version: i32, input: &LocationInput) -> Result<Editable<LocationInput>, ClientError> {
+        self.call(Method::PUT, &format!("{}/{id}", CabinetPath::Locations.path()), Some(input), Some(version)).await
+    }
+
+    /// `POST /api/v1/cabinet/services`: a new draft service.
+    pub async fn create_service(&self, input: &ServiceInput) -> Result<Editable<ServiceInput>, ClientError> {
+        self.call(Method::POST, CabinetPath::Services.path(), Some(input), None).await
+    }
+
+    /// `GET /api/v1/cabinet/services/{id}`.
+    pub async fn cabinet_service(&self, id: i64) -> Result<Editable<ServiceInput>, ClientError> {
+        self.call(Method::GET, &format!("{}/{id}", CabinetPath::Services.path()), NO_BODY, None).await
+    }
+
+    /// `PUT /api/v1/cabinet/services/{id}` at `version`.
+    pub async fn save_service(&self, id: i64, version: i32, input: &ServiceInput) -> Result<Editable<ServiceInput>, ClientError> {
+        self.call(Method::PUT, &format!("{}/{id}", CabinetPath::Services.path()), Some(input), Some(version)).await
+    }
+
+    /// `POST /api/v1/cabinet/services/{id}/confirm`: «Данные актуальны».
+    pub async fn confirm_service(&self, id: i64) -> Result<Editable<ServiceInput>, ClientError> {
+        self.call(Method::POST, &format!("{}/{id}/confirm", CabinetPath::Services.path()), NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/cabinet/{locations|services}/{id}/submit`: a draft to moderation.
+    pub async fn submit(&self, kind: CabinetPath, id: i64) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, &format!("{}/{id}/submit", kind.path()), NO_BODY, None).await
+    }
+
+    /// `DELETE /api/v1/cabinet/{locations|services}/{id}` at `version`: withdraw.
+    pub async fn withdraw(&self, kind: CabinetPath, id: i64, version: i32) -> Result<(), ClientError> {
+        self.call_empty(Method::DELETE, &format!("{}/{id}", kind.path()), NO_BODY, Some(version)).await
+    }
+
+    /// `GET /api/v1/cabinet/revisions`.
+    pub async fn cabinet_revisions(&self, page: u32) -> Result<Page<RevisionView>, ClientError> {
+        self.get("/api/v1/cabinet/revisions", &[("page", page.to_string())]).await
+    }
+
+    /// `GET /api/v1/cabinet/reports`.
+    pub async fn cabinet_reports(&self) -> Result<Vec<CabinetReport>, ClientError> {
+        self.call(Method::GET, "/api/v1/cabinet/reports", NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/cabinet/reports/{id}/resolve`.
+    pub async fn resolve_report(&self, id: i64, comment: &str) -> Result<(), ClientError> {
+        self.call_empty(
+            Method::POST,
+            &format!("/api/v1/cabinet/reports/{id}/resolve"),
+            Some(&ResolveReport { comment: comment.to_owned() }),
+            None,
+        )
+        .await
+    }
+
+    /// `GET /api/v1/cabinet/statistics`.
+    pub async fn cabinet_statistics(&self) -> Result<Vec<ServiceStatistics>, ClientError> {
+        self.call(Method::GET, "/api/v1/cabinet/statistics", NO_BODY, None).await
+    }
+
+    /// `GET /api/v1/cabinet/colleagues`.
+    pub async fn colleagues(&self) -> Result<Vec<Colleague>, ClientError> {
+        self.call(Method::GET, "/api/v1/cabinet/colleagues", NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/cabinet/colleagues`.
+    pub async fn invite_colleague(&self, invitation: &Invitation) -> Result<Vec<Colleague>, ClientError> {
+        self.call(Method::POST, "/api/v1/cabinet/colleagues", Some(invitation), None).await
+    }
+
+    /// `DELETE /api/v1/cabinet/colleagues/{id}`.
+    pub async fn remove_colleague(&self, id: i64) -> Result<(), ClientError> {
+        self.call_empty(Method::DELETE, &format!("/api/v1/cabinet/colleagues/{id}"), NO_BODY, None).await
+    }
+
+    /// `GET /api/v1/backoffice/revisions`: the moderation queue.
+    pub async fn moderation_queue(&self, page: u32) -> Result<Page<RevisionView>, ClientError> {
+        self.get("/api/v1/backoffice/revisions", &[("page", page.to_string())]).await
+    }
+
+    /// `POST /api/v1/backoffice/revisions/{id}/approve`.
+    pub async fn approve_revision(&self, id: i64, decision: &ReviewDecision) -> Result<RevisionView, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/approve"), Some(decision), None).await
+    }
+
+    /// `POST /api/v1/backoffice/revisions/{id}/reject`.
+    pub async fn reject_revision(&self, id: i64, decision: &ReviewDecision) -> Result<RevisionView, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/reject"), Some(decision), None).await
+    }
+}

@@ -1,0 +1,255 @@
+//! The moderator's side of the write path: the queue of pending revisions with their diffs, and
+//! the decision. Approving applies the proposed record atomically, bumps its version, writes
+//! the audit log and the change log; of two moderators deciding the same revision, one wins and
+//! the other gets a conflict, and nothing is applied twice.
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+use serde::de::DeserializeOwned;
+use socio_domain::{
+    api::{LocationInput, OrganizationInput, PageRequest, RevisionView, ServiceInput},
+    revision::diff,
+    vocabulary::{ModerationStatus, RevisionStatus, RevisionSubject},
+};
+
+use super::{Kind, Proposal, Record, head, proposal, set_status};
+use crate::{
+    Store, StoreError,
+    audit::{Actor, audit},
+    change_log::log_changes,
+    entity::{organization, revision, user},
+    error::parse_stored,
+};
+
+/// Which revisions to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevisionScope {
+    /// Every pending revision, oldest first (the moderation queue).
+    Pending,
+    /// Every revision of one organization, newest first (the partner's list).
+    Organization(i64),
+}
+
+fn changes_of<R: Record + DeserializeOwned>(row: &revision::Model) -> Result<Vec<socio_domain::revision::FieldChange>, StoreError> {
+    let proposal: Proposal<R> = proposal(row)?;
+    Ok(diff(proposal.before.as_ref(), &proposal.after))
+}
+
+fn title_of<R: Record + DeserializeOwned>(row: &revision::Model, name: impl Fn(&R) -> String) -> Result<String, StoreError> {
+    proposal::<R>(row).map(|p| name(&p.after))
+}
+
+async fn view(db: &impl sea_orm::ConnectionTrait, row: revision::Model) -> Result<RevisionView, StoreError> {
+    let subject: RevisionSubject = parse_stored(&row.entity_type)?;
+    let (title, changes) = match subject {
+        RevisionSubject::Service => (title_of::<ServiceInput>(&row, |s| s.name.clone())?, changes_of::<ServiceInput>(&row)?),
+        RevisionSubject::Location => {
+            (title_of::<LocationInput>(&row, |l| format!("{}, {}", l.name, l.address))?, changes_of::<LocationInput>(&row)?)
+        }
+        RevisionSubject::Organization => (title_of::<OrganizationInput>(&row, |o| o.name.clone())?, changes_of::<OrganizationInput>(&row)?),
+        RevisionSubject::Claim => ("Заявка на управление организацией".to_owned(), Vec::new()),
+    };
+    let organization_name = match row.organization_id {
+        Some(id) => organization::Entity::find_by_id(id).one(db).await?.map(|o| o.name),
+        None => None,
+    };
+    let author_email = match row.author_id {
+        Some(id) => user::Entity::find_by_id(id).one(db).await?.map(|u| u.email),
+        None => None,
+    };
+    Ok(RevisionView {
+        id: row.id,
+        subject,
+        entity_id: row.entity_id,
+        title,
+        organization_id: row.organization_id,
+        organization_name,
+        status: parse_stored(&row.status)?,
+        base_version: row.base_version,
+        author_email,
+        created_at: row.created_at,
+        decided_at: row.decided_at,
+        review_comment: row.review_comment,
+        changes,
+    })
+}
+
+/// Marks a pending revision decided; `false` when someone decided it first.
+async fn decide(
+    db: &DatabaseTransaction,
+    id: i64,
+    status: RevisionStatus,
+    reviewer: i64,
+    comment: Option<&str>,
+) -> Result<bool, StoreError> {
+    let decided = revision::Entity::update_many()
+        .col_expr(revision::Column::Status, Expr::value(status.as_str()))
+        .col_expr(revision::Column::ReviewerId, Expr::value(Some(reviewer)))
+        .col_expr(revision::Column::ReviewComment, Expr::value(comment.map(str::to_owned)))
+        .col_expr(revision::Column::DecidedAt, Expr::value(Some(Utc::now())))
+        .filter(revision::Column::Id.eq(id))
+        .filter(revision::Column::Status.eq(RevisionStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    Ok(decided.rows_affected == 1)
+}
+
+fn already_decided() -> StoreError {
+    StoreError::conflict("already_decided", "Это изменение уже рассмотрено другим модератором. Обновите очередь.")
+}
+
+/// Applies a proposed record: writes it, publishes it, bumps its version, confirms it today.
+async fn apply<R: Record>(db: &DatabaseTransaction, reviewer: i64, row: &revision::Model) -> Result<(), StoreError> {
+    let id = row.entity_id.ok_or_else(|| StoreError::corrupt(format!("revision {} names no record", row.id)))?;
+    let head = head(db, R::KIND, id).await?.ok_or(StoreError::NotFound(R::KIND.label()))?;
+    if head.status == ModerationStatus::Archived {
+        return Err(StoreError::conflict("withdrawn", "Запись уже снята с публикации; изменение применить нельзя."));
+    }
+    if row.base_version.is_some_and(|base| base != head.version) {
+        return Err(StoreError::conflict("stale_revision", "Запись изменилась после того, как изменение было предложено."));
+    }
+    let proposal: Proposal<R> = proposal(row)?;
+    let valid = proposal.after.validate().map_err(StoreError::Invalid)?;
+    let before = if head.status == ModerationStatus::Published { Some(R::load(db, id).await?) } else { None };
+    R::write(db, id, head.organization_id, &valid).await?;
+    set_status(db, R::KIND, id, ModerationStatus::Published, true).await?;
+    if R::KIND.has_freshness() {
+        let update = sea_orm::sea_query::Query::update()
+            .table(R::KIND.table())
+            .value("last_verified", Utc::now().date_naive())
+            .and_where(Expr::col("id").eq(id))
+            .take();
+        sea_orm::ConnectionTrait::execute(db, &update).await?;
+    }
+    audit(
+        db,
+        Actor::User(reviewer),
+        "approve",
+        R::KIND.subject().as_str(),
+        id,
+        serde_json::json!({ "revision": row.id, "before": before, "after": proposal.after }),
+    )
+    .await?;
+    log_changes(db, &[(R::KIND.changed(), id)]).await
+}
+
+impl Store {
+    /// One page of revisions and the total.
+    pub async fn revisions(&self, scope: RevisionScope, page: PageRequest) -> Result<(Vec<RevisionView>, u64), StoreError> {
+        let select = match scope {
+            RevisionScope::Pending => revision::Entity::find()
+                .filter(revision::Column::Status.eq(RevisionStatus::Pending.as_str()))
+                .order_by_asc(revision::Column::CreatedAt)
+                .order_by_asc(revision::Column::Id),
+            RevisionScope::Organization(org) => revision::Entity::find()
+                .filter(revision::Column::OrganizationId.eq(org))
+                .filter(revision::Column::EntityType.ne(RevisionSubject::Claim.as_str()))
+                .order_by_desc(revision::Column::Id),
+        };
+        let total = select.clone().count(&self.db).await?;
+        let rows = select.offset(page.offset()).limit(u64::from(page.per_page)).all(&self.db).await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            views.push(view(&self.db, row).await?);
+        }
+        Ok((views, total))
+    }
+
+    /// One revision, in the caller's reach (`organization`: a partner's own only).
+    pub async fn revision(&self, id: i64, organization: Option<i64>) -> Result<RevisionView, StoreError> {
+        let row = revision::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .filter(|r| organization.is_none() || (r.organization_id == organization && r.entity_type != RevisionSubject::Claim.as_str()))
+            .ok_or(StoreError::NotFound("Изменение"))?;
+        view(&self.db, row).await
+    }
+
+    /// Approves a pending revision (or claim) and applies it, in one transaction.
+    pub async fn approve_revision(&self, reviewer: i64, id: i64, comment: Option<&str>) -> Result<RevisionView, StoreError> {
+        let txn = self.write().await?;
+        let row = revision::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound("Изменение"))?;
+        if row.status != RevisionStatus::Pending.as_str() || !decide(&txn, id, RevisionStatus::Approved, reviewer, comment).await? {
+            return Err(already_decided());
+        }
+        match parse_stored::<RevisionSubject>(&row.entity_type)? {
+            RevisionSubject::Service => apply::<ServiceInput>(&txn, reviewer, &row).await?,
+            RevisionSubject::Location => apply::<LocationInput>(&txn, reviewer, &row).await?,
+            RevisionSubject::Organization => apply::<OrganizationInput>(&txn, reviewer, &row).await?,
+            RevisionSubject::Claim => {
+                let (Some(author), Some(org)) = (row.author_id, row.entity_id) else {
+                    return Err(StoreError::conflict("claim_incomplete", "У заявки нет автора или организации."));
+                };
+                let granted = user::Entity::update_many()
+                    .col_expr(user::Column::OrganizationId, Expr::value(Some(org)))
+                    .col_expr(user::Column::OrgAdmin, Expr::value(true))
+                    .filter(user::Column::Id.eq(author))
+                    .filter(user::Column::OrganizationId.is_null())
+                    .exec(&txn)
+                    .await?;
+                if granted.rows_affected != 1 {
+                    return Err(StoreError::conflict("claim_stale", "Автор заявки уже состоит в другой организации или удалён."));
+                }
+                audit(
+                    &txn,
+                    Actor::User(reviewer),
+                    "approve_claim",
+                    "organization",
+                    org,
+                    serde_json::json!({ "revision": id, "user": author }),
+                )
+                .await?;
+            }
+        }
+        txn.commit().await?;
+        self.revision(id, None).await
+    }
+
+    /// Rejects a pending revision with a comment the partner sees; a first publication goes
+    /// back to draft.
+    pub async fn reject_revision(&self, reviewer: i64, id: i64, comment: &str) -> Result<RevisionView, StoreError> {
+        let txn = self.write().await?;
+        let row = revision::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound("Изменение"))?;
+        if row.status != RevisionStatus::Pending.as_str() || !decide(&txn, id, RevisionStatus::Rejected, reviewer, Some(comment)).await? {
+            return Err(already_decided());
+        }
+        let kind = match parse_stored::<RevisionSubject>(&row.entity_type)? {
+            RevisionSubject::Service => Some(Kind::Service),
+            RevisionSubject::Location => Some(Kind::Location),
+            RevisionSubject::Organization => Some(Kind::Organization),
+            RevisionSubject::Claim => None,
+        };
+        if let (Some(kind), Some(entity)) = (kind, row.entity_id)
+            && let Some(head) = head(&txn, kind, entity).await?
+            && head.status == ModerationStatus::Pending
+        {
+            set_status(&txn, kind, entity, ModerationStatus::Draft, false).await?;
+        }
+        audit(
+            &txn,
+            Actor::User(reviewer),
+            "reject",
+            &row.entity_type,
+            row.entity_id.unwrap_or_default(),
+            serde_json::json!({ "revision": id, "comment": comment }),
+        )
+        .await?;
+        txn.commit().await?;
+        self.revision(id, None).await
+    }
+
+    /// Ids of pending revisions (tests and tools).
+    pub async fn pending_revision_ids(&self) -> Result<Vec<i64>, StoreError> {
+        Ok(revision::Entity::find()
+            .select_only()
+            .column(revision::Column::Id)
+            .filter(revision::Column::Status.eq(RevisionStatus::Pending.as_str()))
+            .order_by_asc(revision::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+}
