@@ -62,6 +62,9 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         hours: i64,
     },
+    /// E-mail each organization the published records it has not confirmed for 180 days
+    /// (once per record and month: safe to schedule daily).
+    RemindStale,
     /// Manage the operator's users.
     User {
         #[command(subcommand)]
@@ -140,6 +143,16 @@ pub async fn run() -> anyhow::Result<()> {
             let account = store.account_by_email(&email).await?.filter(|a| a.active);
             let account = account.ok_or_else(|| anyhow::anyhow!("no active user {email}: create one with `socio user add`"))?;
             println!("{}", JwtKeys::new(&settings.jwt_secret).issue(account.id, hours * 3600, None)?);
+        }
+        Command::RemindStale => {
+            let store = Store::connect(&settings.database_url).await?;
+            let mail = crate::mail::Outgoing {
+                mailer: crate::mail::Mailer::new(&settings.mail)?,
+                from: settings.mail.from.clone(),
+                public_url: settings.public_url.clone(),
+            };
+            let sent = crate::reminders::remind_stale(&store, &mail).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            tracing::info!(sent, "stale-record reminders sent");
         }
         Command::User { action: UserAction::Add { role, email, name } } => {
             let role: UserRole = role.parse().map_err(|e| anyhow::anyhow!("{e}"))?;

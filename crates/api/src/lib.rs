@@ -12,6 +12,7 @@ pub mod indexing;
 pub mod mail;
 pub mod openapi;
 pub mod rate_limit;
+pub mod reminders;
 pub mod routes;
 pub mod settings;
 pub mod startup;

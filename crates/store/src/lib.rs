@@ -16,6 +16,7 @@ mod feed;
 mod links;
 mod organizations;
 mod reference;
+mod reminders;
 mod reports;
 mod router;
 pub mod seed;
@@ -31,6 +32,7 @@ pub use change_log::{ChangeSet, Changed};
 pub use connection::Store;
 pub use editing::{Kind, Record, Saved, revisions::RevisionScope};
 pub use error::StoreError;
+pub use reminders::StaleDigest;
 pub use sea_orm::DbBackend;
 
 /// The moderation status under which records are public.

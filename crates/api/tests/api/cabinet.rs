@@ -33,6 +33,7 @@ on_both_databases!(
     a_rejection_keeps_the_public_version_and_tells_the_partner_why,
     reports_reach_the_partner_and_views_are_counted,
     colleagues_are_invited_and_removed,
+    stale_records_are_reminded_of_once_a_month,
 );
 
 pub const PASSWORD: &str = "синий кит плывёт на север";
@@ -787,4 +788,27 @@ async fn colleagues_are_invited_and_removed(app: TestApp) {
     admin.client.remove_colleague(id).await.unwrap();
     assert_eq!(status(colleague.me().await.unwrap_err()), 401, "a removed colleague is signed out at once");
     assert_eq!(admin.client.colleagues().await.unwrap().len(), 1);
+}
+
+async fn stale_records_are_reminded_of_once_a_month(app: TestApp) {
+    let moderator = moderator(&app, "moderator@example.org").await;
+    let service = app.client.service("prokat-tsr-serov").await.unwrap();
+    let partner = claimant(&app, &moderator, "stale@example.org", &service.organization.slug).await;
+    let old = format!("UPDATE services SET last_verified = '2025-01-15' WHERE id = {}", service.id);
+    sea_orm::ConnectionTrait::execute_unprepared(app.db(), &old).await.unwrap();
+    let mail = socio_api::mail::Outgoing {
+        mailer: socio_api::mail::Mailer::Outbox(app.outbox()),
+        from: "Социальный кластер <noreply@example.org>".to_owned(),
+        public_url: "http://localhost:8080".to_owned(),
+    };
+    let sent = socio_api::reminders::remind_stale(&app.store, &mail).await.unwrap();
+    assert!(sent >= 1);
+    let letter = app.letters().into_iter().rev().find(|l| l.to.contains(&partner.email)).unwrap();
+    assert!(letter.body.contains(&service.name), "{}", letter.body);
+    assert!(letter.body.contains("Данные актуальны"));
+    let before = app.letters().len();
+    socio_api::reminders::remind_stale(&app.store, &mail).await.unwrap();
+    assert_eq!(app.letters().len(), before, "no second reminder in the same month");
+    let listed = partner.client.cabinet_list(CabinetPath::Services).await.unwrap();
+    assert!(listed.iter().take_while(|i| i.stale).any(|i| i.id == service.id), "stale records come first in the cabinet");
 }

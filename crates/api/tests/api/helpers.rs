@@ -105,6 +105,11 @@ impl TestApp {
         socio_api::auth::JwtKeys::new(&self.settings.jwt_secret).issue(id, 3600, None).unwrap()
     }
 
+    /// The folder of the app's file outbox.
+    pub fn outbox(&self) -> PathBuf {
+        self.settings.mail.outbox_dir.clone()
+    }
+
     /// The letters in the outbox so far, oldest first, as (recipient, subject, decoded body).
     pub fn letters(&self) -> Vec<Letter> {
         let Ok(entries) = std::fs::read_dir(&self.settings.mail.outbox_dir) else { return Vec::new() };
