@@ -9,7 +9,8 @@ RUN rustup target add wasm32-unknown-unknown \
 WORKDIR /src
 COPY . .
 RUN cd frontend && trunk build --release --offline \
-    && trunk build route.html --dist dist/route --public-url /route/ --release --offline
+    && trunk build route.html --dist dist/route --public-url /route/ --release --offline \
+    && trunk build cabinet.html --dist dist/cabinet --public-url /cabinet/ --release --offline
 RUN cargo build --release --locked -p socio-api \
     && mkdir -p /out && cp target/release/socio /out/socio && cp -r frontend/dist /out/dist
 
@@ -24,7 +25,8 @@ USER socio
 WORKDIR /srv/socio
 ENV SOCIO_BIND=0.0.0.0:8080 \
     SOCIO_STATIC_DIR=/srv/socio/dist \
-    SOCIO_LOG_FORMAT=json
+    SOCIO_LOG_FORMAT=json \
+    SOCIO_OUTBOX_DIR=/srv/socio/data/outbox
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
 CMD ["socio", "serve", "--migrate"]

@@ -6,8 +6,10 @@
 
 mod api;
 mod app;
+mod cabinet;
 mod components;
 mod pages;
 mod state;
 
 pub use app::{App, RouteApp};
+pub use cabinet::CabinetApp;

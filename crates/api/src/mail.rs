@@ -134,3 +134,92 @@ impl Outgoing {
         self.mailer.send(&self.from, letter).await
     }
 }
+
+/// A letter read back from the file outbox (the demo's and the tests' mailbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxLetter {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl OutboxLetter {
+    /// Every letter in `dir`, oldest first.
+    pub fn read_all(dir: &std::path::Path) -> Vec<OutboxLetter> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut files: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "eml")).collect();
+        files.sort();
+        files.iter().map(|f| Self::parse(&std::fs::read_to_string(f).unwrap_or_default())).collect()
+    }
+
+    /// Parses what [`Mailer::Outbox`] wrote: unfolded headers with RFC 2047 words decoded, and
+    /// the base64 body.
+    pub fn parse(eml: &str) -> Self {
+        let (head, body) = eml.split_once("\r\n\r\n").unwrap_or((eml, ""));
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        let header = |name: &str| {
+            let raw = unfolded.split("\r\n").find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned())).unwrap_or_default();
+            raw.split(' ')
+                .map(|word| {
+                    let encoded =
+                        word.strip_prefix("=?utf-8?b?").or_else(|| word.strip_prefix("=?UTF-8?B?")).and_then(|w| w.strip_suffix("?="));
+                    match encoded {
+                        Some(encoded) => String::from_utf8_lossy(&base64_decode(encoded)).into_owned(),
+                        None => format!("{word} "),
+                    }
+                })
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        };
+        let body = base64_decode(&body.split_whitespace().collect::<String>());
+        OutboxLetter { to: header("To:"), subject: header("Subject:"), body: String::from_utf8_lossy(&body).into_owned() }
+    }
+
+    /// The one-time token of the cabinet link in the letter, if there is one.
+    pub fn token(&self) -> Option<String> {
+        let start = self.body.find("token=")? + "token=".len();
+        Some(self.body[start..].chars().take_while(char::is_ascii_hexdigit).collect())
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0);
+    for v in text.bytes().filter_map(value) {
+        buffer = (buffer << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_outbox_letter_reads_back_with_its_russian_subject_and_link() {
+        let dir = std::env::temp_dir().join(format!("socio-outbox-{}", std::process::id()));
+        let mailer = Mailer::Outbox(dir.clone());
+        let letter = letters::password_reset("anna@example.org", "http://localhost:8080/cabinet/reset?token=abc123");
+        mailer.send("Социальный кластер <noreply@example.org>", letter).await.unwrap_or_else(|e| panic!("{e}"));
+        let read = OutboxLetter::read_all(&dir);
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].subject, "Восстановление пароля — Социальный кластер");
+        assert!(read[0].to.contains("anna@example.org"));
+        assert_eq!(read[0].token().as_deref(), Some("abc123"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -99,10 +99,18 @@ impl Application {
                 .configure(|cfg| match static_dir {
                     Some(dir) => {
                         let (site, route) = (dir.join("index.html"), dir.join("route").join("index.html"));
+                        let cabinet = dir.join("cabinet").join("index.html");
                         cfg.service(Files::new("/", dir).index_file("index.html").default_handler(fn_service(
                             move |req: ServiceRequest| {
-                                // Deep links load the SPA; a route link loads the wizard's own page.
-                                let page = if is_route_page(req.path()) { route.clone() } else { site.clone() };
+                                // Deep links load the SPA; a route link loads the wizard's own page, a
+                                // cabinet address the cabinet's.
+                                let page = if is_route_page(req.path()) {
+                                    route.clone()
+                                } else if is_cabinet_page(req.path()) {
+                                    cabinet.clone()
+                                } else {
+                                    site.clone()
+                                };
                                 async move {
                                     let (req, _) = req.into_parts();
                                     let file = NamedFile::open(&page)?;
@@ -137,6 +145,11 @@ impl Application {
 fn is_route_page(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     matches!(segments.as_slice(), ["situations", slug, "route"] if !slug.is_empty())
+}
+
+/// `/cabinet` and below: the partner cabinet, a page with its own bundle.
+fn is_cabinet_page(path: &str) -> bool {
+    path == "/cabinet" || path.starts_with("/cabinet/")
 }
 
 /// CORS for read endpoints: any site may read the open directory.

@@ -34,9 +34,14 @@ fn required<T>(what: &str) -> Option<T> {
 pub struct Browser {
     pub client: Client,
     pub base: String,
+    /// The app's database, to act as the operator does.
+    pub store: Store,
     driver: Child,
     dir: PathBuf,
 }
+
+/// The JWT secret of the browser tests' app.
+pub const SECRET: &str = "browser-test-secret-long-enough-for-hs256";
 
 impl Drop for Browser {
     fn drop(&mut self) {
@@ -70,11 +75,9 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     seed::seed_demo(&store).await.unwrap();
-    let settings = Settings {
-        static_dir: Some(dist),
-        ..Settings::embedded(url, SecretString::from("browser-test-secret-long-enough-for-hs256".to_owned()), dir.join("outbox"))
-    };
-    let app = Application::with_store(settings, store).await.unwrap();
+    let settings =
+        Settings { static_dir: Some(dist), ..Settings::embedded(url, SecretString::from(SECRET.to_owned()), dir.join("outbox")) };
+    let app = Application::with_store(settings, store.clone()).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
 
@@ -106,7 +109,7 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
         {
             Ok(client) => {
                 client.set_window_size(1280, 900).await.unwrap();
-                return Some(Browser { client, base, driver, dir });
+                return Some(Browser { client, base, store, driver, dir });
             }
             Err(e) => last_error = e.to_string(),
         }
@@ -206,6 +209,12 @@ impl Browser {
         self.client.issue_cmd(CdpEmulatePrint).await.unwrap();
     }
 
+    /// The one-time token of the latest letter in the app's outbox to `to`.
+    pub fn letter_token(&self, to: &str) -> String {
+        let letters = socio_api::mail::OutboxLetter::read_all(&self.dir.join("outbox"));
+        letters.into_iter().rev().find(|l| l.to.contains(to)).and_then(|l| l.token()).unwrap_or_else(|| panic!("no letter to {to}"))
+    }
+
     /// Ends the session.
     pub async fn close(self) {
         let client = self.client.clone();
@@ -231,4 +240,5 @@ impl fantoccini::wd::WebDriverCompatibleCommand for CdpEmulatePrint {
 pub mod keys {
     pub const TAB: &str = "\u{e004}";
     pub const ENTER: &str = "\u{e007}";
+    pub const SPACE: &str = " ";
 }

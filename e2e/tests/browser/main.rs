@@ -8,6 +8,7 @@ mod helpers;
 
 use helpers::{keys, open_browser};
 
+mod cabinet;
 mod wizard;
 
 #[tokio::test]

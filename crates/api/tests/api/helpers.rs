@@ -110,73 +110,14 @@ impl TestApp {
         self.settings.mail.outbox_dir.clone()
     }
 
-    /// The letters in the outbox so far, oldest first, as (recipient, subject, decoded body).
+    /// The letters in the outbox so far, oldest first.
     pub fn letters(&self) -> Vec<Letter> {
-        let Ok(entries) = std::fs::read_dir(&self.settings.mail.outbox_dir) else { return Vec::new() };
-        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        files.sort();
-        files.iter().map(|f| Letter::parse(&std::fs::read_to_string(f).unwrap_or_default())).collect()
+        Letter::read_all(&self.settings.mail.outbox_dir)
     }
 }
 
 /// A letter from the file outbox.
-#[derive(Debug, Clone)]
-pub struct Letter {
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-}
-
-impl Letter {
-    fn parse(eml: &str) -> Self {
-        let (head, body) = eml.split_once("\r\n\r\n").unwrap_or((eml, ""));
-        // Unfold continuation lines, then decode RFC 2047 words (`=?utf-8?b?…?=`).
-        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
-        let header = |name: &str| {
-            let raw = unfolded.split("\r\n").find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned())).unwrap_or_default();
-            raw.split(' ')
-                .map(|word| {
-                    match word.strip_prefix("=?utf-8?b?").or_else(|| word.strip_prefix("=?UTF-8?B?")).and_then(|w| w.strip_suffix("?=")) {
-                        Some(encoded) => String::from_utf8_lossy(&base64_decode(encoded)).into_owned(),
-                        None => format!("{word} "),
-                    }
-                })
-                .collect::<String>()
-                .trim()
-                .to_owned()
-        };
-        let body = base64_decode(&body.split_whitespace().collect::<String>());
-        Letter { to: header("To:"), subject: header("Subject:"), body: String::from_utf8_lossy(&body).into_owned() }
-    }
-
-    /// The one-time token of the cabinet link in the letter.
-    pub fn token(&self) -> String {
-        let start = self.body.find("token=").unwrap_or_else(|| panic!("no link in: {}", self.body)) + "token=".len();
-        self.body[start..].chars().take_while(char::is_ascii_hexdigit).collect()
-    }
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let mut out = Vec::new();
-    let (mut buffer, mut bits) = (0u32, 0);
-    for v in text.bytes().filter_map(value) {
-        buffer = (buffer << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    out
-}
+pub use socio_api::mail::OutboxLetter as Letter;
 
 enum TestDatabase {
     Sqlite(PathBuf),

@@ -81,3 +81,34 @@ fn invalid_token() -> ApiError {
         "Ссылка из письма недействительна: она устарела или уже использована. Запросите новое письмо.",
     )])
 }
+
+/// Sends a one-time link to the account with `body`'s address when `wanted` holds for it; the
+/// answer (202) is the same whether there is such an account or not. Rate-limited per address
+/// and per account.
+#[allow(clippy::too_many_arguments)]
+async fn letter_with_link(
+    req: &actix_web::HttpRequest,
+    store: &Store,
+    limiter: &crate::rate_limit::RateLimiter,
+    mail: &crate::mail::Outgoing,
+    body: &socio_domain::api::EmailOnly,
+    purpose: socio_store::TokenPurpose,
+    wanted: fn(&Account) -> bool,
+    letter: impl Fn(&Account, &str) -> crate::mail::Letter,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    use crate::rate_limit::{LETTERS_PER_ACCOUNT, LETTERS_PER_IP, client_ip};
+    limiter.check(&format!("letters:ip:{}", client_ip(req)), LETTERS_PER_IP)?;
+    let email = body.email().map_err(ApiError::Validation)?;
+    limiter.check(&format!("letters:account:{email}"), LETTERS_PER_ACCOUNT)?;
+    if let Some(account) = store.account_by_email(&email).await?.filter(|a| a.active && wanted(a)) {
+        let token = crate::auth::random_token()?;
+        store.issue_one_time_token(account.id, purpose, &crate::auth::hash_token(&token)).await?;
+        let page = match purpose {
+            socio_store::TokenPurpose::ConfirmEmail => "confirm",
+            socio_store::TokenPurpose::ResetPassword => "reset",
+            socio_store::TokenPurpose::Invitation => "invitation",
+        };
+        mail.send(letter(&account, &mail.link(page, &token))).await?;
+    }
+    Ok(actix_web::HttpResponse::Accepted().finish())
+}

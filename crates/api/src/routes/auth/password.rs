@@ -10,10 +10,10 @@ use socio_store::{Store, TokenPurpose};
 use super::{invalid_token, session::session_response, token_hash};
 use crate::{
     ApiError,
-    auth::{AuthUser, JwtKeys, PasswordHasher, hash_token, random_token},
+    auth::{AuthUser, JwtKeys, PasswordHasher},
     http::JsonBody,
     mail::{Outgoing, letters},
-    rate_limit::{LETTERS_PER_ACCOUNT, LETTERS_PER_IP, LOGIN_PER_ACCOUNT, RateLimiter, client_ip},
+    rate_limit::{LOGIN_PER_ACCOUNT, RateLimiter},
     routes::tags,
 };
 
@@ -83,15 +83,8 @@ pub async fn request_reset(
     mail: web::Data<Outgoing>,
     body: JsonBody<EmailOnly>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("letters:ip:{}", client_ip(&req)), LETTERS_PER_IP)?;
-    let email = body.0.email().map_err(ApiError::Validation)?;
-    limiter.check(&format!("letters:account:{email}"), LETTERS_PER_ACCOUNT)?;
-    if let Some(account) = store.account_by_email(&email).await?.filter(|a| a.active) {
-        let token = random_token()?;
-        store.issue_one_time_token(account.id, TokenPurpose::ResetPassword, &hash_token(&token)).await?;
-        mail.send(letters::password_reset(&account.email, &mail.link("reset", &token))).await?;
-    }
-    Ok(HttpResponse::Accepted().finish())
+    let letter = |account: &socio_store::Account, link: &str| letters::password_reset(&account.email, link);
+    super::letter_with_link(&req, &store, &limiter, &mail, &body.0, TokenPurpose::ResetPassword, |_| true, letter).await
 }
 
 async fn set_with_token(

@@ -13,7 +13,7 @@ use crate::{
     auth::{PasswordHasher, hash_token, random_token},
     http::{JsonBody, private_json},
     mail::{Outgoing, letters},
-    rate_limit::{LETTERS_PER_ACCOUNT, LETTERS_PER_IP, REGISTER_PER_IP, RateLimiter, client_ip},
+    rate_limit::{REGISTER_PER_IP, RateLimiter, client_ip},
     routes::tags,
 };
 
@@ -104,13 +104,6 @@ pub async fn resend_confirmation(
     mail: web::Data<Outgoing>,
     body: JsonBody<EmailOnly>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("letters:ip:{}", client_ip(&req)), LETTERS_PER_IP)?;
-    let email = body.0.email().map_err(ApiError::Validation)?;
-    limiter.check(&format!("letters:account:{email}"), LETTERS_PER_ACCOUNT)?;
-    if let Some(account) = store.account_by_email(&email).await?.filter(|a| a.active && !a.email_confirmed) {
-        let token = random_token()?;
-        store.issue_one_time_token(account.id, TokenPurpose::ConfirmEmail, &hash_token(&token)).await?;
-        mail.send(letters::confirmation(&account.email, &account.display_name, &mail.link("confirm", &token))).await?;
-    }
-    Ok(HttpResponse::Accepted().finish())
+    let letter = |account: &socio_store::Account, link: &str| letters::confirmation(&account.email, &account.display_name, link);
+    super::letter_with_link(&req, &store, &limiter, &mail, &body.0, TokenPurpose::ConfirmEmail, |a| !a.email_confirmed, letter).await
 }

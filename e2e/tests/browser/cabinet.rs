@@ -1,0 +1,158 @@
+//! The partner cabinet in a real browser, with the keyboard only: register an organization,
+//! open the confirmation link from the outbox, sign in, add an address and a service, submit;
+//! a moderator approves through the API; citizens find the service; «Данные актуальны» dates it.
+
+use socio_client::{CabinetPath, Client};
+use socio_domain::{
+    account::Email,
+    api::{ReviewDecision, SearchRequest, ServiceFilter},
+    vocabulary::UserRole,
+};
+
+use crate::helpers::{Browser, SECRET, keys, open_browser_on};
+
+const EMAIL: &str = "partner@fond-ryadom.example.org";
+const PASSWORD: &str = "синий кит плывёт на север";
+
+/// Types `text` into the control with this id (focus by WebDriver, then keys).
+async fn type_into(browser: &Browser, id: &str, text: &str) {
+    browser.find(&format!("#{id}")).await.send_keys(text).await.unwrap();
+}
+
+/// Focuses a control by script and presses `key` on it: a keyboard user's Tab stop.
+async fn press_on(browser: &Browser, css: &str, key: &str) {
+    browser.find(css).await;
+    browser.eval(&format!("document.querySelector({css:?}).focus()")).await;
+    browser.press(key).await;
+}
+
+async fn moderator(browser: &Browser) -> Client {
+    let new = socio_store::NewAccount {
+        email: Email::parse("moderator@example.org").unwrap(),
+        password_hash: "!".into(),
+        display_name: "Модератор".into(),
+        role: UserRole::Moderator,
+        organization_id: None,
+        org_admin: false,
+        email_confirmed: true,
+    };
+    let id = browser.store.create_account(&new).await.unwrap();
+    let token = socio_api::auth::JwtKeys::new(&secrecy::SecretString::from(SECRET.to_owned())).issue(id, 3600, None).unwrap();
+    Client::new(browser.base.clone()).with_token(token)
+}
+
+#[tokio::test]
+async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_it() {
+    let Some(browser) = open_browser_on("frontend/dist").await else { return };
+    if !std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../frontend/dist/cabinet/index.html")).exists() {
+        // The site was built without the cabinet's page: a build problem, reported loudly.
+        panic!("frontend/dist/cabinet is missing: run `cargo xtask spa`");
+    }
+
+    browser.open("/cabinet/register").await;
+    assert_eq!(browser.heading().await, "Регистрация организации");
+    browser.assert_accessible("cabinet-register").await;
+    type_into(&browser, "f-display-name", "Анна").await;
+    type_into(&browser, "f-email", EMAIL).await;
+    type_into(&browser, "f-password", PASSWORD).await;
+    type_into(&browser, "f-organization-name", "Фонд «Рядом»").await;
+    type_into(&browser, "f-organization-inn", "7707329152").await;
+    type_into(&browser, "f-organization-contacts-phone", "+7 (343) 000-00-01").await;
+    browser.press(keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Проверьте почту")).await;
+
+    browser.open(&format!("/cabinet/confirm?token={}", browser.letter_token(EMAIL))).await;
+    browser.text_when("main", |t| t.contains("Почта подтверждена")).await;
+
+    browser.open("/cabinet/login").await;
+    type_into(&browser, "f-email", EMAIL).await;
+    type_into(&browser, "f-password", PASSWORD).await;
+    browser.press(keys::ENTER).await;
+    browser.url_when(|u| u.ends_with("/cabinet/organization")).await;
+    browser.text_when("main", |t| t.contains("Черновик")).await;
+    browser.assert_accessible("cabinet-organization").await;
+    press_on(&browser, "main button[type=button]", keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
+
+    browser.open("/cabinet/locations/new").await;
+    assert_eq!(browser.heading().await, "Новый адрес");
+    browser.find("#f-municipality option[value='serov']").await;
+    type_into(&browser, "f-name", "Главный офис").await;
+    type_into(&browser, "f-municipality", "Серов").await;
+    type_into(&browser, "f-address", "ул. Ленина, 1").await;
+    press_on(&browser, "#f-accessibility-ramp", keys::SPACE).await;
+    press_on(&browser, "#f-address", keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Сохранено")).await;
+    press_on(&browser, "main > p > button[type=button]", keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
+
+    browser.open("/cabinet/services/new").await;
+    assert_eq!(browser.heading().await, "Новая услуга");
+    browser.find("#f-categories-tsr-rental").await;
+    press_on(&browser, "#f-name", keys::ENTER).await;
+    browser.text_when("#error-summary", |t| t.contains("Исправьте ошибки")).await;
+    browser.assert_accessible("cabinet-service-form-errors").await;
+    type_into(&browser, "f-name", "Прокат колясок «Рядом»").await;
+    type_into(&browser, "f-summary", "Коляска на время, пока оформляется своя").await;
+    press_on(&browser, "#f-categories-tsr-rental", keys::SPACE).await;
+    press_on(&browser, "#f-target-groups-disabled", keys::SPACE).await;
+    press_on(&browser, "#f-formats-in-person", keys::SPACE).await;
+    press_on(&browser, "#f-locations input[type=checkbox]", keys::SPACE).await;
+    press_on(&browser, "#f-municipalities-serov", keys::SPACE).await;
+    type_into(&browser, "f-documents", "Паспорт").await;
+    press_on(&browser, "#f-name", keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Сохранено")).await;
+    browser.screenshot("cabinet-service-form", 390).await;
+    browser.screenshot("cabinet-service-form", 1280).await;
+    press_on(&browser, "main > p > button[type=button]", keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
+    let service_url = browser.url_when(|u| u.rsplit('/').next().is_some_and(|id| id.parse::<i64>().is_ok())).await;
+    let service_id: i64 = service_url.rsplit('/').next().unwrap().parse().unwrap();
+
+    browser.open("/cabinet/revisions").await;
+    browser.text_when("main", |t| t.contains("Прокат колясок «Рядом»") && t.contains("На модерации")).await;
+    browser.assert_accessible("cabinet-revisions").await;
+    browser.screenshot("cabinet-revisions", 1280).await;
+
+    let moderator = moderator(&browser).await;
+    let queue = moderator.moderation_queue(1).await.unwrap();
+    assert_eq!(queue.total, 3, "the organization, the address and the service");
+    for revision in queue.items {
+        moderator.approve_revision(revision.id, &ReviewDecision::default()).await.unwrap();
+    }
+
+    let citizen = Client::new(browser.base.clone());
+    let filter = ServiceFilter { q: Some("колясок Рядом".into()), ..Default::default() };
+    let mut slug = None;
+    for _ in 0..100 {
+        let found = citizen.search(&SearchRequest { filter: filter.clone(), ..Default::default() }).await.unwrap();
+        if let Some(hit) = found.items.into_iter().find(|h| h.service.name == "Прокат колясок «Рядом»") {
+            slug = Some(hit.service.slug);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let slug = slug.expect("the approved service is found by search");
+    browser.open(&format!("/services/{slug}")).await;
+    assert_eq!(browser.heading().await, "Прокат колясок «Рядом»");
+    browser.text_when("main", |t| t.contains("ул. Ленина, 1")).await;
+
+    // A year later the partner confirms the data is still true.
+    let old = format!("UPDATE services SET last_verified = '2025-03-01' WHERE id = {service_id}");
+    sea_orm_execute(&browser, &old).await;
+    browser.open(&format!("/cabinet/services/{service_id}")).await;
+    browser.text_when("main", |t| t.contains("Пора проверить данные")).await;
+    press_on(&browser, "main > p > button.secondary", keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Данные отмечены как актуальные")).await;
+    let today = socio_domain::wording::date(&chrono::Utc::now().date_naive());
+    browser.open(&format!("/services/{slug}")).await;
+    browser.text_when("main", |t| t.contains(&format!("Сведения проверены {today}"))).await;
+    assert!(citizen.service(&slug).await.unwrap().last_verified == Some(chrono::Utc::now().date_naive()));
+    let listed = moderator.cabinet_list(CabinetPath::Services).await;
+    assert!(listed.is_err(), "a moderator has no cabinet of an organization");
+    browser.close().await;
+}
+
+async fn sea_orm_execute(browser: &Browser, sql: &str) {
+    sea_orm::ConnectionTrait::execute_unprepared(browser.store.connection(), sql).await.unwrap();
+}

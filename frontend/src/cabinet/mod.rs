@@ -1,0 +1,164 @@
+//! The partner cabinet: its own page bundle (`cabinet.html`, bin `socio-cabinet`) served for
+//! `/cabinet/…`, so the citizens' first page never carries it.
+//!
+//! The access token lives in memory only; the refresh cookie (`HttpOnly`, the page cannot read
+//! it) restores the session after a reload. Every screen talks to the API through the typed
+//! client with the partner's token.
+
+mod auth;
+mod forms;
+mod more;
+mod records;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{A, Route, Router, Routes},
+    path,
+};
+use socio_client::Client;
+use socio_domain::api::{Me, Session};
+
+use crate::api::client;
+
+/// The signed-in partner, shared by every screen.
+#[derive(Clone, Copy)]
+pub(crate) struct CabinetSession {
+    /// `None` while the session is being restored, then `Some(None)` when signed out.
+    pub state: RwSignal<Option<Option<(String, Me)>>>,
+}
+
+impl CabinetSession {
+    /// A client carrying the access token (anonymous when signed out).
+    pub fn client(&self) -> Client {
+        match self.state.get_untracked().flatten() {
+            Some((token, _)) => client().with_token(token),
+            None => client(),
+        }
+    }
+
+    pub fn sign_in(&self, session: Session) {
+        self.state.set(Some(Some((session.access_token, session.user))));
+    }
+
+    pub fn me(&self) -> Option<Me> {
+        self.state.get().flatten().map(|(_, me)| me)
+    }
+}
+
+pub(crate) fn use_session() -> CabinetSession {
+    use_context::<CabinetSession>().unwrap_or_else(|| CabinetSession { state: RwSignal::new(Some(None)) })
+}
+
+/// The cabinet's page.
+#[component]
+pub fn CabinetApp() -> impl IntoView {
+    let session = CabinetSession { state: RwSignal::new(None) };
+    provide_context(session);
+    // Restore the session from the refresh cookie, once.
+    leptos::task::spawn_local(async move {
+        let restored = client().refresh().await.ok();
+        session.state.set(Some(restored.map(|s| (s.access_token, s.user))));
+    });
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Перейти к содержанию"</a>
+            <CabinetHeader />
+            <main id="main" class="wrap" tabindex="-1">
+                <Routes fallback=|| view! { <h1>"Страница не найдена"</h1><p><a href="/cabinet">"В кабинет"</a></p> }>
+                    <Route path=path!("/cabinet") view=|| view! { <Guarded><records::OrganizationPage /></Guarded> } />
+                    <Route path=path!("/cabinet/login") view=auth::LoginPage />
+                    <Route path=path!("/cabinet/register") view=auth::RegisterPage />
+                    <Route path=path!("/cabinet/confirm") view=auth::ConfirmPage />
+                    <Route path=path!("/cabinet/forgot") view=auth::ForgotPage />
+                    <Route path=path!("/cabinet/reset") view=|| view! { <auth::NewPasswordPage invitation=false /> } />
+                    <Route path=path!("/cabinet/invitation") view=|| view! { <auth::NewPasswordPage invitation=true /> } />
+                    <Route path=path!("/cabinet/organization") view=|| view! { <Guarded><records::OrganizationPage /></Guarded> } />
+                    <Route path=path!("/cabinet/locations") view=|| view! { <Guarded><records::LocationsPage /></Guarded> } />
+                    <Route path=path!("/cabinet/locations/:id") view=|| view! { <Guarded><records::LocationPage /></Guarded> } />
+                    <Route path=path!("/cabinet/services") view=|| view! { <Guarded><records::ServicesPage /></Guarded> } />
+                    <Route path=path!("/cabinet/stale") view=|| view! { <Guarded><records::ServicesPage /></Guarded> } />
+                    <Route path=path!("/cabinet/services/:id") view=|| view! { <Guarded><records::ServicePage /></Guarded> } />
+                    <Route path=path!("/cabinet/revisions") view=|| view! { <Guarded><more::RevisionsPage /></Guarded> } />
+                    <Route path=path!("/cabinet/reports") view=|| view! { <Guarded><more::ReportsPage /></Guarded> } />
+                    <Route path=path!("/cabinet/statistics") view=|| view! { <Guarded><more::StatisticsPage /></Guarded> } />
+                    <Route path=path!("/cabinet/colleagues") view=|| view! { <Guarded><more::ColleaguesPage /></Guarded> } />
+                </Routes>
+            </main>
+            <footer class="site"><div class="wrap"><p><a href="/">"Сайт для граждан"</a></p></div></footer>
+        </Router>
+    }
+}
+
+#[component]
+fn CabinetHeader() -> impl IntoView {
+    let session = use_session();
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = session.client().logout().await;
+            session.state.set(Some(None));
+            let _ = window().location().assign("/cabinet/login");
+        });
+    };
+    view! {
+        <header class="site">
+            <div class="wrap">
+                <div class="site-top">
+                    <a class="logo" href="/cabinet">"Кабинет партнёра"</a>
+                    {move || session.me().map(|me| view! {
+                        <div class="site-tools">
+                            <span>{me.organization.map(|o| o.name).unwrap_or_default()}</span>
+                            <button type="button" class="secondary" on:click=sign_out>"Выйти"</button>
+                        </div>
+                    })}
+                </div>
+                {move || session.me().map(|_| view! {
+                    <nav class="main" aria-label="Разделы кабинета">
+                        <ul>
+                            <li><A href="/cabinet/organization">"Организация"</A></li>
+                            <li><A href="/cabinet/locations">"Адреса"</A></li>
+                            <li><A href="/cabinet/services">"Услуги"</A></li>
+                            <li><A href="/cabinet/revisions">"Изменения"</A></li>
+                            <li><A href="/cabinet/reports">"Сообщения"</A></li>
+                            <li><A href="/cabinet/statistics">"Статистика"</A></li>
+                            <li><A href="/cabinet/colleagues">"Коллеги"</A></li>
+                        </ul>
+                    </nav>
+                })}
+            </div>
+        </header>
+    }
+}
+
+/// Shows its children to a signed-in partner; otherwise the way in.
+#[component]
+fn Guarded(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    move || {
+        match session.state.get() {
+        None => view! { <p class="status" role="status">"Загрузка…"</p> }.into_any(),
+        Some(None) => view! {
+            <h1 tabindex="-1">"Кабинет партнёра"</h1>
+            <p>"Организации, которые помогают людям в трудной ситуации, сами ведут свои данные: адреса, часы работы, услуги."</p>
+            <p><a class="button" href="/cabinet/login">"Войти"</a>" "<a class="button secondary" href="/cabinet/register">"Зарегистрироваться"</a></p>
+        }
+        .into_any(),
+        Some(Some((_, me))) if me.organization.is_none() => view! {
+            <h1 tabindex="-1">"Заявка на рассмотрении"</h1>
+            <p>"Модератор проверяет, что вы представляете эту организацию. Когда заявку одобрят, кабинет откроется: обычно это занимает один-два рабочих дня."</p>
+        }
+        .into_any(),
+        Some(Some(_)) => children().into_any(),
+    }
+    }
+}
+
+/// Moves focus to the page's heading when a screen opens, as the site does.
+pub(crate) fn focus_heading() {
+    request_animation_frame(|| {
+        if let Some(h1) = document().query_selector("main h1").ok().flatten()
+            && let Ok(h1) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h1)
+        {
+            let _ = h1.focus();
+        }
+    });
+}
