@@ -64,7 +64,16 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser.open(&format!("/cabinet/confirm?token={}", browser.letter_token(EMAIL))).await;
     browser.text_when("main", |t| t.contains("Почта подтверждена")).await;
 
+    browser.assert_accessible("cabinet-confirm").await;
+    browser.open("/cabinet/forgot").await;
+    assert_eq!(browser.heading().await, "Восстановление пароля");
+    browser.assert_accessible("cabinet-forgot").await;
+    browser.open("/cabinet/reset?token=00").await;
+    assert_eq!(browser.heading().await, "Новый пароль");
+    browser.assert_accessible("cabinet-reset").await;
     browser.open("/cabinet/login").await;
+    assert_eq!(browser.heading().await, "Вход в кабинет партнёра");
+    browser.assert_accessible("cabinet-login").await;
     type_into(&browser, "f-email", EMAIL).await;
     type_into(&browser, "f-password", PASSWORD).await;
     browser.press(keys::ENTER).await;
@@ -83,8 +92,12 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     press_on(&browser, "#f-accessibility-ramp", keys::SPACE).await;
     press_on(&browser, "#f-address", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Сохранено")).await;
+    browser.assert_accessible("cabinet-location-form").await;
     press_on(&browser, "main > p > button[type=button]", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
+    browser.open("/cabinet/locations").await;
+    browser.text_when("main", |t| t.contains("Главный офис")).await;
+    browser.assert_accessible("cabinet-locations").await;
 
     browser.open("/cabinet/services/new").await;
     assert_eq!(browser.heading().await, "Новая услуга");
@@ -113,6 +126,17 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser.text_when("main", |t| t.contains("Прокат колясок «Рядом»") && t.contains("На модерации")).await;
     browser.assert_accessible("cabinet-revisions").await;
     browser.screenshot("cabinet-revisions", 1280).await;
+
+    for (path, name) in [
+        ("/cabinet/services", "cabinet-services"),
+        ("/cabinet/reports", "cabinet-reports"),
+        ("/cabinet/statistics", "cabinet-statistics"),
+        ("/cabinet/colleagues", "cabinet-colleagues"),
+    ] {
+        browser.open(path).await;
+        browser.text_when("main", |t| !t.contains("Загрузка")).await;
+        browser.assert_accessible(name).await;
+    }
 
     let moderator = moderator(&browser).await;
     let queue = moderator.moderation_queue(1).await.unwrap();
