@@ -167,6 +167,11 @@ impl Client {
         self.get("/api/v1/cabinet/revisions", &[("page", page.to_string())]).await
     }
 
+    /// `GET /api/v1/cabinet/revisions/{id}`.
+    pub async fn cabinet_revision(&self, id: i64) -> Result<RevisionView, ClientError> {
+        self.call(Method::GET, &format!("/api/v1/cabinet/revisions/{id}"), NO_BODY, None).await
+    }
+
     /// `GET /api/v1/cabinet/reports`.
     pub async fn cabinet_reports(&self) -> Result<Vec<CabinetReport>, ClientError> {
         self.call(Method::GET, "/api/v1/cabinet/reports", NO_BODY, None).await
@@ -206,6 +211,11 @@ impl Client {
     /// `GET /api/v1/backoffice/revisions`: the moderation queue.
     pub async fn moderation_queue(&self, page: u32) -> Result<Page<RevisionView>, ClientError> {
         self.get("/api/v1/backoffice/revisions", &[("page", page.to_string())]).await
+    }
+
+    /// `GET /api/v1/backoffice/revisions/{id}`.
+    pub async fn moderation_revision(&self, id: i64) -> Result<RevisionView, ClientError> {
+        self.call(Method::GET, &format!("/api/v1/backoffice/revisions/{id}"), NO_BODY, None).await
     }
 
     /// `POST /api/v1/backoffice/revisions/{id}/approve`.

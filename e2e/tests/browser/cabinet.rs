@@ -157,6 +157,12 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let slug = slug.expect("the approved service is found by search");
+    let detail = citizen.service(&slug).await.unwrap();
+    let catalogue = citizen
+        .services(&ServiceFilter { organization: socio_domain::Slug::parse(&detail.organization.slug).ok(), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(catalogue.items.iter().map(|s| s.slug.as_str()).collect::<Vec<_>>(), [slug.as_str()], "the catalogue lists it");
     browser.open(&format!("/services/{slug}")).await;
     assert_eq!(browser.heading().await, "Прокат колясок «Рядом»");
     browser.text_when("main", |t| t.contains("ул. Ленина, 1")).await;

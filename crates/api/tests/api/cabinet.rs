@@ -746,6 +746,8 @@ async fn a_rejection_keeps_the_public_version_and_tells_the_partner_why(app: Tes
         .unwrap();
     let seen = partner.client.cabinet_revisions(1).await.unwrap();
     assert_eq!(seen.items[0].status, RevisionStatus::Rejected);
+    assert_eq!(partner.client.cabinet_revision(id).await.unwrap(), moderator.moderation_revision(id).await.unwrap());
+    assert!(seen.items[0].changes.iter().any(|c| c.field == "name" && c.after == "Прокат ТСР — бесплатно навсегда"));
     assert_eq!(seen.items[0].review_comment.as_deref(), Some("Уточните условия: бесплатно только для инвалидов"));
     let record = partner.client.cabinet_service(service.id).await.unwrap();
     assert_eq!(record.record.name, service.name, "the form shows the public version again");
