@@ -32,6 +32,9 @@ pub fn document() -> Document {
         .configure(routes::configure_health)
         .split_for_parts();
     let components = document.components.get_or_insert_with(Default::default);
+    // Vocabularies only named by query parameters are not collected from the handlers.
+    let (name, schema) = vocabulary::<socio_domain::vocabulary::SearchSort>();
+    components.schemas.entry(name).or_insert(schema);
     components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
@@ -56,6 +59,10 @@ pub fn document() -> Document {
         .collect(),
     );
     document
+}
+
+fn vocabulary<T: utoipa::ToSchema>() -> (String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    (T::name().into_owned(), T::schema())
 }
 
 /// The document as pretty JSON with a trailing newline (the committed form).

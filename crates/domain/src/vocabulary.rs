@@ -16,10 +16,9 @@ pub struct UnknownValue {
 }
 
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $slug:literal => $label:literal,)+ }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $slug:literal => $label:literal,)+ }) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $slug)] $variant,)+
         }
@@ -55,6 +54,29 @@ macro_rules! vocabulary {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        // The schema is written from the same slugs serde uses, so the document lists exactly
+        // the values the API sends and accepts (utoipa's derive did not see the renames the
+        // macro generates and listed the Rust names).
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let title = concat!($($doc),*).trim();
+                let values = [$(format!("`{}` — {}", $slug, $label)),+].join("; ");
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(format!("{title} Значения: {values}.")))
+                    .enum_values(Some([$($slug),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     };
@@ -186,6 +208,23 @@ vocabulary! {
     ReportStatus {
         New = "new" => "Новое",
         Resolved = "resolved" => "Решено",
+    }
+}
+
+vocabulary! {
+    /// Порядок результатов поиска.
+    SearchSort {
+        Relevance = "relevance" => "сначала самые подходящие (без слов — по названию)",
+        Distance = "distance" => "сначала ближайшие",
+        Fresh = "fresh" => "сначала недавно проверенные",
+    }
+}
+
+// Written out: the macro derives no `Default` for the vocabularies that have none.
+#[allow(clippy::derivable_impls)]
+impl Default for SearchSort {
+    fn default() -> Self {
+        SearchSort::Relevance
     }
 }
 

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::vocabulary::SearchSort;
+
 use super::{FieldError, MAX_PER_PAGE, PageRequest};
 use crate::{
     Coordinates, Slug,
@@ -112,19 +114,25 @@ fn page_params(page: PageRequest) -> (Option<String>, Option<String>) {
 #[serde(deny_unknown_fields)]
 pub struct ServiceQuery {
     /// Город: код из `/api/v1/municipalities`, например `pervouralsk`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub municipality: Option<String>,
     /// Категория: код группы или категории из `/api/v1/categories` (группа включает все свои категории).
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub category: Option<String>,
     /// Категория получателей: код из `/api/v1/target-groups`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub target_group: Option<String>,
-    /// Формат: `in-person`, `at-home`, `online`, `phone`, `gosuslugi`.
+    /// Формат получения.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::ServiceFormat>))]
     pub format: Option<String>,
-    /// Стоимость: `free`, `partial`, `paid`.
+    /// Стоимость.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::Cost>))]
     pub cost: Option<String>,
     /// Возраст получателя, лет (0–120): только услуги, доступные в этом возрасте.
     #[cfg_attr(feature = "openapi", param(value_type = Option<u8>, minimum = 0, maximum = 120))]
     pub age: Option<String>,
     /// Организация: код организации.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub organization: Option<String>,
     /// Поиск по словам в названии и описании.
     pub q: Option<String>,
@@ -199,10 +207,13 @@ impl From<&ServiceFilter> for ServiceQuery {
 #[serde(deny_unknown_fields)]
 pub struct OrganizationQuery {
     /// Город: код из `/api/v1/municipalities`; организации с адресом в этом городе.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub municipality: Option<String>,
-    /// Вид: `state`, `municipal`, `federal`, `ngo`, `charity`, `social-business`, `business`, `volunteers`.
+    /// Вид организации.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::OrganizationKind>))]
     pub kind: Option<String>,
-    /// Сфера: `social-policy`, `health`, `education`, `culture`, `sport`, `employment`, `legal`, `public-services`, `charity`.
+    /// Сфера деятельности.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::Sector>))]
     pub sector: Option<String>,
     /// Поиск по словам в названии и описании.
     pub q: Option<String>,
@@ -259,8 +270,10 @@ impl From<&OrganizationFilter> for OrganizationQuery {
 #[serde(deny_unknown_fields)]
 pub struct SituationQuery {
     /// Категория получателей: код из `/api/v1/target-groups`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub target_group: Option<String>,
     /// Категория услуг: код группы или категории из `/api/v1/categories`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub category: Option<String>,
     /// Поиск по словам в названии и описании.
     pub q: Option<String>,
@@ -316,21 +329,28 @@ pub struct SearchQuery {
     /// Что ищем, своими словами: «пособие многодетным», «логопед ребенку», «ТСР».
     pub q: Option<String>,
     /// Город: код из `/api/v1/municipalities`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub municipality: Option<String>,
     /// Категория: код группы или категории из `/api/v1/categories`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub category: Option<String>,
     /// Категория получателей: код из `/api/v1/target-groups`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub target_group: Option<String>,
-    /// Формат: `in-person`, `at-home`, `online`, `phone`, `gosuslugi`.
+    /// Формат получения.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::ServiceFormat>))]
     pub format: Option<String>,
-    /// Стоимость: `free`, `partial`, `paid`.
+    /// Стоимость.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::Cost>))]
     pub cost: Option<String>,
     /// Возраст получателя, лет (0–120).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u8>, minimum = 0, maximum = 120))]
     pub age: Option<String>,
     /// Организация: код организации.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub organization: Option<String>,
-    /// Порядок: `relevance` (по умолчанию), `distance` (ближе к `lat`/`lon` или к центру города), `fresh` (недавно проверенные).
+    /// Порядок (по умолчанию `relevance`); `distance` — от `lat`/`lon` или от центра города.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::SearchSort>))]
     pub sort: Option<String>,
     /// Широта точки, от которой считать расстояние.
     #[cfg_attr(feature = "openapi", param(value_type = Option<f64>, minimum = -90, maximum = 90))]
@@ -344,28 +364,6 @@ pub struct SearchQuery {
     /// Размер страницы, 1–100 (по умолчанию 20).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
     pub per_page: Option<String>,
-}
-
-/// The order of search results.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum SearchSort {
-    /// Best match first (by name when there are no words).
-    #[default]
-    Relevance,
-    /// Nearest first.
-    Distance,
-    /// Most recently verified first.
-    Fresh,
-}
-
-impl SearchSort {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SearchSort::Relevance => "relevance",
-            SearchSort::Distance => "distance",
-            SearchSort::Fresh => "fresh",
-        }
-    }
 }
 
 /// A parsed search: the catalogue filter plus order and origin.
@@ -487,6 +485,7 @@ pub struct UnmetSearchQuery {
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 365))]
     pub days: Option<String>,
     /// Город: код из `/api/v1/municipalities`.
+    #[cfg_attr(feature = "openapi", param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub municipality: Option<String>,
 }
 
