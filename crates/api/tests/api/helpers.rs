@@ -38,6 +38,8 @@ pub struct TestApp {
 
     settings: Settings,
     database: TestDatabase,
+    /// What the contract proxy saw that the OpenAPI document does not allow.
+    violations: crate::contract::Violations,
 }
 
 impl TestApp {
@@ -77,7 +79,7 @@ impl TestApp {
         let app = Application::with_store(self.settings.clone(), store).await.unwrap_or_else(|e| panic!("replica: {e}"));
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        Client::with_http(self.http.clone(), address)
+        Client::with_http(self.http.clone(), crate::contract::proxy(address, self.violations.clone()))
     }
 
     /// The raw connection, to look at what the API must not show.
@@ -126,6 +128,10 @@ enum TestDatabase {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let violations = std::mem::take(&mut *self.violations.lock().unwrap_or_else(|e| e.into_inner()));
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!("answers that break the OpenAPI document:\n{}", violations.join("\n"));
+        }
         match &self.database {
             TestDatabase::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -322,10 +328,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let outbox = test_dir().join(format!("outbox-{}", unique_suffix()));
     let settings = Settings::embedded(url, SecretString::from(TEST_JWT_SECRET.to_owned()), outbox);
     let app = Application::with_store(settings.clone(), store.clone()).await.unwrap_or_else(|e| panic!("building the app: {e}"));
-    let address = format!("http://127.0.0.1:{}", app.port());
+    let direct = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
+    // Every answer goes through the contract proxy: typed client and raw HTTP alike.
+    let violations = crate::contract::Violations::default();
+    let address = crate::contract::proxy(direct, violations.clone());
     let http = reqwest::Client::new();
-    Some(TestApp { client: Client::with_http(http.clone(), address.clone()), address, http, store, settings, database })
+    Some(TestApp { client: Client::with_http(http.clone(), address.clone()), address, http, store, settings, database, violations })
 }
 
 /// Declares each listed `async fn(TestApp)` as two tests, `<name>::sqlite` and `<name>::postgres`.
