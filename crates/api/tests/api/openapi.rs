@@ -189,3 +189,59 @@ fn example_of(parameter: &str) -> &'static str {
 }
 
 crate::on_both_databases!(every_listed_value_of_every_query_parameter_is_accepted);
+
+/// The limits the document states for request bodies are the ones the domain's parsers enforce.
+#[test]
+fn body_limits_in_the_document_are_the_domains() {
+    use socio_domain::{
+        account::{MAX_EMAIL_LEN, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS},
+        api::{MAX_DISPLAY_NAME, MAX_REPORT_MESSAGE, MAX_TOKEN_LEN, limits::*},
+        vocabulary::{AccessibilityFeature, ServiceFormat},
+    };
+    let document = document();
+    let schemas = &document["components"]["schemas"];
+    let table: Vec<(&str, &str, &str, usize)> = vec![
+        ("ServiceInput", "name", "maxLength", NAME),
+        ("ServiceInput", "summary", "maxLength", SUMMARY),
+        ("ServiceInput", "description", "maxLength", DESCRIPTION),
+        ("ServiceInput", "cost_note", "maxLength", COST_NOTE),
+        ("ServiceInput", "eligibility", "maxLength", LONG_TEXT),
+        ("ServiceInput", "how_to_apply", "maxLength", LONG_TEXT),
+        ("ServiceInput", "categories", "maxItems", CATEGORIES),
+        ("ServiceInput", "target_groups", "maxItems", TARGET_GROUPS),
+        ("ServiceInput", "formats", "maxItems", ServiceFormat::ALL.len()),
+        ("ServiceInput", "documents", "maxItems", DOCUMENTS),
+        ("ServiceInput", "locations", "maxItems", LOCATIONS),
+        ("ServiceInput", "municipalities", "maxItems", MUNICIPALITIES),
+        ("ServiceInput", "age_min", "maximum", usize::from(MAX_AGE)),
+        ("ServiceInput", "age_max", "maximum", usize::from(MAX_AGE)),
+        ("OrganizationInput", "name", "maxLength", NAME),
+        ("OrganizationInput", "short_name", "maxLength", SHORT_NAME),
+        ("OrganizationInput", "description", "maxLength", DESCRIPTION),
+        ("LocationInput", "name", "maxLength", NAME),
+        ("LocationInput", "address", "maxLength", ADDRESS),
+        ("LocationInput", "opening_hours", "maxItems", HOURS),
+        ("LocationInput", "accessibility", "maxItems", AccessibilityFeature::ALL.len()),
+        ("ContactsInput", "email", "maxLength", MAX_EMAIL_LEN),
+        ("ContactsInput", "website", "maxLength", socio_domain::web::MAX_URL_LEN),
+        ("ReviewDecision", "comment", "maxLength", COMMENT),
+        ("ResolveReport", "comment", "maxLength", COMMENT),
+        ("NewReport", "message", "maxLength", MAX_REPORT_MESSAGE),
+        ("NewReport", "slug", "maxLength", socio_domain::slug::MAX_SLUG_LEN),
+        ("Registration", "email", "maxLength", MAX_EMAIL_LEN),
+        ("Registration", "password", "minLength", MIN_PASSWORD_CHARS),
+        ("Registration", "password", "maxLength", MAX_PASSWORD_CHARS),
+        ("Registration", "display_name", "maxLength", MAX_DISPLAY_NAME),
+        ("Login", "password", "maxLength", MAX_PASSWORD_CHARS),
+        ("NewPasswordWithToken", "token", "maxLength", MAX_TOKEN_LEN),
+        ("NewPasswordWithToken", "password", "minLength", MIN_PASSWORD_CHARS),
+        ("PasswordChange", "new_password", "minLength", MIN_PASSWORD_CHARS),
+        ("Invitation", "display_name", "maxLength", MAX_DISPLAY_NAME),
+    ];
+    for (schema, field, key, limit) in table {
+        assert_eq!(schemas[schema]["properties"][field][key], limit as u64, "{schema}.{field} {key}");
+    }
+    for schema in ["ServiceInput", "OrganizationInput", "LocationInput", "Registration", "Login", "NewReport", "ReviewDecision"] {
+        assert_eq!(schemas[schema]["additionalProperties"], false, "{schema} refuses unknown fields, and says so");
+    }
+}

@@ -22,16 +22,20 @@ pub const MAX_TOKEN_LEN: usize = 128;
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     /// Рабочая электронная почта: на неё придёт письмо для подтверждения.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
     pub email: String,
     /// Пароль: от 12 до 128 символов, не из списка распространённых.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
     pub password: String,
     /// Как к вам обращаться (1–100 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: String,
     /// Новая организация (если её ещё нет в справочнике).
     #[serde(default)]
     pub organization: Option<OrganizationInput>,
     /// Или код существующей организации из справочника: заявку на управление ею проверит модератор.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub claim: Option<String>,
 }
 
@@ -104,8 +108,10 @@ impl TryFrom<&Registration> for ValidRegistration {
 #[serde(deny_unknown_fields)]
 pub struct Login {
     /// Электронная почта.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
     pub email: String,
     /// Пароль.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
@@ -191,6 +197,7 @@ pub struct MyOrganization {
 #[serde(deny_unknown_fields)]
 pub struct OneTimeToken {
     /// Код из ссылки в письме.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub token: String,
 }
 
@@ -200,6 +207,7 @@ pub struct OneTimeToken {
 #[serde(deny_unknown_fields)]
 pub struct EmailOnly {
     /// Электронная почта учётной записи.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
     pub email: String,
 }
 
@@ -220,8 +228,10 @@ impl EmailOnly {
 #[serde(deny_unknown_fields)]
 pub struct NewPasswordWithToken {
     /// Код из ссылки в письме.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub token: String,
     /// Новый пароль: от 12 до 128 символов.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
     pub password: String,
 }
 
@@ -231,8 +241,10 @@ pub struct NewPasswordWithToken {
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     /// Текущий пароль.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub current_password: String,
     /// Новый пароль: от 12 до 128 символов.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
     pub new_password: String,
 }
 
@@ -267,8 +279,10 @@ pub struct Colleague {
 #[serde(deny_unknown_fields)]
 pub struct Invitation {
     /// Электронная почта коллеги: на неё придёт приглашение.
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
     pub email: String,
     /// Имя коллеги (1–100 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub display_name: String,
 }
 

@@ -58,9 +58,11 @@ pub struct ContactsInput {
     pub phone: Option<String>,
     /// Электронная почта.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: Option<String>,
     /// Сайт: только http:// или https://.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub website: Option<String>,
 }
 
@@ -92,9 +94,11 @@ fn contact_fields(c: &ContactsInput, out: &mut Vec<FieldValue>) {
 #[serde(deny_unknown_fields)]
 pub struct OrganizationInput {
     /// Полное название (3–300 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 300))]
     pub name: String,
     /// Краткое название (до 100 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub short_name: Option<String>,
     /// Вид организации.
     pub kind: OrganizationKind,
@@ -102,12 +106,15 @@ pub struct OrganizationInput {
     pub sector: Sector,
     /// ИНН: 10 или 12 цифр с верной контрольной цифрой.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 12))]
     pub inn: Option<String>,
     /// ОГРН: 13 или 15 цифр с верной контрольной цифрой.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 13, max_length = 15))]
     pub ogrn: Option<String>,
     /// Чем занимается организация, простыми словами (до 5000 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub description: String,
     /// Контакты.
     #[serde(default)]
@@ -167,10 +174,13 @@ impl Fields for OrganizationInput {
 #[serde(deny_unknown_fields)]
 pub struct LocationInput {
     /// Название здания или отделения (1–300 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub name: String,
     /// Код города.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub municipality: String,
     /// Адрес без названия города (5–300 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 5, max_length = 300))]
     pub address: String,
     /// Координаты, если известны.
     #[serde(default)]
@@ -180,9 +190,11 @@ pub struct LocationInput {
     pub phone: Option<String>,
     /// Часы работы (до 14 правил).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 14))]
     pub opening_hours: Vec<OpeningInterval>,
     /// Условия доступности для людей с инвалидностью, без повторов.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub accessibility: Vec<AccessibilityFeature>,
 }
 
@@ -263,17 +275,23 @@ impl Fields for LocationInput {
 #[serde(deny_unknown_fields)]
 pub struct ServiceInput {
     /// Название услуги (3–300 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 300))]
     pub name: String,
     /// Что человек получает, одним предложением (10–300 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 300))]
     pub summary: String,
     /// Подробное описание (до 5000 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub description: String,
     /// Коды категорий (1–8).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 8))]
     pub categories: Vec<String>,
     /// Коды категорий получателей (1–12).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
     pub target_groups: Vec<String>,
     /// Как получить (1–5, без повторов).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5))]
     pub formats: Vec<ServiceFormat>,
     /// Форма социального обслуживания по 442-ФЗ.
     #[serde(default)]
@@ -282,29 +300,37 @@ pub struct ServiceInput {
     pub cost: Cost,
     /// Пояснение к стоимости (до 500 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub cost_note: Option<String>,
     /// Возраст получателя от, лет (0–120).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 120))]
     pub age_min: Option<u8>,
     /// Возраст получателя до, лет (0–120, не меньше «от»).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 120))]
     pub age_max: Option<u8>,
     /// Кто может получить (до 3000 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 3000))]
     pub eligibility: String,
     /// Какие документы нужны (до 30, каждый до 300 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     pub documents: Vec<String>,
     /// Как обратиться (до 3000 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 3000))]
     pub how_to_apply: String,
     /// Контакты по услуге, если отличаются от контактов организации.
     #[serde(default)]
     pub contacts: ContactsInput,
     /// Идентификаторы адресов организации, где оказывают услугу (до 50).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub locations: Vec<i64>,
     /// Коды городов, где доступна услуга (1–14).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 14))]
     pub municipalities: Vec<String>,
 }
 
@@ -519,6 +545,7 @@ pub struct RevisionView {
 pub struct ReviewDecision {
     /// Комментарий для партнёра: обязателен при отклонении (до 2000 символов).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub comment: Option<String>,
 }
 
@@ -564,6 +591,7 @@ pub struct CabinetReport {
 #[serde(deny_unknown_fields)]
 pub struct ResolveReport {
     /// Что сделано (1–2000 символов).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
     pub comment: String,
 }
 

@@ -72,11 +72,13 @@ pub struct NewReport {
     /// О чём сообщение: услуга или организация.
     pub subject: ReportSubject,
     /// Код услуги или организации.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
     pub slug: String,
     /// Что не так.
     pub problem: ReportProblem,
     /// Подробности (до 2000 символов; обязательны для «Другое»). Не пишите личные данные.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub message: String,
 }
 
