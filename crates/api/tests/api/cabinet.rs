@@ -623,6 +623,10 @@ async fn a_new_service_is_published_after_approval_and_confirmed_fresh(app: Test
     assert_eq!(queue.total, 3);
     let changes = &queue.items.iter().find(|r| r.entity_id == Some(draft.id)).unwrap().changes;
     assert!(changes.iter().any(|c| c.field == "name" && c.before.is_empty() && c.after == "Прокат вертикализаторов"), "{changes:?}");
+    let named = |field: &str| changes.iter().find(|c| c.field == field).map(|c| c.after.clone()).unwrap_or_default();
+    assert_eq!(named("municipalities"), "Серов", "codes are shown by name");
+    assert_eq!(named("locations"), "Главный офис, ул. Заводская, 7");
+    assert!(!named("categories").contains("tsr-rental") && !named("categories").is_empty(), "{}", named("categories"));
     approve_all(&moderator).await;
 
     let public = eventually("publication", async || app.client.service(&draft.slug).await.ok()).await;

@@ -3,6 +3,8 @@
 //! the audit log and the change log; of two moderators deciding the same revision, one wins and
 //! the other gets a conflict, and nothing is applied twice.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -11,7 +13,7 @@ use sea_orm::{
 use serde::de::DeserializeOwned;
 use socio_domain::{
     api::{LocationInput, OrganizationInput, PageRequest, RevisionView, ServiceInput},
-    revision::diff,
+    revision::{FieldChange, diff},
     vocabulary::{ModerationStatus, RevisionStatus, RevisionSubject},
 };
 
@@ -20,7 +22,7 @@ use crate::{
     Store, StoreError,
     audit::{Actor, audit},
     change_log::log_changes,
-    entity::{organization, revision, user},
+    entity::{category, location, municipality, organization, revision, target_group, user},
     error::parse_stored,
 };
 
@@ -33,7 +35,7 @@ pub enum RevisionScope {
     Organization(i64),
 }
 
-fn changes_of<R: Record + DeserializeOwned>(row: &revision::Model) -> Result<Vec<socio_domain::revision::FieldChange>, StoreError> {
+fn changes_of<R: Record + DeserializeOwned>(row: &revision::Model) -> Result<Vec<FieldChange>, StoreError> {
     let proposal: Proposal<R> = proposal(row)?;
     Ok(diff(proposal.before.as_ref(), &proposal.after))
 }
@@ -52,6 +54,7 @@ async fn view(db: &impl sea_orm::ConnectionTrait, row: revision::Model) -> Resul
         RevisionSubject::Organization => (title_of::<OrganizationInput>(&row, |o| o.name.clone())?, changes_of::<OrganizationInput>(&row)?),
         RevisionSubject::Claim => ("Заявка на управление организацией".to_owned(), Vec::new()),
     };
+    let changes = named(db, changes).await?;
     let organization_name = match row.organization_id {
         Some(id) => organization::Entity::find_by_id(id).one(db).await?.map(|o| o.name),
         None => None,
@@ -75,6 +78,50 @@ async fn view(db: &impl sea_orm::ConnectionTrait, row: revision::Model) -> Resul
         review_comment: row.review_comment,
         changes,
     })
+}
+
+/// The diff says codes (`tsr-rental`, an address id); people read names: the changed
+/// categories, target groups, cities and addresses are shown by name.
+async fn named(db: &impl sea_orm::ConnectionTrait, mut changes: Vec<FieldChange>) -> Result<Vec<FieldChange>, StoreError> {
+    let wanted = |field: &str| changes.iter().any(|c| c.field == field);
+    let mut names: HashMap<&'static str, HashMap<String, String>> = HashMap::new();
+    if wanted("categories") {
+        names.insert("categories", category::Entity::find().all(db).await?.into_iter().map(|c| (c.slug, c.name)).collect());
+    }
+    if wanted("target_groups") {
+        names.insert("target_groups", target_group::Entity::find().all(db).await?.into_iter().map(|t| (t.slug, t.name)).collect());
+    }
+    if wanted("municipalities") || wanted("municipality") {
+        let cities: HashMap<String, String> = municipality::Entity::find().all(db).await?.into_iter().map(|m| (m.slug, m.name)).collect();
+        names.insert("municipalities", cities.clone());
+        names.insert("municipality", cities);
+    }
+    if wanted("locations") {
+        let ids: Vec<i64> = changes
+            .iter()
+            .filter(|c| c.field == "locations")
+            .flat_map(|c| [c.before.as_str(), c.after.as_str()])
+            .flat_map(|v| v.split(", "))
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        let places = location::Entity::find().filter(location::Column::Id.is_in(ids)).all(db).await?;
+        names.insert("locations", places.into_iter().map(|l| (l.id.to_string(), format!("{}, {}", l.name, l.address))).collect());
+    }
+    for change in &mut changes {
+        if let Some(map) = names.get(change.field.as_str()) {
+            let rename = |value: &str| {
+                value
+                    .split(", ")
+                    .filter(|v| !v.is_empty())
+                    .map(|v| map.get(v).cloned().unwrap_or_else(|| v.to_owned()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            change.before = rename(&change.before);
+            change.after = rename(&change.after);
+        }
+    }
+    Ok(changes)
 }
 
 /// Marks a pending revision decided; `false` when someone decided it first.
