@@ -54,11 +54,25 @@ pub(crate) fn use_session() -> CabinetSession {
 pub fn CabinetApp() -> impl IntoView {
     let session = CabinetSession { state: RwSignal::new(None) };
     provide_context(session);
-    // Restore the session from the refresh cookie, once.
+    // Restore the session from the refresh cookie, once; then renew the 15-minute access token
+    // every 10 minutes while the page is open, so a long form is never lost to an expired token.
     leptos::task::spawn_local(async move {
         let restored = client().refresh().await.ok();
         session.state.set(Some(restored.map(|s| (s.access_token, s.user))));
     });
+    set_interval(
+        move || {
+            if session.state.get_untracked().flatten().is_none() {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                if let Ok(renewed) = client().refresh().await {
+                    session.sign_in(renewed);
+                }
+            });
+        },
+        std::time::Duration::from_secs(10 * 60),
+    );
     view! {
         <Router>
             <a class="skip-link" href="#main">"Перейти к содержанию"</a>
