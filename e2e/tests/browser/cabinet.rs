@@ -80,6 +80,14 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser.url_when(|u| u.ends_with("/cabinet/organization")).await;
     browser.text_when("main", |t| t.contains("Черновик")).await;
     browser.assert_accessible("cabinet-organization").await;
+    press_on(&browser, "header button[aria-pressed]", keys::ENTER).await;
+    assert_eq!(
+        browser.eval("document.documentElement.classList.contains('low-vision')").await,
+        true,
+        "the low-vision switch works here too"
+    );
+    browser.assert_accessible("cabinet-organization-low-vision").await;
+    press_on(&browser, "header button[aria-pressed]", keys::ENTER).await;
     press_on(&browser, "main button[type=button]", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
 

@@ -54,6 +54,8 @@ pub(crate) fn use_session() -> CabinetSession {
 pub fn CabinetApp() -> impl IntoView {
     let session = CabinetSession { state: RwSignal::new(None) };
     provide_context(session);
+    // The site's state: the low-vision mode is the same switch, remembered in this browser.
+    provide_context(crate::state::AppState::new());
     // Restore the session from the refresh cookie, once; then renew the 15-minute access token
     // every 10 minutes while the page is open, so a long form is never lost to an expired token.
     leptos::task::spawn_local(async move {
@@ -106,6 +108,7 @@ pub fn CabinetApp() -> impl IntoView {
 #[component]
 fn CabinetHeader() -> impl IntoView {
     let session = use_session();
+    let state = crate::state::use_state();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = session.client().logout().await;
@@ -118,12 +121,20 @@ fn CabinetHeader() -> impl IntoView {
             <div class="wrap">
                 <div class="site-top">
                     <a class="logo" href="/cabinet">"Кабинет партнёра"</a>
-                    {move || session.me().map(|me| view! {
-                        <div class="site-tools">
+                    <div class="site-tools">
+                        {move || session.me().map(|me| view! {
                             <span>{me.organization.map(|o| o.name).unwrap_or_default()}</span>
                             <button type="button" class="secondary" on:click=sign_out>"Выйти"</button>
-                        </div>
-                    })}
+                        })}
+                        <button
+                            type="button"
+                            class="secondary"
+                            aria-pressed=move || state.low_vision.get().to_string()
+                            on:click=move |_| state.low_vision.update(|on| *on = !*on)
+                        >
+                            {move || if state.low_vision.get() { "Обычная версия" } else { "Версия для слабовидящих" }}
+                        </button>
+                    </div>
                 </div>
                 {move || session.me().map(|_| view! {
                     <nav class="main" aria-label="Разделы кабинета">
