@@ -5,9 +5,7 @@
 //! cannot both win.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use socio_domain::{
     account::Email,
     api::{Colleague, MyOrganization, OrganizationInput, ValidOrganization},
@@ -193,7 +191,7 @@ impl Store {
         let (user_id, claim) = match request {
             RegistrationRequest::New(org) => {
                 let (input, valid) = org.as_ref();
-                let org_id = insert_organization(&txn, input, valid).await?;
+                let org_id = insert_organization(&txn, valid).await?;
                 let user_id = insert_user(&txn, &NewAccount { organization_id: Some(org_id), org_admin: true, ..new.clone() }).await?;
                 audit(&txn, Actor::User(user_id), "register", "organization", org_id, serde_json::json!({ "after": input })).await?;
                 (user_id, None)
@@ -508,7 +506,7 @@ impl Store {
             .col_expr(user::Column::UpdatedAt, Expr::value(now))
             .filter(user::Column::Id.eq(user_id))
             .filter(user::Column::OrganizationId.eq(organization_id))
-            .filter(Condition::any().add(user::Column::IsActive.eq(true)))
+            .filter(user::Column::IsActive.eq(true))
             .exec(&txn)
             .await?;
         if removed.rows_affected == 0 {

@@ -27,11 +27,7 @@ fn columns(model: &mut organization::ActiveModel, valid: &ValidOrganization) {
 }
 
 /// Inserts a registering partner's organization as a draft.
-pub(crate) async fn insert_organization(
-    db: &impl ConnectionTrait,
-    _input: &OrganizationInput,
-    valid: &ValidOrganization,
-) -> Result<i64, StoreError> {
+pub(crate) async fn insert_organization(db: &impl ConnectionTrait, valid: &ValidOrganization) -> Result<i64, StoreError> {
     let now = Utc::now();
     let mut model = organization::ActiveModel {
         slug: Set(free_slug(db, "organizations", valid.short_name.as_deref().unwrap_or(&valid.name), "organization").await?),
