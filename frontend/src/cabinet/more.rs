@@ -55,15 +55,21 @@ pub fn ReportsPage() -> impl IntoView {
         reload.get();
         async move { session.client().cabinet_reports().await.map_err(Failure::from) }
     });
+    let failure = RwSignal::new(None::<String>);
     let resolve = move |id: i64, comment: String| {
         leptos::task::spawn_local(async move {
-            if session.client().resolve_report(id, &comment).await.is_ok() {
-                reload.update(|n| *n += 1);
+            match session.client().resolve_report(id, &comment).await {
+                Ok(()) => {
+                    failure.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => failure.set(errors_of(&e).first().map(|e| e.detail.clone())),
             }
         });
     };
     view! {
         <h1 tabindex="-1">"Сообщения граждан"</h1>
+        {move || failure.get().map(|f| view! { <div class="error" role="alert"><p>{f}</p></div> })}
         {move || match reports.get() {
             None => view! { <p class="status" role="status">"Загрузка…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="error" role="alert"><p>{e.message}</p></div> }.into_any(),
@@ -104,6 +110,7 @@ pub fn StatisticsPage() -> impl IntoView {
         {move || match stats.get() {
             None => view! { <p class="status" role="status">"Загрузка…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="error" role="alert"><p>{e.message}</p></div> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p>"Услуг пока нет: добавьте их в разделе «Услуги»."</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <table>
                     <caption>"По услугам"</caption>

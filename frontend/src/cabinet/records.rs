@@ -99,6 +99,25 @@ pub fn ServicesPage() -> impl IntoView {
     view! { <RecordList kind=CabinetPath::Services title="Услуги организации" new_label="Добавить услугу" base="/cabinet/services" /> }
 }
 
+/// Shows a saved record; a new one also gets its own address in the location bar, so a reload
+/// opens it rather than another empty form.
+fn saved_to<T: Clone + Send + Sync + 'static>(
+    state: RwSignal<Option<Editable<T>>>,
+    errors: RwSignal<Vec<FieldError>>,
+    notice: RwSignal<Option<String>>,
+    saved: Editable<T>,
+    base: &str,
+) {
+    let first = state.get_untracked().is_none();
+    let id = saved.id;
+    state.set(Some(saved));
+    errors.set(Vec::new());
+    notice.set(Some("Сохранено.".to_owned()));
+    if first {
+        let _ = window().history().and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{base}/{id}"))));
+    }
+}
+
 /// The `:id` of the address (`new` for a new record).
 fn record_id() -> Option<i64> {
     use_params_map().get_untracked().get("id").and_then(|id| id.parse().ok())
@@ -284,18 +303,7 @@ fn LocationForm(record: Option<Editable<LocationInput>>) -> impl IntoView {
                 None => client.create_location(&input).await,
             };
             match result {
-                Ok(saved) => {
-                    let first = state.get_untracked().is_none();
-                    let id = saved.id;
-                    state.set(Some(saved));
-                    errors.set(Vec::new());
-                    notice.set(Some("Сохранено.".to_owned()));
-                    if first {
-                        let _ = window().history().and_then(|h| {
-                            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/cabinet/locations/{id}")))
-                        });
-                    }
-                }
+                Ok(saved) => saved_to(state, errors, notice, saved, "/cabinet/locations"),
                 Err(e) => errors.set(errors_of(&e)),
             }
         });
@@ -460,18 +468,7 @@ fn ServiceForm(record: Option<Editable<ServiceInput>>, locations: Vec<CabinetLis
                 None => client.create_service(&input).await,
             };
             match result {
-                Ok(saved) => {
-                    let first = state.get_untracked().is_none();
-                    let id = saved.id;
-                    state.set(Some(saved));
-                    errors.set(Vec::new());
-                    notice.set(Some("Сохранено.".to_owned()));
-                    if first {
-                        let _ = window().history().and_then(|h| {
-                            h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("/cabinet/services/{id}")))
-                        });
-                    }
-                }
+                Ok(saved) => saved_to(state, errors, notice, saved, "/cabinet/services"),
                 Err(e) => errors.set(errors_of(&e)),
             }
         });
