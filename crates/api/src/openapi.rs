@@ -6,7 +6,9 @@ use actix_web::App;
 use utoipa::{
     OpenApi,
     openapi::{
-        OpenApi as Document,
+        ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder,
+        path::{Operation, ParameterIn},
+        schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type},
         security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
         tag::TagBuilder,
     },
@@ -35,6 +37,8 @@ pub fn document() -> Document {
     // Vocabularies only named by query parameters are not collected from the handlers.
     let (name, schema) = vocabulary::<socio_domain::vocabulary::SearchSort>();
     components.schemas.entry(name).or_insert(schema);
+    let (name, schema) = vocabulary::<socio_domain::Slug>();
+    components.schemas.entry(name).or_insert(schema);
     components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
@@ -58,7 +62,86 @@ pub fn document() -> Document {
         .map(|(name, description)| TagBuilder::new().name(name).description(Some(description)).build())
         .collect(),
     );
+    // Lists whose repeats the forms refuse (`duplicate`); utoipa has no attribute for it.
+    for (name, fields) in [
+        ("ServiceInput", &["categories", "target_groups", "formats", "locations", "municipalities"][..]),
+        ("LocationInput", &["accessibility"][..]),
+    ] {
+        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) {
+            for field in fields {
+                if let Some(RefOr::T(Schema::Array(array))) = object.properties.get_mut(*field) {
+                    array.unique_items = true;
+                }
+            }
+        }
+    }
+    let examples: serde_json::Value = serde_json::from_str(EXAMPLES).unwrap_or_default();
+    for (path, item) in document.paths.paths.iter_mut() {
+        for (method, operation) in [("get", &mut item.get), ("post", &mut item.post), ("put", &mut item.put), ("delete", &mut item.delete)]
+        {
+            let Some(operation) = operation else { continue };
+            state_parameter_rules(operation);
+            add_examples(operation, &examples, &format!("{method} {path}"));
+        }
+    }
     document
+}
+
+/// Examples of request bodies and of the main answers, from the demo data
+/// (`openapi/examples.json`; a test checks each against its schema and against what the demo
+/// app answers, and rewrites the answers with `SOCIO_UPDATE_EXAMPLES=1`).
+pub const EXAMPLES: &str = include_str!("../../../openapi/examples.json");
+
+fn add_examples(operation: &mut Operation, examples: &serde_json::Value, key: &str) {
+    if let (Some(body), Some(example)) = (operation.request_body.as_mut(), examples["requests"].get(key)) {
+        for content in body.content.values_mut() {
+            content.example = Some(example.clone());
+        }
+    }
+    for answer in examples["responses"].as_array().into_iter().flatten().filter(|a| a["operation"] == key && !a["example"].is_null()) {
+        let status = answer["status"].to_string();
+        if let Some(RefOr::T(response)) = operation.responses.responses.get_mut(&status) {
+            for content in response.content.values_mut() {
+                content.example = Some(answer["example"].clone());
+            }
+        }
+    }
+}
+
+/// The rules every parameter of its name follows, stated once for all operations: the shape of
+/// `{id_or_slug}`, `{slug}` and `{id}`, of an If-Match ETag; and the 400 that an operation
+/// answers when a parameter or the body is not what it says.
+fn state_parameter_rules(operation: &mut Operation) {
+    use socio_domain::schema::{ETAG_PATTERN, ID_OR_SLUG_PATTERN};
+    let string = |pattern: &str| ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).max_length(Some(120)).into();
+    let mut takes_input = operation.request_body.is_some();
+    for parameter in operation.parameters.iter_mut().flatten() {
+        takes_input = true;
+        let schema: Option<RefOr<Schema>> = match (&parameter.parameter_in, parameter.name.as_str()) {
+            (ParameterIn::Path, "id_or_slug") => Some(string(ID_OR_SLUG_PATTERN)),
+            (ParameterIn::Path, "slug") => Some(RefOr::Ref(Ref::from_schema_name("Slug"))),
+            (ParameterIn::Path, "id") => Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .minimum(Some(1))
+                    .into(),
+            ),
+            (ParameterIn::Header, name) if name.eq_ignore_ascii_case("if-match") => Some(string(ETAG_PATTERN)),
+            _ => None,
+        };
+        if let Some(schema) = schema {
+            parameter.schema = Some(schema);
+        }
+    }
+    if takes_input {
+        operation.responses.responses.entry("400".to_owned()).or_insert_with(|| {
+            ResponseBuilder::new()
+                .description("Параметр или тело запроса не по документу (например, тело не JSON); problem+json называет, что не так")
+                .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+                .into()
+        });
+    }
 }
 
 fn vocabulary<T: utoipa::ToSchema>() -> (String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {

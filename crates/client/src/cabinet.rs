@@ -8,8 +8,8 @@
 use reqwest::Method;
 use socio_domain::api::{
     CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewPasswordWithToken,
-    OneTimeToken, OrganizationInput, Page, PasswordChange, Registration, ResolveReport, ReviewDecision, RevisionView, ServiceInput,
-    ServiceStatistics, Session,
+    OneTimeToken, OrganizationInput, Page, PasswordChange, Registration, Rejection, ResolveReport, ReviewDecision, RevisionView,
+    ServiceInput, ServiceStatistics, Session,
 };
 
 use crate::{Client, ClientError};
@@ -224,7 +224,7 @@ impl Client {
     }
 
     /// `POST /api/v1/backoffice/revisions/{id}/reject`.
-    pub async fn reject_revision(&self, id: i64, decision: &ReviewDecision) -> Result<RevisionView, ClientError> {
-        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/reject"), Some(decision), None).await
+    pub async fn reject_revision(&self, id: i64, rejection: &Rejection) -> Result<RevisionView, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/reject"), Some(rejection), None).await
     }
 }

@@ -46,9 +46,14 @@ impl Email {
         }
         let lower = trimmed.to_lowercase();
         let (local, domain) = lower.rsplit_once('@').ok_or(EmailError::Shape)?;
-        let bad_char = |c: char| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"@".contains(c);
-        let labels_ok = domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
-        if local.is_empty() || local.len() > 64 || local.chars().any(bad_char) || domain.chars().any(bad_char) {
+        // The local part is a dot-atom (RFC 5322: no leading, trailing or double dots), the
+        // domain dot-separated labels of letters, digits and inner hyphens: what the mailer sends.
+        let atext = |c: char| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+        let local_ok = local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(atext));
+        let labels_ok = domain.split('.').all(|l| {
+            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+        if local.is_empty() || local.len() > 64 || !local_ok {
             return Err(EmailError::Shape);
         }
         if !domain.contains('.') || !labels_ok {

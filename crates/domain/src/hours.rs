@@ -10,10 +10,13 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpeningInterval {
     /// Дни недели: 1 — понедельник … 7 — воскресенье.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::weekdays))]
     pub days: Vec<u8>,
     /// Время открытия, ЧЧ:ММ.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::opens))]
     pub opens: String,
     /// Время закрытия, ЧЧ:ММ (24:00 — до конца суток).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::closes))]
     pub closes: String,
 }
 

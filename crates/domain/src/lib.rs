@@ -15,6 +15,8 @@ pub mod identifiers;
 pub mod phone;
 pub mod revision;
 pub mod router;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod situation;
 pub mod slug;
 pub mod text;

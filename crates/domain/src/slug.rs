@@ -26,6 +26,8 @@ pub enum SlugError {
     InvalidCharacter,
     #[error("дефис не может стоять в начале, в конце или дважды подряд")]
     MisplacedHyphen,
+    #[error("идентификатор — число от 1 до 9223372036854775807")]
+    IdOutOfRange,
 }
 
 impl Slug {
@@ -142,7 +144,7 @@ impl IdOrSlug {
     /// Digits only means an id; anything else must be a valid slug.
     pub fn parse(raw: &str) -> Result<Self, SlugError> {
         if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
-            return raw.parse::<i64>().ok().filter(|id| *id > 0).map(Self::Id).ok_or(SlugError::TooLong);
+            return raw.parse::<i64>().ok().filter(|id| *id > 0).map(Self::Id).ok_or(SlugError::IdOutOfRange);
         }
         Slug::parse(raw).map(Self::Slug)
     }

@@ -7,10 +7,11 @@ use socio_domain::{
     Slug,
     api::{
         FieldError, MunicipalityRef, PageRequest, Problem, RouteRequest, RouteResponse, ServiceCandidate, ServiceFilter, SuggestRequest,
-        SuggestResponse,
+        SuggestResponse, limits,
     },
     router::{self, NEEDS, RouteContext, WHO},
     text::fold,
+    vocabulary::ServiceFormat,
 };
 use socio_store::{Store, StoreError};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -76,6 +77,12 @@ async fn municipality_ref(store: &Store, slug: &Slug) -> Result<MunicipalityRef,
 #[post("/router/route")]
 async fn build_route(store: web::Data<Store>, body: web::Json<RouteRequest>) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
+    if request.target_groups.len() > limits::TARGET_GROUPS {
+        return Err(invalid("target_groups", "too_many", format!("Не больше {} категорий получателей.", limits::TARGET_GROUPS)));
+    }
+    if request.formats.len() > ServiceFormat::ALL.len() {
+        return Err(invalid("formats", "too_many", format!("Не больше {} способов получения.", ServiceFormat::ALL.len())));
+    }
     let situation_slug = slug("situation", &request.situation)?;
     let city = slug("municipality", &request.municipality)?;
     let situation = store
@@ -119,7 +126,12 @@ async fn suggest_situations(store: web::Data<Store>, body: web::Json<SuggestRequ
         let allowed: Vec<&str> = WHO.iter().map(|(key, ..)| *key).collect();
         errors.push(FieldError::new("who", "unknown_value", format!("Неизвестное значение «{who}»; допустимые: {}.", allowed.join(", "))));
     }
-    for need in request.needs.iter().filter(|n| !NEEDS.iter().any(|(key, ..)| key == *n)) {
+    if request.needs.len() > NEEDS.len() {
+        errors.push(FieldError::new("needs", "too_many", format!("Выберите не больше {} потребностей.", NEEDS.len())));
+    } else if let Some(repeated) = request.needs.iter().enumerate().find(|(i, n)| request.needs[..*i].contains(n)) {
+        errors.push(FieldError::new(format!("needs[{}]", repeated.0), "duplicate", format!("«{}» указано дважды.", repeated.1)));
+    }
+    for need in request.needs.iter().take(NEEDS.len()).filter(|n| !NEEDS.iter().any(|(key, ..)| key == *n)) {
         let allowed: Vec<&str> = NEEDS.iter().map(|(key, ..)| *key).collect();
         errors.push(FieldError::new(
             "needs",
@@ -182,8 +194,10 @@ async fn suggest_situations(store: web::Data<Store>, body: web::Json<SuggestRequ
 #[serde(deny_unknown_fields)]
 pub struct CandidatesQuery {
     /// Код ситуации.
+    #[param(value_type = socio_domain::Slug)]
     pub situation: String,
     /// Код города.
+    #[param(value_type = socio_domain::Slug)]
     pub municipality: String,
 }
 

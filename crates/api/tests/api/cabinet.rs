@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use socio_client::{CabinetPath, Client};
 use socio_domain::{
     api::{
-        ContactsInput, Invitation, LocationInput, Login, NewPasswordWithToken, OrganizationInput, PasswordChange, Registration,
+        ContactsInput, Invitation, LocationInput, Login, NewPasswordWithToken, OrganizationInput, PasswordChange, Registration, Rejection,
         ReviewDecision, SearchRequest, ServiceFilter, ServiceInput,
     },
     vocabulary::{Cost, ModerationStatus, OrganizationKind, RevisionStatus, Sector, ServiceFormat, UserRole},
@@ -712,7 +712,7 @@ async fn two_moderators_cannot_apply_one_revision_twice(app: TestApp) {
     let (one, two) = tokio::join!(first.approve_revision(id, &decision), second.approve_revision(id, &decision));
     let outcomes = [one.map(|_| 200).unwrap_or_else(status), two.map(|_| 200).unwrap_or_else(status)];
     assert!(outcomes.contains(&200) && outcomes.contains(&409), "{outcomes:?}");
-    let rejected = first.reject_revision(id, &ReviewDecision { comment: Some("поздно".into()) }).await.unwrap_err();
+    let rejected = first.reject_revision(id, &Rejection { comment: "поздно".into() }).await.unwrap_err();
     assert_eq!(status(rejected), 409);
     let audit: Vec<(String,)> = {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -737,17 +737,9 @@ async fn a_rejection_keeps_the_public_version_and_tells_the_partner_why(app: Tes
     let proposal = ServiceInput { name: "Прокат ТСР — бесплатно навсегда".into(), ..current.record.clone() };
     partner.client.save_service(service.id, current.version, &proposal).await.unwrap();
     let id = moderator.moderation_queue(1).await.unwrap().items[0].id;
-    let without = moderator.reject_revision(id, &ReviewDecision::default()).await.unwrap_err();
+    let without = moderator.reject_revision(id, &Rejection { comment: "   ".into() }).await.unwrap_err();
     assert_eq!(without.problem().unwrap().errors[0].field, "comment", "a rejection needs a comment");
-    moderator
-        .reject_revision(
-            id,
-            &ReviewDecision {
-                comment: Some("Уточните условия: бесплатно только для инвалидов".into())
-            },
-        )
-        .await
-        .unwrap();
+    moderator.reject_revision(id, &Rejection { comment: "Уточните условия: бесплатно только для инвалидов".into() }).await.unwrap();
     let seen = partner.client.cabinet_revisions(1).await.unwrap();
     assert_eq!(seen.items[0].status, RevisionStatus::Rejected);
     assert_eq!(partner.client.cabinet_revision(id).await.unwrap(), moderator.moderation_revision(id).await.unwrap());

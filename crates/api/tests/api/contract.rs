@@ -22,7 +22,7 @@ fn document() -> &'static Value {
 }
 
 /// Validators by JSON pointer of a response schema, built on first use.
-fn validator(pointer: &str) -> Result<Arc<jsonschema::Validator>, String> {
+pub(crate) fn validator(pointer: &str) -> Result<Arc<jsonschema::Validator>, String> {
     static VALIDATORS: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
     let mut cache = VALIDATORS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     if let Some(found) = cache.get(pointer) {
@@ -52,7 +52,7 @@ fn operation_path(path: &str) -> Option<&'static str> {
 }
 
 /// A JSON-pointer token, percent-encoded for a URI fragment (`{id}` → `%7Bid%7D`).
-fn escape(segment: &str) -> String {
+pub(crate) fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1").replace('{', "%7B").replace('}', "%7D").replace('+', "%2B")
 }
 

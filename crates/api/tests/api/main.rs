@@ -7,11 +7,13 @@ mod contract;
 mod helpers;
 
 mod cabinet;
+mod guide;
 mod health;
 mod meta;
 mod migrations;
 mod openapi;
 mod organizations;
+mod properties;
 mod reference;
 mod reports;
 mod router;

@@ -245,3 +245,72 @@ fn body_limits_in_the_document_are_the_domains() {
         assert_eq!(schemas[schema]["additionalProperties"], false, "{schema} refuses unknown fields, and says so");
     }
 }
+
+/// Lists cut to their first two items: what an example shows of an answer.
+fn trimmed(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Array(items) => items.into_iter().take(2).map(trimmed).collect(),
+        serde_json::Value::Object(fields) => fields.into_iter().map(|(k, v)| (k, trimmed(v))).collect(),
+        other => other,
+    }
+}
+
+/// Every example the document shows is valid against its schema; the public requests are
+/// accepted by the demo app, and each answer is what the demo app answers (lists cut to two).
+/// `SOCIO_UPDATE_EXAMPLES=1` rewrites the answers in `openapi/examples.json` instead.
+async fn examples_are_valid_and_current(app: crate::helpers::TestApp) {
+    let mut examples: serde_json::Value = serde_json::from_str(socio_api::openapi::EXAMPLES).unwrap();
+    let requests = examples["requests"].as_object().unwrap().clone();
+    let document = document();
+    for (key, example) in &requests {
+        let (method, path) = key.split_once(' ').unwrap();
+        assert!(document["paths"][path][method]["requestBody"].is_object(), "{key}: no such operation with a body");
+        let pointer = format!("/paths/{}/{method}/requestBody/content/application~1json/schema", crate::contract::escape(path));
+        let validator = crate::contract::validator(&pointer).unwrap();
+        let errors: Vec<String> = validator.iter_errors(example).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{key}: the example breaks its schema: {errors:?}");
+    }
+    let receipt = app.http.post(format!("{}/api/v1/reports", app.address)).json(&requests["post /api/v1/reports"]).send().await.unwrap();
+    assert_eq!(receipt.status(), 201, "the report example is accepted");
+    let update = std::env::var("SOCIO_UPDATE_EXAMPLES").is_ok_and(|v| v == "1");
+    for answer in examples["responses"].as_array_mut().unwrap() {
+        let key = answer["operation"].as_str().unwrap().to_owned();
+        let (method, path) = key.split_once(' ').unwrap();
+        let response = match method {
+            "get" => app.get(answer["request"].as_str().unwrap()).await,
+            _ => app.http.post(format!("{}{path}", app.address)).json(&requests[&key]).send().await.unwrap(),
+        };
+        assert_eq!(response.status().as_u16() as u64, answer["status"].as_u64().unwrap(), "{key}");
+        let live = trimmed(response.json().await.unwrap());
+        if update {
+            answer["example"] = live;
+        } else {
+            assert!(
+                answer["example"] == live,
+                "{key}: the example is not what the demo app answers; run the test with SOCIO_UPDATE_EXAMPLES=1"
+            );
+        }
+        assert!(
+            !document["paths"][path][method]["responses"][answer["status"].to_string()]["content"]
+                .as_object()
+                .unwrap()
+                .values()
+                .any(|c| c["example"].is_null())
+                || update,
+            "{key}: the example is not in the document"
+        );
+    }
+    if update {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/examples.json");
+        std::fs::write(file, serde_json::to_string_pretty(&examples).unwrap() + "\n").unwrap();
+        eprintln!("wrote {file}: now run `cargo run -p socio-api -- openapi`");
+    }
+}
+
+mod examples {
+    #[tokio::test]
+    async fn are_valid_and_current() {
+        let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await.unwrap();
+        super::examples_are_valid_and_current(app).await;
+    }
+}

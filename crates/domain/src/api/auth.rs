@@ -22,7 +22,7 @@ pub const MAX_TOKEN_LEN: usize = 128;
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     /// Рабочая электронная почта: на неё придёт письмо для подтверждения.
-    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
     pub email: String,
     /// Пароль: от 12 до 128 символов, не из списка распространённых.
     #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 128))]
@@ -35,7 +35,7 @@ pub struct Registration {
     pub organization: Option<OrganizationInput>,
     /// Или код существующей организации из справочника: заявку на управление ею проверит модератор.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::Slug>))]
     pub claim: Option<String>,
 }
 
@@ -108,7 +108,7 @@ impl TryFrom<&Registration> for ValidRegistration {
 #[serde(deny_unknown_fields)]
 pub struct Login {
     /// Электронная почта.
-    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
     pub email: String,
     /// Пароль.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
@@ -207,7 +207,7 @@ pub struct OneTimeToken {
 #[serde(deny_unknown_fields)]
 pub struct EmailOnly {
     /// Электронная почта учётной записи.
-    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
     pub email: String,
 }
 
@@ -279,7 +279,7 @@ pub struct Colleague {
 #[serde(deny_unknown_fields)]
 pub struct Invitation {
     /// Электронная почта коллеги: на неё придёт приглашение.
-    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email))]
     pub email: String,
     /// Имя коллеги (1–100 символов).
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]

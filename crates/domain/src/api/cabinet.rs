@@ -55,14 +55,15 @@ pub fn is_stale(verified: Option<NaiveDate>, today: NaiveDate) -> bool {
 pub struct ContactsInput {
     /// Телефон: +7 или 8 и 10 цифр.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::phone))]
     pub phone: Option<String>,
     /// Электронная почта.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::email_optional))]
     pub email: Option<String>,
     /// Сайт: только http:// или https://.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::website))]
     pub website: Option<String>,
 }
 
@@ -106,11 +107,11 @@ pub struct OrganizationInput {
     pub sector: Sector,
     /// ИНН: 10 или 12 цифр с верной контрольной цифрой.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 12))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::inn))]
     pub inn: Option<String>,
     /// ОГРН: 13 или 15 цифр с верной контрольной цифрой.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(min_length = 13, max_length = 15))]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::ogrn))]
     pub ogrn: Option<String>,
     /// Чем занимается организация, простыми словами (до 5000 символов).
     #[serde(default)]
@@ -177,7 +178,7 @@ pub struct LocationInput {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub name: String,
     /// Код города.
-    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::Slug))]
     pub municipality: String,
     /// Адрес без названия города (5–300 символов).
     #[cfg_attr(feature = "openapi", schema(min_length = 5, max_length = 300))]
@@ -187,6 +188,7 @@ pub struct LocationInput {
     pub coordinates: Option<Coordinates>,
     /// Телефон отделения, если отличается от телефона организации.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::phone))]
     pub phone: Option<String>,
     /// Часы работы (до 14 правил).
     #[serde(default)]
@@ -285,10 +287,10 @@ pub struct ServiceInput {
     #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub description: String,
     /// Коды категорий (1–8).
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 8))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Slug>, min_items = 1, max_items = 8))]
     pub categories: Vec<String>,
     /// Коды категорий получателей (1–12).
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 12))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Slug>, min_items = 1, max_items = 12))]
     pub target_groups: Vec<String>,
     /// Как получить (1–5, без повторов).
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 5))]
@@ -330,7 +332,7 @@ pub struct ServiceInput {
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub locations: Vec<i64>,
     /// Коды городов, где доступна услуга (1–14).
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 14))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Slug>, min_items = 1, max_items = 14))]
     pub municipalities: Vec<String>,
 }
 
@@ -556,6 +558,23 @@ impl ReviewDecision {
         let comment =
             form.paragraphs("comment", "Комментарий", self.comment.as_deref().unwrap_or_default(), usize::from(required), limits::COMMENT);
         form.finish((!comment.is_empty()).then_some(comment))
+    }
+}
+
+/// A moderator's rejection: the comment is what the partner reads next to the record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Rejection {
+    /// Что исправить: партнёр увидит это в кабинете (1–2000 символов, не одни пробелы).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub comment: String,
+}
+
+impl Rejection {
+    /// The comment, checked.
+    pub fn comment(&self) -> Result<String, Vec<FieldError>> {
+        ReviewDecision { comment: Some(self.comment.clone()) }.comment(true).map(Option::unwrap_or_default)
     }
 }
 

@@ -137,7 +137,7 @@ pub struct ServiceQuery {
     /// Поиск по словам в названии и описании.
     pub q: Option<String>,
     /// Номер страницы, с 1.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000))]
     pub page: Option<String>,
     /// Размер страницы, 1–100 (по умолчанию 20).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
@@ -218,7 +218,7 @@ pub struct OrganizationQuery {
     /// Поиск по словам в названии и описании.
     pub q: Option<String>,
     /// Номер страницы, с 1.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000))]
     pub page: Option<String>,
     /// Размер страницы, 1–100 (по умолчанию 20).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
@@ -278,7 +278,7 @@ pub struct SituationQuery {
     /// Поиск по словам в названии и описании.
     pub q: Option<String>,
     /// Номер страницы, с 1.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000))]
     pub page: Option<String>,
     /// Размер страницы, 1–100 (по умолчанию 20).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
@@ -359,7 +359,7 @@ pub struct SearchQuery {
     #[cfg_attr(feature = "openapi", param(value_type = Option<f64>, minimum = -180, maximum = 180))]
     pub lon: Option<String>,
     /// Номер страницы, с 1.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000))]
     pub page: Option<String>,
     /// Размер страницы, 1–100 (по умолчанию 20).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
@@ -561,7 +561,7 @@ mod tests {
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     /// Номер страницы, с 1.
-    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000))]
     pub page: Option<String>,
     /// Размер страницы, 1–100 (по умолчанию 20).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]

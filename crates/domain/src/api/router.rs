@@ -18,21 +18,25 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct RouteRequest {
     /// Код ситуации, например `disability-status`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::Slug))]
     pub situation: String,
     /// Ответы на вопросы ситуации: ключ вопроса → ответ (`true`/`false`, число, значение варианта или список значений).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"who": "child", "child_age": 7, "has_referral": false})))]
     pub answers: BTreeMap<String, Answer>,
     /// Город человека (код из `/api/v1/municipalities`).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::Slug))]
     pub municipality: String,
     /// Где находится человек: тогда организации рядом будут первыми.
     #[serde(default)]
     pub coordinates: Option<Coordinates>,
     /// Категории получателей, к которым относится человек (коды); пусто — не учитывать.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::Slug>, max_items = 12))]
     pub target_groups: Vec<String>,
     /// Как человеку удобно получить помощь (например, только `online` или `at-home`); пусто — любым способом.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 5))]
     pub formats: Vec<ServiceFormat>,
 }
 
@@ -149,18 +153,22 @@ pub struct CandidateLocation {
 pub struct SuggestRequest {
     /// Кому нужна помощь: `self`, `child`, `elderly` (пожилому родственнику), `family` (семье).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::who))]
     pub who: Option<String>,
     /// Есть ли инвалидность.
     #[serde(default)]
     pub disability: Option<bool>,
     /// Что нужно: `money`, `care`, `treatment`, `work`, `housing`, `legal`, `psychological`, `education`, `family`, `food`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::needs))]
     pub needs: Vec<String>,
     /// Город (код): услуги будут из него.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::Slug>))]
     pub municipality: Option<String>,
     /// «Что случилось?» своими словами.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub text: Option<String>,
 }
 

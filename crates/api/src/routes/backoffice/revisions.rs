@@ -1,7 +1,7 @@
 //! The moderation queue: pending revisions with their diffs, and the decision on each.
 
 use actix_web::{HttpResponse, get, http::StatusCode, post, web};
-use socio_domain::api::{Page, PageQuery, PageRequest, Problem, ReviewDecision, RevisionView};
+use socio_domain::api::{Page, PageQuery, PageRequest, Problem, Rejection, ReviewDecision, RevisionView};
 use socio_store::{RevisionScope, Store};
 
 use crate::{
@@ -99,7 +99,7 @@ pub async fn approve_revision(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Номер изменения")),
-    request_body = ReviewDecision,
+    request_body = Rejection,
     responses(
         (status = 200, description = "Отклонено", body = RevisionView),
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
@@ -114,9 +114,9 @@ pub async fn reject_revision(
     moderator: Moderator,
     store: web::Data<Store>,
     path: web::Path<i64>,
-    body: JsonBody<ReviewDecision>,
+    body: JsonBody<Rejection>,
 ) -> Result<HttpResponse, ApiError> {
-    let comment = body.0.comment(true).map_err(ApiError::Validation)?.unwrap_or_default();
+    let comment = body.0.comment().map_err(ApiError::Validation)?;
     let view = store.reject_revision(moderator.user_id(), revision_id(path)?, &comment).await?;
     Ok(private_json(StatusCode::OK, &view))
 }
