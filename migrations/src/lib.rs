@@ -13,6 +13,7 @@ mod m20261125_000005_accounts;
 mod m20261125_000006_moderation;
 mod m20261125_000007_unmet_searches;
 mod m20261201_000001_cabinet;
+mod m20261202_000001_audit_append_only;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_moderation::Migration),
             Box::new(m20261125_000007_unmet_searches::Migration),
             Box::new(m20261201_000001_cabinet::Migration),
+            Box::new(m20261202_000001_audit_append_only::Migration),
         ]
     }
 }

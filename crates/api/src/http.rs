@@ -107,7 +107,18 @@ pub fn parse_key(raw: &str) -> Result<socio_domain::IdOrSlug, ApiError> {
 /// A JSON body whose mistakes are named: a value of the wrong type or outside a vocabulary, a
 /// missing or unknown field is a 422 naming that field (`formats[1]`, `contacts.phone`); text
 /// that is not JSON at all is a 400.
-pub struct JsonBody<T>(pub T);
+///
+/// The mistakes wait for [`JsonBody::into_inner`]: extractors run together, and a body error
+/// must not answer before the token and role are checked (a partner learns nothing of a
+/// back-office form).
+pub struct JsonBody<T>(Result<T, ApiError>);
+
+impl<T> JsonBody<T> {
+    /// The parsed body, or the problem with it.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 /// Largest body a cabinet form may send.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
@@ -169,10 +180,12 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBo
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
-                return Err(ApiError::InvalidBody("заголовок Content-Type должен быть application/json".to_owned()));
+                return Ok(JsonBody(Err(ApiError::InvalidBody("заголовок Content-Type должен быть application/json".to_owned()))));
             }
-            let bytes = body.await.map_err(|_| ApiError::InvalidBody(format!("тело длиннее {} КБ", MAX_FORM_BYTES / 1024)))?;
-            parse_json(&bytes).map(JsonBody)
+            Ok(JsonBody(match body.await {
+                Ok(bytes) => parse_json(&bytes),
+                Err(_) => Err(ApiError::InvalidBody(format!("тело длиннее {} КБ", MAX_FORM_BYTES / 1024))),
+            }))
         })
     }
 }

@@ -7,10 +7,11 @@
 
 use reqwest::Method;
 use socio_domain::api::{
-    CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewPasswordWithToken,
-    OneTimeToken, OrganizationInput, Page, PasswordChange, Registration, Rejection, ResolveReport, ReviewDecision, RevisionView,
-    ServiceInput, ServiceStatistics, Session,
+    AuditEntry, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewOperator,
+    NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, Registration, Rejection, ResolveReport,
+    ReviewDecision, RevisionView, RoleChange, ServiceInput, ServiceStatistics, Session,
 };
+use socio_domain::vocabulary::UserRole;
 
 use crate::{Client, ClientError};
 
@@ -226,5 +227,25 @@ impl Client {
     /// `POST /api/v1/backoffice/revisions/{id}/reject`.
     pub async fn reject_revision(&self, id: i64, rejection: &Rejection) -> Result<RevisionView, ClientError> {
         self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/reject"), Some(rejection), None).await
+    }
+
+    /// `GET /api/v1/backoffice/audit?{query}` (filters as the document lists them).
+    pub async fn audit_log(&self, query: &str) -> Result<Page<AuditEntry>, ClientError> {
+        self.call(Method::GET, &format!("/api/v1/backoffice/audit?{query}"), NO_BODY, None).await
+    }
+
+    /// `GET /api/v1/backoffice/users`.
+    pub async fn operators(&self) -> Result<Vec<Operator>, ClientError> {
+        self.call(Method::GET, "/api/v1/backoffice/users", NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/backoffice/users`.
+    pub async fn invite_operator(&self, new: &NewOperator) -> Result<Vec<Operator>, ClientError> {
+        self.call(Method::POST, "/api/v1/backoffice/users", Some(new), None).await
+    }
+
+    /// `PUT /api/v1/backoffice/users/{id}/role`.
+    pub async fn change_role(&self, id: i64, role: UserRole) -> Result<Operator, ClientError> {
+        self.call(Method::PUT, &format!("/api/v1/backoffice/users/{id}/role"), Some(&RoleChange { role }), None).await
     }
 }

@@ -136,3 +136,13 @@ pub fn opens() -> ObjectBuilder {
 pub fn closes() -> ObjectBuilder {
     text(CLOSES_PATTERN, 5, false).description(Some("Время закрытия, ЧЧ:ММ, позже открытия (24:00 — до конца суток)."))
 }
+
+/// A role of the operator's people: every [`UserRole`](crate::vocabulary::UserRole) but partner.
+pub fn operator_role() -> ObjectBuilder {
+    use crate::vocabulary::UserRole;
+    let roles: Vec<&UserRole> = UserRole::ALL.iter().filter(|r| **r != UserRole::Partner).collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(roles.iter().map(|r| r.as_str())))
+        .description(Some(roles.iter().map(|r| format!("`{}` — {}", r.as_str(), r.label())).collect::<Vec<_>>().join("; ")))
+}

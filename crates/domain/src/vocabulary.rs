@@ -179,6 +179,7 @@ vocabulary! {
     UserRole {
         Partner = "partner" => "Партнёр (сотрудник организации)",
         Moderator = "moderator" => "Модератор",
+        Editor = "editor" => "Редактор жизненных ситуаций",
         Admin = "admin" => "Администратор",
     }
 }

@@ -321,12 +321,19 @@ impl Store {
     }
 
     /// Notes a successful sign-in.
+    /// Notes a sign-in; an operator's (not a partner's) is also an audit entry.
     pub async fn record_login(&self, user_id: i64) -> Result<(), StoreError> {
+        let txn = self.write().await?;
         user::Entity::update_many()
             .col_expr(user::Column::LastLoginAt, Expr::value(Some(Utc::now())))
             .filter(user::Column::Id.eq(user_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
+        let role = user::Entity::find_by_id(user_id).one(&txn).await?.map(|u| u.role);
+        if role.as_deref().is_some_and(|r| r != UserRole::Partner.as_str()) {
+            audit(&txn, Actor::User(user_id), "login", "user", user_id, serde_json::json!({ "role": role })).await?;
+        }
+        txn.commit().await?;
         Ok(())
     }
 
@@ -473,7 +480,6 @@ impl Store {
         unusable_hash: &str,
         token_hash: &str,
     ) -> Result<i64, StoreError> {
-        let txn = self.write().await?;
         let new = NewAccount {
             email: email.clone(),
             password_hash: unusable_hash.to_owned(),
@@ -483,14 +489,26 @@ impl Store {
             org_admin: false,
             email_confirmed: false,
         };
-        let user_id = insert_user(&txn, &new).await?;
+        self.invite(actor, &new, token_hash, serde_json::json!({ "email": email.as_str() })).await
+    }
+
+    /// A user without a usable password yet and the invitation token, audited as `invite`.
+    pub(crate) async fn invite(
+        &self,
+        actor: i64,
+        new: &NewAccount,
+        token_hash: &str,
+        details: serde_json::Value,
+    ) -> Result<i64, StoreError> {
+        let txn = self.write().await?;
+        let user_id = insert_user(&txn, new).await?;
         user::Entity::update_many()
             .col_expr(user::Column::PasswordChangedAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(user::Column::Id.eq(user_id))
             .exec(&txn)
             .await?;
         insert_one_time(&txn, user_id, TokenPurpose::Invitation, token_hash).await?;
-        audit(&txn, Actor::User(actor), "invite", "user", user_id, serde_json::json!({ "email": email.as_str() })).await?;
+        audit(&txn, Actor::User(actor), "invite", "user", user_id, details).await?;
         txn.commit().await?;
         Ok(user_id)
     }

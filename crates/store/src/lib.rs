@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod backoffice;
 mod bench;
 mod change_log;
 mod connection;

@@ -125,8 +125,48 @@ impl FromRequest for Moderator {
             let user = authenticate(req).await?;
             match user.account.role {
                 UserRole::Moderator | UserRole::Admin => Ok(Moderator(user)),
-                UserRole::Partner => Err(ApiError::Forbidden),
+                UserRole::Partner | UserRole::Editor => Err(ApiError::Forbidden),
             }
+        })
+    }
+}
+
+/// Anyone of the operator: a moderator, an editor or an admin.
+#[derive(Debug, Clone)]
+pub struct Staff(pub AuthUser);
+
+impl FromRequest for Staff {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authenticate(req).await?;
+            if user.account.role == UserRole::Partner { Err(ApiError::Forbidden) } else { Ok(Staff(user)) }
+        })
+    }
+}
+
+/// The operator's admin: manages people and roles.
+#[derive(Debug, Clone)]
+pub struct Admin(pub AuthUser);
+
+impl Admin {
+    pub fn user_id(&self) -> i64 {
+        self.0.account.id
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authenticate(req).await?;
+            if user.account.role == UserRole::Admin { Ok(Admin(user)) } else { Err(ApiError::Forbidden) }
         })
     }
 }

@@ -5,7 +5,6 @@ mod backoffice;
 mod cabinet;
 mod health;
 mod meta;
-mod moderation;
 mod municipalities;
 mod organizations;
 mod reports;
@@ -32,7 +31,6 @@ pub fn configure_v1(cfg: &mut ServiceConfig) {
         .configure(reports::configure)
         .configure(router::configure)
         .configure(search::configure)
-        .configure(moderation::configure)
         .configure(auth::configure)
         .configure(cabinet::configure)
         .configure(backoffice::configure);
@@ -47,7 +45,6 @@ pub mod tags {
     pub const REPORTS: &str = "Сообщения о неточностях";
     pub const ROUTER: &str = "Маршрутизатор";
     pub const SEARCH: &str = "Поиск";
-    pub const MODERATION: &str = "Модерация";
     pub const AUTH: &str = "Вход и учётная запись";
     pub const CABINET: &str = "Кабинет партнёра";
     pub const BACKOFFICE: &str = "Работа оператора";

@@ -6,6 +6,7 @@
 mod contract;
 mod helpers;
 
+mod backoffice;
 mod cabinet;
 mod guide;
 mod health;

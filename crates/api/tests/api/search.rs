@@ -199,7 +199,7 @@ async fn unmet_searches_are_counted_for_moderators_only(app: TestApp) {
     let nothing = search(&app, ServiceFilter { municipality: slug("rezh"), ..q("вертолётная экскурсия") }).await;
     assert_eq!(nothing.total, 0);
     assert!(nothing.advice.nearby.is_empty() || nothing.advice.nearby.iter().all(|c| c.count > 0));
-    let url = format!("{}/api/v1/moderation/unmet-searches?days=7", app.address);
+    let url = format!("{}/api/v1/backoffice/unmet-searches?days=7", app.address);
 
     let anonymous = app.http.get(&url).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);

@@ -4,6 +4,7 @@
 //! document is generated from them; field docs are in Russian because people read them there.
 
 mod auth;
+mod backoffice;
 mod cabinet;
 mod catalogue;
 mod directory;
@@ -16,6 +17,7 @@ mod search;
 mod situations;
 
 pub use auth::*;
+pub use backoffice::*;
 pub use cabinet::*;
 pub use catalogue::*;
 pub use directory::*;

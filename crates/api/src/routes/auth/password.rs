@@ -46,7 +46,7 @@ pub async fn change_password(
     body: JsonBody<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&format!("login:account:{}", user.account.email), LOGIN_PER_ACCOUNT)?;
-    let change = body.0;
+    let change = body.into_inner()?;
     if change.current_password.chars().count() > socio_domain::account::MAX_PASSWORD_CHARS
         || !hasher.verify(change.current_password, Some(user.account.password_hash.clone())).await?
     {
@@ -84,7 +84,7 @@ pub async fn request_reset(
     body: JsonBody<EmailOnly>,
 ) -> Result<HttpResponse, ApiError> {
     let letter = |account: &socio_store::Account, link: &str| letters::password_reset(&account.email, link);
-    super::letter_with_link(&req, &store, &limiter, &mail, &body.0, TokenPurpose::ResetPassword, |_| true, letter).await
+    super::letter_with_link(&req, &store, &limiter, &mail, &body.into_inner()?, TokenPurpose::ResetPassword, |_| true, letter).await
 }
 
 async fn set_with_token(
@@ -120,7 +120,7 @@ pub async fn reset_password(
     hasher: web::Data<PasswordHasher>,
     body: JsonBody<NewPasswordWithToken>,
 ) -> Result<HttpResponse, ApiError> {
-    set_with_token(&store, &hasher, TokenPurpose::ResetPassword, body.0).await
+    set_with_token(&store, &hasher, TokenPurpose::ResetPassword, body.into_inner()?).await
 }
 
 /// Принять приглашение
@@ -140,5 +140,5 @@ pub async fn accept_invitation(
     hasher: web::Data<PasswordHasher>,
     body: JsonBody<NewPasswordWithToken>,
 ) -> Result<HttpResponse, ApiError> {
-    set_with_token(&store, &hasher, TokenPurpose::Invitation, body.0).await
+    set_with_token(&store, &hasher, TokenPurpose::Invitation, body.into_inner()?).await
 }

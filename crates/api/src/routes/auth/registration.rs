@@ -42,7 +42,7 @@ pub async fn register(
     body: JsonBody<Registration>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&format!("register:ip:{}", client_ip(&req)), REGISTER_PER_IP)?;
-    let registration = ValidRegistration::try_from(&body.0).map_err(ApiError::Validation)?;
+    let registration = ValidRegistration::try_from(&body.into_inner()?).map_err(ApiError::Validation)?;
     let password_hash = hasher.hash(registration.password.expose().to_owned()).await?;
     let new = NewAccount {
         email: registration.email.clone(),
@@ -78,7 +78,7 @@ pub async fn register(
 )]
 #[post("/auth/confirm-email")]
 pub async fn confirm_email(store: web::Data<Store>, body: JsonBody<OneTimeToken>) -> Result<HttpResponse, ApiError> {
-    let hash = token_hash(&body.0.token).ok_or_else(invalid_token)?;
+    let hash = token_hash(&body.into_inner()?.token).ok_or_else(invalid_token)?;
     let user_id = store.use_one_time_token(TokenPurpose::ConfirmEmail, &hash).await?.ok_or_else(invalid_token)?;
     store.confirm_email(user_id).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -105,5 +105,6 @@ pub async fn resend_confirmation(
     body: JsonBody<EmailOnly>,
 ) -> Result<HttpResponse, ApiError> {
     let letter = |account: &socio_store::Account, link: &str| letters::confirmation(&account.email, &account.display_name, link);
-    super::letter_with_link(&req, &store, &limiter, &mail, &body.0, TokenPurpose::ConfirmEmail, |a| !a.email_confirmed, letter).await
+    super::letter_with_link(&req, &store, &limiter, &mail, &body.into_inner()?, TokenPurpose::ConfirmEmail, |a| !a.email_confirmed, letter)
+        .await
 }

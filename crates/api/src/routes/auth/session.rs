@@ -70,7 +70,7 @@ pub async fn login(
     body: JsonBody<Login>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&format!("login:ip:{}", client_ip(&req)), LOGIN_PER_IP)?;
-    let login = ValidLogin::try_from(&body.0).map_err(ApiError::Validation)?;
+    let login = ValidLogin::try_from(&body.into_inner()?).map_err(ApiError::Validation)?;
     limiter.check(&format!("login:account:{}", login.email), LOGIN_PER_ACCOUNT)?;
     let account = store.account_by_email(&login.email).await?.filter(|a| a.active);
     let matches = hasher.verify(login.password, account.as_ref().map(|a| a.password_hash.clone())).await?;

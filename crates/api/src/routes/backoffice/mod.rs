@@ -1,8 +1,11 @@
-//! `/backoffice/…`: the operator's tools. For now the minimal moderation queue that closes the
-//! cabinet's loop (pending revisions and claims, oldest first; approve; reject with a comment);
-//! the back-office issue grows it into the real queue.
+//! `/backoffice/…`: the operator's tools: the moderation queue (pending revisions and claims,
+//! oldest first; approve; reject with a comment), unmet demand, the audit log and, for admins,
+//! the operator's people and their roles. Every route checks the role from the database.
 
+mod audit;
 mod revisions;
+mod unmet_searches;
+mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -10,5 +13,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(revisions::pending_revisions)
         .service(revisions::get_revision)
         .service(revisions::approve_revision)
-        .service(revisions::reject_revision);
+        .service(revisions::reject_revision)
+        .service(unmet_searches::unmet_searches)
+        .service(audit::audit_log)
+        .service(audit::audit_csv)
+        .service(users::list_operators)
+        .service(users::invite_operator)
+        .service(users::change_role);
 }

@@ -86,7 +86,7 @@ pub async fn approve_revision(
     path: web::Path<i64>,
     body: JsonBody<ReviewDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let comment = body.0.comment(false).map_err(ApiError::Validation)?;
+    let comment = body.into_inner()?.comment(false).map_err(ApiError::Validation)?;
     let view = store.approve_revision(moderator.user_id(), revision_id(path)?, comment.as_deref()).await?;
     Ok(private_json(StatusCode::OK, &view))
 }
@@ -116,7 +116,7 @@ pub async fn reject_revision(
     path: web::Path<i64>,
     body: JsonBody<Rejection>,
 ) -> Result<HttpResponse, ApiError> {
-    let comment = body.0.comment().map_err(ApiError::Validation)?;
+    let comment = body.into_inner()?.comment().map_err(ApiError::Validation)?;
     let view = store.reject_revision(moderator.user_id(), revision_id(path)?, &comment).await?;
     Ok(private_json(StatusCode::OK, &view))
 }

@@ -52,7 +52,7 @@ pub async fn invite_colleague(
     mail: web::Data<Outgoing>,
     body: JsonBody<Invitation>,
 ) -> Result<HttpResponse, ApiError> {
-    let (email, name) = body.0.parse().map_err(ApiError::Validation)?;
+    let (email, name) = body.into_inner()?.parse().map_err(ApiError::Validation)?;
     let partner = &admin.0;
     let token = random_token()?;
     store

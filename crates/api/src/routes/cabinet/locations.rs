@@ -44,7 +44,7 @@ pub async fn list_locations(partner: Partner, store: web::Data<Store>) -> Result
 )]
 #[post("/cabinet/locations")]
 pub async fn create_location(partner: Partner, store: web::Data<Store>, body: JsonBody<LocationInput>) -> Result<HttpResponse, ApiError> {
-    records::create(&partner, &store, body.0, "/api/v1/cabinet/locations").await
+    records::create(&partner, &store, body.into_inner()?, "/api/v1/cabinet/locations").await
 }
 
 /// Адрес для редактирования
@@ -101,7 +101,7 @@ pub async fn update_location(
     path: web::Path<i64>,
     body: JsonBody<LocationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    records::update(&req, &partner, &store, id(path)?, body.0).await
+    records::update(&req, &partner, &store, id(path)?, body.into_inner()?).await
 }
 
 /// Снять адрес с публикации

@@ -52,7 +52,7 @@ pub async fn update_organization(
     store: web::Data<Store>,
     body: JsonBody<OrganizationInput>,
 ) -> Result<HttpResponse, ApiError> {
-    records::update(&req, &partner, &store, partner.organization_id, body.0).await
+    records::update(&req, &partner, &store, partner.organization_id, body.into_inner()?).await
 }
 
 /// Отправить организацию на модерацию

@@ -54,7 +54,7 @@ pub async fn resolve_report(
     body: JsonBody<ResolveReport>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(path)?;
-    let comment = body.0.comment().map_err(ApiError::Validation)?;
+    let comment = body.into_inner()?.comment().map_err(ApiError::Validation)?;
     match store.report_of(partner.organization_id, id).await? {
         None => return Err(ApiError::RecordNotFound("Сообщение")),
         Some(true) => {

@@ -44,7 +44,7 @@ pub async fn list_services(partner: Partner, store: web::Data<Store>) -> Result<
 )]
 #[post("/cabinet/services")]
 pub async fn create_service(partner: Partner, store: web::Data<Store>, body: JsonBody<ServiceInput>) -> Result<HttpResponse, ApiError> {
-    records::create(&partner, &store, body.0, "/api/v1/cabinet/services").await
+    records::create(&partner, &store, body.into_inner()?, "/api/v1/cabinet/services").await
 }
 
 /// Услуга для редактирования
@@ -101,7 +101,7 @@ pub async fn update_service(
     path: web::Path<i64>,
     body: JsonBody<ServiceInput>,
 ) -> Result<HttpResponse, ApiError> {
-    records::update(&req, &partner, &store, id(path)?, body.0).await
+    records::update(&req, &partner, &store, id(path)?, body.into_inner()?).await
 }
 
 /// Снять услугу с публикации

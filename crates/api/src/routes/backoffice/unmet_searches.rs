@@ -1,23 +1,17 @@
-//! The moderators' side: what people searched for and did not find.
+//! Unmet demand: what people searched for and did not find, by query and city.
 
 use actix_web::{HttpResponse, get, web};
 use socio_domain::api::{Problem, UnmetSearch, UnmetSearchFilter, UnmetSearchQuery};
 use socio_store::Store;
-use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::tags;
-use crate::{ApiError, auth::Moderator, http::parse_filter};
-
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(unmet_searches);
-}
+use crate::{ApiError, auth::Moderator, http::parse_filter, routes::tags};
 
 /// Поиски без результата
 ///
 /// Что люди искали и не нашли: текст запроса, город, сколько раз и когда — чтобы понять, каких
 /// услуг не хватает. Личных данных нет. Только для модераторов (токен в `Authorization: Bearer`).
 #[utoipa::path(
-    tag = tags::MODERATION,
+    tag = tags::BACKOFFICE,
     params(UnmetSearchQuery),
     security(("bearer" = [])),
     responses(
@@ -27,8 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 403, description = "Токен не модератора", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/moderation/unmet-searches")]
-async fn unmet_searches(
+#[get("/backoffice/unmet-searches")]
+pub async fn unmet_searches(
     _moderator: Moderator,
     store: web::Data<Store>,
     query: web::Query<UnmetSearchQuery>,
