@@ -25,8 +25,10 @@ pub enum QuestionKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionOption {
     /// Машинное значение варианта.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9]+([_-][a-z0-9]+)*$", max_length = 120))]
     pub value: String,
     /// Текст варианта для человека.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub label: String,
 }
 
@@ -35,16 +37,19 @@ pub struct QuestionOption {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// Ключ вопроса, на него ссылаются условия.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z0-9]+([_-][a-z0-9]+)*$", max_length = 120))]
     pub key: String,
     /// Вопрос простыми словами.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
     pub text: String,
     /// Подсказка к вопросу.
     #[serde(default)]
     pub help: Option<String>,
     /// Тип ответа.
     pub kind: QuestionKind,
-    /// Варианты ответа (для single и multiple).
+    /// Варианты ответа (для single и multiple, до 12).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 12))]
     pub options: Vec<QuestionOption>,
     /// Наименьшее допустимое число (для number).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -185,6 +185,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Состояние версии жизненной ситуации.
+    VersionStatus {
+        Draft = "draft" => "Черновик",
+        Published = "published" => "Опубликована сейчас",
+        Archived = "archived" => "Была опубликована раньше",
+    }
+}
+
+vocabulary! {
     /// Состояние предложенного изменения записи.
     RevisionStatus {
         Pending = "pending" => "На модерации",

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod authoring;
 mod backoffice;
 mod bench;
 mod change_log;

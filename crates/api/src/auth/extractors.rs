@@ -148,6 +148,29 @@ impl FromRequest for Staff {
     }
 }
 
+/// An editor of life situations (or an admin).
+#[derive(Debug, Clone)]
+pub struct Editor(pub AuthUser);
+
+impl Editor {
+    pub fn user_id(&self) -> i64 {
+        self.0.account.id
+    }
+}
+
+impl FromRequest for Editor {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = authenticate(req).await?;
+            if matches!(user.account.role, UserRole::Editor | UserRole::Admin) { Ok(Editor(user)) } else { Err(ApiError::Forbidden) }
+        })
+    }
+}
+
 /// The operator's admin: manages people and roles.
 #[derive(Debug, Clone)]
 pub struct Admin(pub AuthUser);

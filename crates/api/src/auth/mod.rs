@@ -6,6 +6,6 @@ mod extractors;
 mod password;
 mod tokens;
 
-pub use extractors::{Admin, AuthUser, Moderator, OrgAdmin, Partner, Staff};
+pub use extractors::{Admin, AuthUser, Editor, Moderator, OrgAdmin, Partner, Staff};
 pub use password::PasswordHasher;
 pub use tokens::{ACCESS_TOKEN_SECONDS, Claims, JwtKeys, hash_token, random_token};

@@ -36,7 +36,7 @@ async fn every_backoffice_route_checks_the_role(app: TestApp) {
         if !path.starts_with("/api/v1/backoffice/") {
             continue;
         }
-        let concrete = path.replace("{id}", "1");
+        let concrete = path.replace("{id}", "1").replace("{slug}", "disability-status");
         for (method, operation) in operations.as_object().unwrap() {
             assert!(operation["security"].is_array(), "{method} {path}: a back-office route must require a token");
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
@@ -45,10 +45,11 @@ async fn every_backoffice_route_checks_the_role(app: TestApp) {
             assert_eq!(call(&app, &method, &concrete, Some(&partner.token)).await, 403, "{method} {path} as a partner");
             let admin_only = path.starts_with("/api/v1/backoffice/users");
             let staff_wide = path.starts_with("/api/v1/backoffice/audit");
-            if admin_only {
+            let editors = path.starts_with("/api/v1/backoffice/situation");
+            if admin_only || editors {
                 assert_eq!(call(&app, &method, &concrete, Some(&moderator)).await, 403, "{method} {path} as a moderator");
             }
-            if !staff_wide {
+            if !staff_wide && !editors {
                 assert_eq!(call(&app, &method, &concrete, Some(&editor)).await, 403, "{method} {path} as an editor");
             }
             checked += 1;

@@ -6,6 +6,7 @@
 mod contract;
 mod helpers;
 
+mod authoring;
 mod backoffice;
 mod cabinet;
 mod guide;

@@ -115,6 +115,7 @@ fn every_vocabulary_is_listed_by_its_wire_values() {
         ("SocioCentreStatus", wire(SocioCentreStatus::ALL)),
         ("UserRole", wire(UserRole::ALL)),
         ("RevisionStatus", wire(RevisionStatus::ALL)),
+        ("VersionStatus", wire(VersionStatus::ALL)),
         ("RevisionSubject", wire(RevisionSubject::ALL)),
         ("ReportStatus", wire(ReportStatus::ALL)),
         ("SearchSort", wire(SearchSort::ALL)),

@@ -4,6 +4,7 @@
 //! document is generated from them; field docs are in Russian because people read them there.
 
 mod auth;
+mod authoring;
 mod backoffice;
 mod cabinet;
 mod catalogue;
@@ -17,6 +18,7 @@ mod search;
 mod situations;
 
 pub use auth::*;
+pub use authoring::*;
 pub use backoffice::*;
 pub use cabinet::*;
 pub use catalogue::*;

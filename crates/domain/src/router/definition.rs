@@ -11,61 +11,94 @@ pub const MAX_PATHS: usize = 20_000;
 
 /// Every problem with a definition, each naming the question or step.
 pub fn validate(questions: &[Question], steps: &[Step]) -> Result<(), Vec<String>> {
-    let mut problems = Vec::new();
+    let problems = problems(questions, steps);
+    if problems.is_empty() { Ok(()) } else { Err(problems.into_iter().map(|(_, message)| message).collect()) }
+}
+
+/// Every problem with a definition as (part, message): the part is where an editor fixes it
+/// (`questions[1].ask_if`, `steps[2].condition`, `steps`), the message is Russian.
+pub fn problems(questions: &[Question], steps: &[Step]) -> Vec<(String, String)> {
+    let mut problems: Vec<(String, String)> = Vec::new();
     let mut keys = HashSet::new();
     for (index, q) in questions.iter().enumerate() {
+        let part = |field: &str| format!("questions[{index}]{field}");
         if !keys.insert(q.key.as_str()) {
-            problems.push(format!("вопрос «{}» задан дважды", q.key));
+            problems.push((part(".key"), format!("вопрос «{}» задан дважды", q.key)));
         }
         match q.kind {
             QuestionKind::Single | QuestionKind::Multiple => {
                 let values: HashSet<&str> = q.options.iter().map(|o| o.value.as_str()).collect();
                 if q.options.len() < 2 {
-                    problems.push(format!("у вопроса «{}» меньше двух вариантов", q.key));
+                    problems.push((part(".options"), format!("у вопроса «{}» меньше двух вариантов", q.key)));
                 }
                 if values.len() != q.options.len() {
-                    problems.push(format!("у вопроса «{}» повторяются значения вариантов", q.key));
+                    problems.push((part(".options"), format!("у вопроса «{}» повторяются значения вариантов", q.key)));
                 }
             }
             QuestionKind::Number => match (q.min, q.max) {
                 (Some(min), Some(max)) if min <= max => {}
-                _ => problems.push(format!("у числового вопроса «{}» нужны min ≤ max", q.key)),
+                _ => problems.push((part(".max"), format!("у числового вопроса «{}» нужны min ≤ max", q.key))),
             },
             QuestionKind::YesNo => {}
         }
         if let Some(condition) = &q.ask_if {
             let earlier = &questions[..index];
-            check_condition(condition, earlier, &format!("условие вопроса «{}»", q.key), &mut problems);
+            let mut found = Vec::new();
+            check_condition(condition, earlier, &format!("условие вопроса «{}»", q.key), &mut found);
+            problems.extend(found.into_iter().map(|m| (part(".ask_if"), m)));
         }
     }
-    for step in steps {
+    for (index, step) in steps.iter().enumerate() {
         if let Some(condition) = &step.condition {
-            check_condition(condition, questions, &format!("условие шага {} «{}»", step.position, step.title), &mut problems);
+            let mut found = Vec::new();
+            check_condition(condition, questions, &format!("условие шага {} «{}»", step.position, step.title), &mut found);
+            problems.extend(found.into_iter().map(|m| (format!("steps[{index}].condition"), m)));
         }
     }
     if steps.is_empty() {
-        problems.push("в ситуации нет шагов".into());
+        problems.push(("steps".into(), "в ситуации нет шагов".into()));
     }
     if problems.is_empty() {
         let paths = paths(questions, steps);
-        for q in questions {
+        for (index, q) in questions.iter().enumerate() {
             if !paths.iter().any(|answers| is_asked(q, answers)) {
-                problems.push(format!("вопрос «{}» не задаётся ни при каких ответах", q.key));
+                problems.push((format!("questions[{index}].ask_if"), format!("вопрос «{}» не задаётся ни при каких ответах", q.key)));
             }
         }
-        for step in steps {
+        for (index, step) in steps.iter().enumerate() {
             if !paths.iter().any(|answers| step.condition.as_ref().is_none_or(|c| c.holds(answers))) {
-                problems.push(format!("шаг {} «{}» не нужен ни при каких ответах", step.position, step.title));
+                problems.push((
+                    format!("steps[{index}].condition"),
+                    format!("шаг {} «{}» не нужен ни при каких ответах", step.position, step.title),
+                ));
             }
         }
         for answers in &paths {
             if !steps.iter().any(|s| s.condition.as_ref().is_none_or(|c| c.holds(answers))) {
-                problems.push(format!("при ответах {answers:?} маршрут пуст"));
+                problems.push(("steps".into(), format!("при ответах {} маршрут пуст: ни один шаг не подходит", describe(answers))));
                 break;
             }
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    problems
+}
+
+/// Answers as an editor reads them: `who = child, child_age = 7`.
+fn describe(answers: &Answers) -> String {
+    answers
+        .iter()
+        .map(|(key, answer)| {
+            let value = match answer {
+                Answer::Bool(true) => "да".to_owned(),
+                Answer::Bool(false) => "нет".to_owned(),
+                Answer::Number(n) => n.to_string(),
+                Answer::Choice(c) => c.clone(),
+                Answer::Choices(c) => format!("[{}]", c.join(", ")),
+            };
+            format!("{key} = {value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn check_condition(condition: &Condition, questions: &[Question], place: &str, problems: &mut Vec<String>) {

@@ -24,6 +24,7 @@ pub mod situation_question;
 pub mod situation_related;
 pub mod situation_step;
 pub mod situation_target_group;
+pub mod situation_version;
 pub mod socio_centre;
 pub mod stale_reminder;
 pub mod target_group;

@@ -16,8 +16,7 @@ use crate::{
     change_log::{Changed, log_changes},
     entity::{
         category, dataset_meta, location, municipality, organization, service, service_category, service_format, service_location,
-        service_municipality, service_target_group, situation, situation_category, situation_question, situation_related, situation_step,
-        situation_target_group, socio_centre, target_group,
+        service_municipality, service_target_group, situation, situation_related, socio_centre, target_group,
     },
     reference::{META_DATASET, META_DEMO},
 };
@@ -289,78 +288,11 @@ where
 }
 
 async fn seed_situations(txn: &DatabaseTransaction, data: &DemoData) -> Result<(), StoreError> {
-    let now = Utc::now();
     let categories = ids_by_slug::<category::Entity>(txn).await?;
     let groups = ids_by_slug::<target_group::Entity>(txn).await?;
     for (index, sit) in data.situations.iter().enumerate() {
-        let existing = situation::Entity::find().filter(situation::Column::Slug.eq(sit.slug.as_str())).one(txn).await?;
-        let is_new = existing.is_none();
-        let mut model = existing.map(IntoActiveModel::into_active_model).unwrap_or_default();
-        model.slug = Set(sit.slug.to_string());
-        model.title = Set(sit.title.clone());
-        model.summary = Set(sit.summary.clone());
-        model.description = Set(sit.description.clone());
-        model.status = Set(sit.status.as_str().to_owned());
-        model.position = Set(position(index));
-        let steps_text: Vec<&str> = sit.steps.iter().map(|s| s.title.as_str()).collect();
-        model.search_text = Set(fold(&format!("{} {} {} {}", sit.title, sit.summary, sit.description, steps_text.join(" "))));
-        model.updated_at = Set(now);
-        if is_new {
-            model.version = Set(1);
-            model.created_at = Set(now);
-        }
-        let id = *model.save(txn).await?.id.as_ref();
-
-        situation_target_group::Entity::delete_many().filter(situation_target_group::Column::SituationId.eq(id)).exec(txn).await?;
-        situation_category::Entity::delete_many().filter(situation_category::Column::SituationId.eq(id)).exec(txn).await?;
-        situation_question::Entity::delete_many().filter(situation_question::Column::SituationId.eq(id)).exec(txn).await?;
-        situation_step::Entity::delete_many().filter(situation_step::Column::SituationId.eq(id)).exec(txn).await?;
-        insert_links(
-            txn,
-            sit.target_groups
-                .iter()
-                .map(|g| situation_target_group::ActiveModel { situation_id: Set(id), target_group_id: Set(groups[g.as_str()]) }),
-        )
-        .await?;
-        insert_links(
-            txn,
-            sit.categories
-                .iter()
-                .map(|c| situation_category::ActiveModel { situation_id: Set(id), category_id: Set(categories[c.as_str()]) }),
-        )
-        .await?;
-        for (qi, question) in sit.questions.iter().enumerate() {
-            situation_question::ActiveModel {
-                situation_id: Set(id),
-                position: Set(position(qi)),
-                key: Set(question.key.clone()),
-                text: Set(question.text.clone()),
-                help: Set(question.help.clone()),
-                kind: Set(serde_json::to_value(question.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
-                options: Set(json!(question.options)),
-                min: Set(question.min),
-                max: Set(question.max),
-                ask_if: Set(question.ask_if.as_ref().map(|c| json!(c))),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
-        }
-        for (si, step) in sit.steps.iter().enumerate() {
-            situation_step::ActiveModel {
-                situation_id: Set(id),
-                position: Set(position(si + 1)),
-                title: Set(step.title.clone()),
-                body: Set(step.body.clone()),
-                documents: Set(json!(step.documents)),
-                categories: Set(json!(step.categories)),
-                deadline: Set(step.deadline.clone()),
-                condition: Set(step.condition.as_ref().map(|c| json!(c))),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
-        }
+        let definition = sit.definition();
+        crate::authoring::write_situation(txn, &definition, Some(position(index)), sit.status.as_str(), &categories, &groups).await?;
     }
     let situations = ids_by_slug::<situation::Entity>(txn).await?;
     for sit in &data.situations {

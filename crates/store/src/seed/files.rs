@@ -137,6 +137,33 @@ pub struct SituationSeed {
 }
 
 impl SituationSeed {
+    /// The situation as an editor would have written it.
+    pub fn definition(&self) -> socio_domain::api::SituationDefinition {
+        let slugs = |list: &[Slug]| list.iter().map(ToString::to_string).collect();
+        socio_domain::api::SituationDefinition {
+            slug: self.slug.to_string(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            target_groups: slugs(&self.target_groups),
+            categories: slugs(&self.categories),
+            related: slugs(&self.related),
+            questions: self.questions.clone(),
+            steps: self
+                .steps
+                .iter()
+                .map(|step| socio_domain::api::StepDefinition {
+                    title: step.title.clone(),
+                    body: step.body.clone(),
+                    documents: step.documents.clone(),
+                    categories: slugs(&step.categories),
+                    deadline: step.deadline.clone(),
+                    condition: step.condition.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// The steps as the domain knows them, numbered from 1.
     pub fn steps(&self) -> Vec<socio_domain::situation::Step> {
         self.steps

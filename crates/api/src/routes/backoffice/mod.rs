@@ -1,9 +1,10 @@
 //! `/backoffice/…`: the operator's tools: the moderation queue (pending revisions and claims,
-//! oldest first; approve; reject with a comment), unmet demand, the audit log and, for admins,
-//! the operator's people and their roles. Every route checks the role from the database.
+//! oldest first; approve; reject with a comment), unmet demand, the audit log, life-situation
+//! authoring for editors and, for admins, the operator's people and their roles. Every route checks the role from the database.
 
 mod audit;
 mod revisions;
+mod situations;
 mod unmet_searches;
 mod users;
 
@@ -19,5 +20,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit::audit_csv)
         .service(users::list_operators)
         .service(users::invite_operator)
-        .service(users::change_role);
+        .service(users::change_role)
+        .service(situations::authored_situations)
+        .service(situations::create_version)
+        .service(situations::versions)
+        .service(situations::get_version)
+        .service(situations::save_version)
+        .service(situations::publish)
+        .service(situations::restore);
 }
