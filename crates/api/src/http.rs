@@ -14,6 +14,10 @@ use crate::ApiError;
 
 /// Turns serde's complaint about a query string into a problem naming the parameter.
 pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    query_problem(&error).into()
+}
+
+fn query_problem(error: &QueryPayloadError) -> ApiError {
     let message = error.to_string();
     let field = message.split('`').nth(1).unwrap_or("query").to_owned();
     let field_error = if message.contains("unknown field") {
@@ -27,7 +31,28 @@ pub fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::E
     } else {
         FieldError::new(&field, "invalid_query", "Строка запроса не разбирается. Проверьте кодировку параметров.")
     };
-    ApiError::InvalidParameters(vec![field_error]).into()
+    ApiError::InvalidParameters(vec![field_error])
+}
+
+/// Query parameters whose mistakes wait for [`QueryParams::into_inner`], as a [`JsonBody`]'s do:
+/// a signed-in route answers 401/403 before it says anything about its parameters.
+pub struct QueryParams<T>(Result<T, ApiError>);
+
+impl<T> QueryParams<T> {
+    /// The parsed parameters, or the problem with them.
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> actix_web::FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = futures::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let parsed = web::Query::<T>::from_query(req.query_string()).map(web::Query::into_inner).map_err(|e| query_problem(&e));
+        futures::future::ready(Ok(QueryParams(parsed)))
+    }
 }
 
 /// Query extractor settings for the app.

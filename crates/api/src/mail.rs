@@ -102,6 +102,18 @@ pub mod letters {
         }
     }
 
+    pub fn quality_reminder(to: &str, organization: &str, check: &str, findings: &[String], link: &str) -> Letter {
+        let list = findings.iter().map(|r| format!("— {r}")).collect::<Vec<_>>().join("\n");
+        Letter {
+            to: to.to_owned(),
+            subject: format!("Проверьте данные: {check} — Социальный кластер"),
+            body: format!(
+                "Здравствуйте!\n\nМодератор «Социального кластера» просит проверить данные организации «{organization}» \
+                 ({check}):\n\n{list}\n\nЛюди в трудной ситуации звонят и приходят по этим данным. Исправить их можно в кабинете:\n\n{link}\n"
+            ),
+        }
+    }
+
     pub fn stale_reminder(to: &str, organization: &str, records: &[String], link: &str) -> Letter {
         let list = records.iter().map(|r| format!("— {r}")).collect::<Vec<_>>().join("\n");
         Letter {

@@ -185,6 +185,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Проверка качества данных.
+    QualityCheck {
+        Stale = "stale" => "Давно не подтверждались (180 дней)",
+        OpenReports = "open-reports" => "Сообщения граждан без ответа",
+        NoServices = "no-services" => "Организации без опубликованных услуг",
+        CityWithoutLocation = "city-without-location" => "Очная услуга без адреса в заявленном городе",
+        NoContacts = "no-contacts" => "Услуги без телефона или сайта",
+    }
+}
+
+vocabulary! {
     /// Состояние версии жизненной ситуации.
     VersionStatus {
         Draft = "draft" => "Черновик",

@@ -17,6 +17,7 @@ mod error;
 mod feed;
 mod links;
 mod organizations;
+mod quality;
 mod reference;
 mod reminders;
 mod reports;

@@ -16,6 +16,7 @@ mod migrations;
 mod openapi;
 mod organizations;
 mod properties;
+mod quality;
 mod reference;
 mod reports;
 mod router;

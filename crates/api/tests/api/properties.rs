@@ -58,6 +58,7 @@ const SEMANTIC: &[(&str, &str, &str)] = &[
     ("lat", "required", "coordinates come in pairs"),
     ("lon", "required", "coordinates come in pairs"),
     ("sort", "origin_required", "«distance» counts from lat/lon or a city"),
+    ("organization_id", "nothing_to_remind", "a reminder about a list the organization is not on"),
     ("from", "invalid_date", "a day that does not exist (30 февраля)"),
     ("to", "invalid_date", "a day that does not exist (30 февраля)"),
 ];

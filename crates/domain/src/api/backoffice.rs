@@ -160,3 +160,52 @@ pub struct RoleChange {
     #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::operator_role))]
     pub role: UserRole,
 }
+
+/// Which data-quality list, and where.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct QualityQuery {
+    /// Проверка.
+    #[cfg_attr(feature = "openapi", param(value_type = crate::vocabulary::QualityCheck))]
+    pub check: String,
+    /// Город: только записи этого города.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::Slug>))]
+    pub municipality: Option<String>,
+    /// Номер страницы, с 1.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000))]
+    pub page: Option<String>,
+    /// Размер страницы, 1–100 (по умолчанию 20).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
+    pub per_page: Option<String>,
+}
+
+/// One finding of a data-quality list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QualityItem {
+    /// О чём: `service`, `organization` или `report`.
+    pub subject: String,
+    /// Идентификатор записи.
+    pub id: i64,
+    /// Название записи (для сообщения — название услуги или организации, о которой оно).
+    pub title: String,
+    /// Организация, которой напомнить.
+    pub organization_id: Option<i64>,
+    /// Её название.
+    pub organization_name: Option<String>,
+    /// Что не так, по-русски.
+    pub detail: String,
+}
+
+/// A reminder to an organization about one list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QualityReminder {
+    /// Организация.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub organization_id: i64,
+    /// О какой проверке напомнить.
+    pub check: crate::vocabulary::QualityCheck,
+}

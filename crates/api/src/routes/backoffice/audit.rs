@@ -9,7 +9,7 @@ use socio_store::Store;
 use crate::{
     ApiError,
     auth::Staff,
-    http::{page, parse_filter, private_json},
+    http::{QueryParams, page, parse_filter, private_json},
     routes::tags,
 };
 
@@ -38,8 +38,8 @@ fn filter_and_page(query: &AuditQuery) -> Result<(AuditFilter, PageRequest), Api
     )
 )]
 #[get("/backoffice/audit")]
-pub async fn audit_log(_staff: Staff, store: web::Data<Store>, query: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
-    let (filter, request) = filter_and_page(&query)?;
+pub async fn audit_log(_staff: Staff, store: web::Data<Store>, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
+    let (filter, request) = filter_and_page(&query.into_inner()?)?;
     let (entries, total) = store.audit_entries(&filter, request).await?;
     Ok(private_json(StatusCode::OK, &page(request, entries, total)?))
 }
@@ -79,8 +79,8 @@ fn csv_row(entry: &AuditEntry) -> String {
     )
 )]
 #[get("/backoffice/audit.csv")]
-pub async fn audit_csv(_staff: Staff, store: web::Data<Store>, query: web::Query<AuditQuery>) -> Result<HttpResponse, ApiError> {
-    let (filter, _) = filter_and_page(&query)?;
+pub async fn audit_csv(_staff: Staff, store: web::Data<Store>, query: QueryParams<AuditQuery>) -> Result<HttpResponse, ApiError> {
+    let (filter, _) = filter_and_page(&query.into_inner()?)?;
     let header = "\u{feff}номер,время,кто,почта,действие,запись,номер записи,подробности\r\n".to_owned();
     // Batches are read as the client downloads, so the file may be as long as the log while the
     // server holds one batch at a time.

@@ -3,6 +3,7 @@
 //! authoring for editors and, for admins, the operator's people and their roles. Every route checks the role from the database.
 
 mod audit;
+mod quality;
 mod revisions;
 mod situations;
 mod unmet_searches;
@@ -16,6 +17,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(revisions::approve_revision)
         .service(revisions::reject_revision)
         .service(unmet_searches::unmet_searches)
+        .service(quality::quality)
+        .service(quality::remind)
         .service(audit::audit_log)
         .service(audit::audit_csv)
         .service(users::list_operators)

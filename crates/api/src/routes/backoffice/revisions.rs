@@ -7,7 +7,7 @@ use socio_store::{RevisionScope, Store};
 use crate::{
     ApiError,
     auth::Moderator,
-    http::{JsonBody, page, parse_filter, private_json},
+    http::{JsonBody, QueryParams, page, parse_filter, private_json},
     routes::tags,
 };
 
@@ -35,9 +35,9 @@ fn revision_id(path: web::Path<i64>) -> Result<i64, ApiError> {
 pub async fn pending_revisions(
     _moderator: Moderator,
     store: web::Data<Store>,
-    query: web::Query<PageQuery>,
+    query: QueryParams<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: PageRequest = parse_filter(&*query)?;
+    let request: PageRequest = parse_filter(&query.into_inner()?)?;
     let (items, total) = store.revisions(RevisionScope::Pending, request).await?;
     Ok(private_json(StatusCode::OK, &page(request, items, total)?))
 }

@@ -4,7 +4,12 @@ use actix_web::{HttpResponse, get, web};
 use socio_domain::api::{Problem, UnmetSearch, UnmetSearchFilter, UnmetSearchQuery};
 use socio_store::Store;
 
-use crate::{ApiError, auth::Moderator, http::parse_filter, routes::tags};
+use crate::{
+    ApiError,
+    auth::Moderator,
+    http::{QueryParams, parse_filter},
+    routes::tags,
+};
 
 /// Поиски без результата
 ///
@@ -25,9 +30,9 @@ use crate::{ApiError, auth::Moderator, http::parse_filter, routes::tags};
 pub async fn unmet_searches(
     _moderator: Moderator,
     store: web::Data<Store>,
-    query: web::Query<UnmetSearchQuery>,
+    query: QueryParams<UnmetSearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter: UnmetSearchFilter = parse_filter(&*query)?;
+    let filter: UnmetSearchFilter = parse_filter(&query.into_inner()?)?;
     if let Some(slug) = &filter.municipality
         && !store.municipalities().await?.iter().any(|m| m.slug == slug.as_str())
     {

@@ -8,7 +8,7 @@ use super::records::id;
 use crate::{
     ApiError,
     auth::Partner,
-    http::{page, parse_filter, private_json},
+    http::{QueryParams, page, parse_filter, private_json},
     routes::tags,
 };
 
@@ -28,8 +28,8 @@ use crate::{
     )
 )]
 #[get("/cabinet/revisions")]
-pub async fn list_revisions(partner: Partner, store: web::Data<Store>, query: web::Query<PageQuery>) -> Result<HttpResponse, ApiError> {
-    let request: PageRequest = parse_filter(&*query)?;
+pub async fn list_revisions(partner: Partner, store: web::Data<Store>, query: QueryParams<PageQuery>) -> Result<HttpResponse, ApiError> {
+    let request: PageRequest = parse_filter(&query.into_inner()?)?;
     let (items, total) = store.revisions(RevisionScope::Organization(partner.organization_id), request).await?;
     Ok(private_json(StatusCode::OK, &page(request, items, total)?))
 }
