@@ -13,7 +13,48 @@ use crate::{
     on_both_databases,
 };
 
-on_both_databases!(every_backoffice_route_checks_the_role, the_audit_log_records_decisions_roles_and_sign_ins_and_cannot_change);
+on_both_databases!(
+    every_backoffice_route_checks_the_role,
+    the_audit_log_records_decisions_roles_and_sign_ins_and_cannot_change,
+    the_queue_is_filtered_by_kind_and_city
+);
+
+async fn the_queue_is_filtered_by_kind_and_city(app: TestApp) {
+    let moderator = app.token_of(app.create_user(UserRole::Moderator, "moderator@socio.example.org").await);
+    let partner = partner(&app, "queue@kcson.example.org", "Фонд «Очередь»").await;
+    let location = partner.client.create_location(&location_form("ул. Ленина, 9")).await.unwrap();
+    let service = partner.client.create_service(&service_form("Прокат кресел", vec![location.id])).await.unwrap();
+    partner.client.submit(socio_client::CabinetPath::Locations, location.id).await.unwrap();
+    partner.client.submit(socio_client::CabinetPath::Services, service.id).await.unwrap();
+    let queue = |query: &'static str| {
+        let (app, moderator) = (&app, moderator.clone());
+        async move {
+            let response =
+                app.http.get(format!("{}/api/v1/backoffice/revisions?{query}", app.address)).bearer_auth(moderator).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            (status, body)
+        }
+    };
+    let ours = |page: &Value| -> Vec<(String, i64)> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["organization_id"] == partner.organization_id)
+            .map(|r| (r["subject"].as_str().unwrap().to_owned(), r["entity_id"].as_i64().unwrap_or_default()))
+            .collect()
+    };
+    let (_, serov) = queue("municipality=serov&per_page=100").await;
+    assert_eq!(ours(&serov).len(), 2, "both proposals of an organization working in Serov");
+    let (_, elsewhere) = queue("municipality=pervouralsk&per_page=100").await;
+    assert!(ours(&elsewhere).is_empty());
+    let (_, locations) = queue("subject=location&per_page=100").await;
+    assert_eq!(ours(&locations), [("location".to_owned(), location.id)]);
+    assert!(locations["items"].as_array().unwrap().iter().all(|r| r["subject"] == "location"));
+    assert_eq!(queue("subject=everything").await.0, 400);
+    assert_eq!(queue("municipality=atlantis").await.0, 400);
+}
 
 async fn call(app: &TestApp, method: &Method, path: &str, token: Option<&str>) -> u16 {
     let mut request = app.http.request(method.clone(), format!("{}{path}", app.address));

@@ -209,3 +209,22 @@ pub struct QualityReminder {
     /// О какой проверке напомнить.
     pub check: crate::vocabulary::QualityCheck,
 }
+
+/// Filters of the moderation queue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    /// Вид записи: услуга, адрес, организация или заявка на организацию.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::vocabulary::RevisionSubject>))]
+    pub subject: Option<String>,
+    /// Город: изменения организаций, у которых в нём адрес или услуга.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::Slug>))]
+    pub municipality: Option<String>,
+    /// Номер страницы, с 1.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000))]
+    pub page: Option<String>,
+    /// Размер страницы, 1–100 (по умолчанию 20).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
+    pub per_page: Option<String>,
+}

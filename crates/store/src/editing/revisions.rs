@@ -27,10 +27,11 @@ use crate::{
 };
 
 /// Which revisions to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RevisionScope {
-    /// Every pending revision, oldest first (the moderation queue).
-    Pending,
+    /// Pending revisions, oldest first (the moderation queue): of one kind and of organizations
+    /// working in one city, when given.
+    Pending { subject: Option<RevisionSubject>, city: Option<socio_domain::Slug> },
     /// Every revision of one organization, newest first (the partner's list).
     Organization(i64),
 }
@@ -187,10 +188,22 @@ impl Store {
     /// One page of revisions and the total.
     pub async fn revisions(&self, scope: RevisionScope, page: PageRequest) -> Result<(Vec<RevisionView>, u64), StoreError> {
         let select = match scope {
-            RevisionScope::Pending => revision::Entity::find()
-                .filter(revision::Column::Status.eq(RevisionStatus::Pending.as_str()))
-                .order_by_asc(revision::Column::CreatedAt)
-                .order_by_asc(revision::Column::Id),
+            RevisionScope::Pending { subject, city } => {
+                let mut select = revision::Entity::find().filter(revision::Column::Status.eq(RevisionStatus::Pending.as_str()));
+                if let Some(subject) = subject {
+                    select = select.filter(revision::Column::EntityType.eq(subject.as_str()));
+                }
+                if let Some(city) = city {
+                    // An organization works in a city where it has an address or serves.
+                    let id = self.municipality_id("municipality", &city).await?;
+                    let in_city = sea_orm::sea_query::Expr::cust(format!(
+                        "(organization_id IN (SELECT organization_id FROM locations WHERE municipality_id = {id}) \
+                         OR organization_id IN (SELECT s.organization_id FROM services s JOIN service_municipalities m ON m.service_id = s.id WHERE m.municipality_id = {id}))"
+                    ));
+                    select = select.filter(in_city);
+                }
+                select.order_by_asc(revision::Column::CreatedAt).order_by_asc(revision::Column::Id)
+            }
             RevisionScope::Organization(org) => revision::Entity::find()
                 .filter(revision::Column::OrganizationId.eq(org))
                 .filter(revision::Column::EntityType.ne(RevisionSubject::Claim.as_str()))

@@ -1,7 +1,11 @@
 //! The moderation queue: pending revisions with their diffs, and the decision on each.
 
 use actix_web::{HttpResponse, get, http::StatusCode, post, web};
-use socio_domain::api::{Page, PageQuery, PageRequest, Problem, Rejection, ReviewDecision, RevisionView};
+use socio_domain::{
+    Slug,
+    api::{Page, PageQuery, PageRequest, Problem, QueueQuery, Rejection, ReviewDecision, RevisionView},
+    vocabulary::RevisionSubject,
+};
 use socio_store::{RevisionScope, Store};
 
 use crate::{
@@ -11,6 +15,10 @@ use crate::{
     routes::tags,
 };
 
+fn invalid(field: &str, code: &str, detail: String) -> ApiError {
+    ApiError::InvalidParameters(vec![socio_domain::api::FieldError::new(field, code, detail)])
+}
+
 fn revision_id(path: web::Path<i64>) -> Result<i64, ApiError> {
     let id = path.into_inner();
     if id > 0 { Ok(id) } else { Err(ApiError::RecordNotFound("Изменение")) }
@@ -19,11 +27,12 @@ fn revision_id(path: web::Path<i64>) -> Result<i64, ApiError> {
 /// Очередь модерации
 ///
 /// Изменения и заявки партнёров, ждущие решения, старые первыми; у каждого — поле за полем,
-/// было и стало. Только для модераторов и администраторов.
+/// было и стало. Фильтры: вид записи и город (организации с адресом или услугой в нём). Только
+/// для модераторов и администраторов.
 #[utoipa::path(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
-    params(PageQuery),
+    params(QueueQuery),
     responses(
         (status = 200, description = "Страница очереди", body = Page<RevisionView>),
         (status = 400, description = "Неверный параметр или страница", body = Problem, content_type = "application/problem+json"),
@@ -35,10 +44,22 @@ fn revision_id(path: web::Path<i64>) -> Result<i64, ApiError> {
 pub async fn pending_revisions(
     _moderator: Moderator,
     store: web::Data<Store>,
-    query: QueryParams<PageQuery>,
+    query: QueryParams<QueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: PageRequest = parse_filter(&query.into_inner()?)?;
-    let (items, total) = store.revisions(RevisionScope::Pending, request).await?;
+    let query = query.into_inner()?;
+    let request: PageRequest = parse_filter(&PageQuery { page: query.page.clone(), per_page: query.per_page.clone() })?;
+    let subject = match &query.subject {
+        Some(raw) => Some(raw.parse::<RevisionSubject>().map_err(|_| {
+            let allowed: Vec<&str> = RevisionSubject::ALL.iter().map(|s| s.as_str()).collect();
+            invalid("subject", "unknown_value", format!("«{raw}» не из списка: {}.", allowed.join(", ")))
+        })?),
+        None => None,
+    };
+    let city = match &query.municipality {
+        Some(raw) => Some(Slug::parse(raw).map_err(|e| invalid("municipality", "invalid_slug", format!("Код города: {e}.")))?),
+        None => None,
+    };
+    let (items, total) = store.revisions(RevisionScope::Pending { subject, city }, request).await?;
     Ok(private_json(StatusCode::OK, &page(request, items, total)?))
 }
 
