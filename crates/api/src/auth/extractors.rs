@@ -39,16 +39,6 @@ impl Partner {
 #[derive(Debug, Clone)]
 pub struct OrgAdmin(pub Partner);
 
-/// A moderator or an admin.
-#[derive(Debug, Clone)]
-pub struct Moderator(pub AuthUser);
-
-impl Moderator {
-    pub fn user_id(&self) -> i64 {
-        self.0.account.id
-    }
-}
-
 fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
     req.headers()
         .get(header::AUTHORIZATION)
@@ -115,81 +105,48 @@ impl FromRequest for OrgAdmin {
     }
 }
 
-impl FromRequest for Moderator {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+/// An operator's extractor for the roles listed: 401 without a valid token, 403 for any other
+/// role (read from the database on every request, so a role change applies at once).
+macro_rules! operator_role {
+    ($(#[$doc:meta])* $name:ident: $($role:ident)|+) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub AuthUser);
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = authenticate(req).await?;
-            match user.account.role {
-                UserRole::Moderator | UserRole::Admin => Ok(Moderator(user)),
-                UserRole::Partner | UserRole::Editor => Err(ApiError::Forbidden),
+        impl $name {
+            pub fn user_id(&self) -> i64 {
+                self.0.account.id
             }
-        })
-    }
+        }
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                Box::pin(async move {
+                    let user = authenticate(req).await?;
+                    if matches!(user.account.role, $(UserRole::$role)|+) { Ok($name(user)) } else { Err(ApiError::Forbidden) }
+                })
+            }
+        }
+    };
 }
 
-/// Anyone of the operator: a moderator, an editor or an admin.
-#[derive(Debug, Clone)]
-pub struct Staff(pub AuthUser);
-
-impl FromRequest for Staff {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = authenticate(req).await?;
-            if user.account.role == UserRole::Partner { Err(ApiError::Forbidden) } else { Ok(Staff(user)) }
-        })
-    }
-}
-
-/// An editor of life situations (or an admin).
-#[derive(Debug, Clone)]
-pub struct Editor(pub AuthUser);
-
-impl Editor {
-    pub fn user_id(&self) -> i64 {
-        self.0.account.id
-    }
-}
-
-impl FromRequest for Editor {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = authenticate(req).await?;
-            if matches!(user.account.role, UserRole::Editor | UserRole::Admin) { Ok(Editor(user)) } else { Err(ApiError::Forbidden) }
-        })
-    }
-}
-
-/// The operator's admin: manages people and roles.
-#[derive(Debug, Clone)]
-pub struct Admin(pub AuthUser);
-
-impl Admin {
-    pub fn user_id(&self) -> i64 {
-        self.0.account.id
-    }
-}
-
-impl FromRequest for Admin {
-    type Error = ApiError;
-    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let user = authenticate(req).await?;
-            if user.account.role == UserRole::Admin { Ok(Admin(user)) } else { Err(ApiError::Forbidden) }
-        })
-    }
-}
+operator_role!(
+    /// A moderator or an admin: the moderation queue, data quality, unmet demand.
+    Moderator: Moderator | Admin
+);
+operator_role!(
+    /// Anyone of the operator: a moderator, an editor or an admin (the audit log).
+    Staff: Moderator | Editor | Admin
+);
+operator_role!(
+    /// An editor of life situations, or an admin.
+    Editor: Editor | Admin
+);
+operator_role!(
+    /// The operator's admin: manages people and roles.
+    Admin: Admin
+);
