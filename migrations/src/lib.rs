@@ -15,6 +15,7 @@ mod m20261125_000007_unmet_searches;
 mod m20261201_000001_cabinet;
 mod m20261202_000001_audit_append_only;
 mod m20261202_000002_situation_versions;
+mod m20261202_000003_reviews_and_usage;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_cabinet::Migration),
             Box::new(m20261202_000001_audit_append_only::Migration),
             Box::new(m20261202_000002_situation_versions::Migration),
+            Box::new(m20261202_000003_reviews_and_usage::Migration),
         ]
     }
 }

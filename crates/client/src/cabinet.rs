@@ -7,11 +7,11 @@
 
 use reqwest::Method;
 use socio_domain::api::{
-    AuditEntry, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewOperator,
+    AuditEntry, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewNote, NewOperator,
     NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, Registration, Rejection, ResolveReport,
-    ReviewDecision, RevisionView, RoleChange, ServiceInput, ServiceStatistics, Session,
+    ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange, ServiceInput, ServiceStatistics, Session, UsageReport,
 };
-use socio_domain::vocabulary::UserRole;
+use socio_domain::vocabulary::{NoteSubject, UserRole};
 
 use crate::{Client, ClientError};
 
@@ -224,6 +224,17 @@ impl Client {
         self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/approve"), Some(decision), None).await
     }
 
+    /// `GET /api/v1/backoffice/revisions/{id}/proposal`: the proposed record, for a correction.
+    pub async fn revision_proposal(&self, id: i64) -> Result<RevisionProposal, ClientError> {
+        self.call(Method::GET, &format!("/api/v1/backoffice/revisions/{id}/proposal"), NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/backoffice/revisions/{id}/approve` with the moderator's correction, at the
+    /// proposal's `version`.
+    pub async fn approve_corrected(&self, id: i64, version: i32, decision: &ReviewDecision) -> Result<RevisionView, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/approve"), Some(decision), Some(version)).await
+    }
+
     /// `POST /api/v1/backoffice/revisions/{id}/reject`.
     pub async fn reject_revision(&self, id: i64, rejection: &Rejection) -> Result<RevisionView, ClientError> {
         self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/reject"), Some(rejection), None).await
@@ -232,6 +243,22 @@ impl Client {
     /// `GET /api/v1/backoffice/audit?{query}` (filters as the document lists them).
     pub async fn audit_log(&self, query: &str) -> Result<Page<AuditEntry>, ClientError> {
         self.call(Method::GET, &format!("/api/v1/backoffice/audit?{query}"), NO_BODY, None).await
+    }
+
+    /// `GET /api/v1/backoffice/notes`: the operator's notes on a record.
+    pub async fn notes(&self, subject: NoteSubject, entity_id: i64) -> Result<Vec<ReviewerNote>, ClientError> {
+        self.call(Method::GET, &format!("/api/v1/backoffice/notes?subject={subject}&entity_id={entity_id}"), NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/backoffice/notes`.
+    pub async fn add_note(&self, note: &NewNote) -> Result<ReviewerNote, ClientError> {
+        self.call(Method::POST, "/api/v1/backoffice/notes", Some(note), None).await
+    }
+
+    /// `GET /api/v1/backoffice/usage?days=…[&municipality=…]`.
+    pub async fn usage(&self, days: u16, municipality: Option<&str>) -> Result<UsageReport, ClientError> {
+        let city = municipality.map(|m| format!("&municipality={m}")).unwrap_or_default();
+        self.call(Method::GET, &format!("/api/v1/backoffice/usage?days={days}{city}"), NO_BODY, None).await
     }
 
     /// `GET /api/v1/backoffice/users`.

@@ -241,6 +241,15 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// О какой записи заметка.
+    NoteSubject {
+        Organization = "organization" => "Организация",
+        Service = "service" => "Услуга",
+        Location = "location" => "Адрес",
+    }
+}
+
 // Written out: the macro derives no `Default` for the vocabularies that have none.
 #[allow(clippy::derivable_impls)]
 impl Default for SearchSort {

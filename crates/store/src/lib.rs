@@ -27,16 +27,21 @@ mod services;
 mod situations;
 mod statistics;
 mod unmet_searches;
+mod usage;
 
 pub use accounts::{Account, NewAccount, Refresh, RegistrationRequest, TokenPurpose};
 pub use audit::Actor;
 pub use bench::FULLTEXT;
 pub use change_log::{ChangeSet, Changed};
 pub use connection::Store;
-pub use editing::{Kind, Record, Saved, revisions::RevisionScope};
+pub use editing::{
+    Kind, Record, Saved,
+    revisions::{Correction, RevisionScope},
+};
 pub use error::StoreError;
 pub use reminders::StaleDigest;
 pub use sea_orm::DbBackend;
+pub use usage::{SituationUse, SituationUses};
 
 /// The moderation status under which records are public.
 pub(crate) const PUBLISHED: &str = "published";

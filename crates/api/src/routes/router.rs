@@ -13,11 +13,11 @@ use socio_domain::{
     text::fold,
     vocabulary::ServiceFormat,
 };
-use socio_store::{Store, StoreError};
+use socio_store::{SituationUse, Store, StoreError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
-use crate::{ApiError, http::cached_json};
+use crate::{ApiError, http::cached_json, views::ViewCounter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(build_route).service(suggest_situations).service(list_route_candidates);
@@ -75,7 +75,11 @@ async fn municipality_ref(store: &Store, slug: &Slug) -> Result<MunicipalityRef,
     )
 )]
 #[post("/router/route")]
-async fn build_route(store: web::Data<Store>, body: web::Json<RouteRequest>) -> Result<HttpResponse, ApiError> {
+async fn build_route(
+    store: web::Data<Store>,
+    views: web::Data<ViewCounter>,
+    body: web::Json<RouteRequest>,
+) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     if request.target_groups.len() > limits::TARGET_GROUPS {
         return Err(invalid("target_groups", "too_many", format!("Не больше {} категорий получателей.", limits::TARGET_GROUPS)));
@@ -99,6 +103,7 @@ async fn build_route(store: web::Data<Store>, body: web::Json<RouteRequest>) -> 
     let candidates = store.route_candidates(&city, &categories).await.map_err(unknown_to_422)?;
     let context =
         RouteContext { municipality, coordinates: request.coordinates, target_groups: request.target_groups, formats: request.formats };
+    views.add_situation(situation_slug.as_str(), Some(city.as_str()), SituationUse::Route);
     Ok(HttpResponse::Ok().json(router::route(&situation, &request.answers, &context, &candidates)))
 }
 
@@ -219,6 +224,7 @@ pub struct CandidatesQuery {
 async fn list_route_candidates(
     req: HttpRequest,
     store: web::Data<Store>,
+    views: web::Data<ViewCounter>,
     query: web::Query<CandidatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let bad = |field: &str, detail: String| ApiError::InvalidParameters(vec![FieldError::new(field, "unknown_value", detail)]);
@@ -229,5 +235,8 @@ async fn list_route_candidates(
         .await?
         .ok_or_else(|| bad("situation", format!("Ситуации «{situation_slug}» нет среди опубликованных.")))?;
     let categories = step_categories(&situation);
-    cached_json(&req, &store.route_candidates(&city, &categories).await?)
+    let candidates = store.route_candidates(&city, &categories).await?;
+    // The browser builds the route itself from these: fetching them is building a route.
+    views.add_situation(situation_slug.as_str(), Some(city.as_str()), SituationUse::Route);
+    cached_json(&req, &candidates)
 }

@@ -85,7 +85,7 @@ async fn every_backoffice_route_checks_the_role(app: TestApp) {
             assert_eq!(call(&app, &method, &concrete, Some("not-a-token")).await, 401, "{method} {path} with a forged token");
             assert_eq!(call(&app, &method, &concrete, Some(&partner.token)).await, 403, "{method} {path} as a partner");
             let admin_only = path.starts_with("/api/v1/backoffice/users");
-            let staff_wide = path.starts_with("/api/v1/backoffice/audit");
+            let staff_wide = path.starts_with("/api/v1/backoffice/audit") || path.starts_with("/api/v1/backoffice/notes");
             let editors = path.starts_with("/api/v1/backoffice/situation");
             if admin_only || editors {
                 assert_eq!(call(&app, &method, &concrete, Some(&moderator)).await, 403, "{method} {path} as a moderator");
@@ -128,7 +128,7 @@ async fn the_audit_log_records_decisions_roles_and_sign_ins_and_cannot_change(ap
     partner.client.submit(socio_client::CabinetPath::Locations, location.id).await.unwrap();
     partner.client.submit(socio_client::CabinetPath::Services, service.id).await.unwrap();
     for revision in moderator.moderation_queue(1).await.unwrap().items {
-        moderator.approve_revision(revision.id, &ReviewDecision { comment: Some("Проверено".into()) }).await.unwrap();
+        moderator.approve_revision(revision.id, &ReviewDecision { comment: Some("Проверено".into()), edited: None }).await.unwrap();
     }
 
     // The admin makes the moderator an editor.

@@ -174,7 +174,7 @@ async fn raw(
     request.send().await.unwrap()
 }
 
-fn status(error: socio_client::ClientError) -> u16 {
+pub fn status(error: socio_client::ClientError) -> u16 {
     error.problem().map(|p| p.status).unwrap_or_default()
 }
 
@@ -594,7 +594,7 @@ async fn sign_in_attempts_are_rate_limited(app: TestApp) {
     assert_eq!(right.status(), 429, "the account stays locked for the window, even with the right password");
 }
 
-async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) -> T {
     for _ in 0..150 {
         if let Some(value) = check().await {
             return value;
@@ -604,7 +604,7 @@ async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>) ->
     panic!("{what} did not happen within 15 s");
 }
 
-async fn search_slugs(client: &Client, q: &str) -> Vec<String> {
+pub async fn search_slugs(client: &Client, q: &str) -> Vec<String> {
     let filter = ServiceFilter { q: Some(q.to_owned()), ..Default::default() };
     client.search(&SearchRequest { filter, ..Default::default() }).await.unwrap().items.into_iter().map(|h| h.service.slug).collect()
 }

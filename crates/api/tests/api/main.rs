@@ -19,6 +19,7 @@ mod properties;
 mod quality;
 mod reference;
 mod reports;
+mod review;
 mod router;
 mod search;
 mod seed;

@@ -61,6 +61,8 @@ const SEMANTIC: &[(&str, &str, &str)] = &[
     ("organization_id", "nothing_to_remind", "a reminder about a list the organization is not on"),
     ("from", "invalid_date", "a day that does not exist (30 февраля)"),
     ("to", "invalid_date", "a day that does not exist (30 февраля)"),
+    ("edited", "wrong_subject", "a moderator's correction is one record of the revision's own kind"),
+    ("entity_id", "unknown_value", "a note on a record not in the directory"),
 ];
 
 fn semantic(field: &str, code: &str) -> bool {

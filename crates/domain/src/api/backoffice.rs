@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{FieldError, Invitation};
-use crate::{account::Email, vocabulary::UserRole};
+use crate::{
+    account::Email,
+    vocabulary::{NoteSubject, UserRole},
+};
 
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,4 +230,104 @@ pub struct QueueQuery {
     /// Размер страницы, 1–100 (по умолчанию 20).
     #[cfg_attr(feature = "openapi", param(value_type = Option<u32>, minimum = 1, maximum = 100))]
     pub per_page: Option<String>,
+}
+
+/// A reviewer's note on a record: internal to the operator, never shown to the partner or to
+/// citizens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewNote {
+    /// О какой записи.
+    pub subject: NoteSubject,
+    /// Идентификатор записи.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub entity_id: i64,
+    /// Текст заметки (1–2000 символов, не одни пробелы).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub body: String,
+}
+
+impl NewNote {
+    /// The note's text, checked.
+    pub fn body(&self) -> Result<String, Vec<FieldError>> {
+        let mut form = crate::form::Form::new();
+        let body = form.paragraphs("body", "Заметка", &self.body, 1, super::limits::COMMENT);
+        form.finish(body)
+    }
+}
+
+/// A reviewer's note, as the operator's people read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewerNote {
+    /// Номер заметки.
+    pub id: i64,
+    /// О какой записи.
+    pub subject: NoteSubject,
+    /// Идентификатор записи.
+    pub entity_id: i64,
+    /// Кто написал.
+    pub author_email: Option<String>,
+    /// Текст.
+    pub body: String,
+    /// Когда.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which record's notes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct NotesQuery {
+    /// О какой записи.
+    #[cfg_attr(feature = "openapi", param(value_type = NoteSubject))]
+    pub subject: String,
+    /// Идентификатор записи.
+    #[cfg_attr(feature = "openapi", param(value_type = i64, minimum = 1))]
+    pub entity_id: String,
+}
+
+/// How citizens used the platform over a period: aggregates only, nothing about anyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UsageReport {
+    /// За сколько последних дней.
+    pub days: u16,
+    /// Город, если отчёт по одному городу.
+    pub municipality: Option<super::MunicipalityRef>,
+    /// Жизненные ситуации, самые востребованные первыми (до 50).
+    pub situations: Vec<SituationUsage>,
+    /// По городам: сколько открывали ситуации, строили маршруты и искали без результата.
+    pub cities: Vec<CityUsage>,
+    /// Самые частые поиски без результата (до 20).
+    pub unmet_searches: Vec<super::UnmetSearch>,
+}
+
+/// One situation's use over the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SituationUsage {
+    /// Код ситуации.
+    pub slug: String,
+    /// Название.
+    pub title: String,
+    /// Сколько раз открывали.
+    pub opened: u64,
+    /// Сколько раз строили маршрут.
+    pub routes: u64,
+}
+
+/// One city's use over the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CityUsage {
+    /// Город; пусто — город не был выбран.
+    pub municipality: Option<super::MunicipalityRef>,
+    /// Сколько раз открывали ситуации.
+    pub opened: u64,
+    /// Сколько раз строили маршрут.
+    pub routes: u64,
+    /// Сколько раз искали и не нашли.
+    pub unmet_searches: u64,
 }

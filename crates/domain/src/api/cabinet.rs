@@ -538,10 +538,40 @@ pub struct RevisionView {
     pub review_comment: Option<String>,
     /// Поле за полем: было и стало.
     pub changes: Vec<FieldChange>,
+    /// Модератор исправил предложенную запись перед одобрением: опубликовано исправленное.
+    #[serde(default)]
+    pub edited_by_moderator: bool,
+}
+
+/// A record as a revision proposes it, or as a moderator corrected it before approving: the
+/// one field of the revision's kind (none for a claim).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProposedRecord {
+    /// Услуга (для изменения услуги).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceInput>,
+    /// Адрес (для изменения адреса).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<LocationInput>,
+    /// Организация (для изменения сведений об организации).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrganizationInput>,
+}
+
+/// What a revision proposes, for the moderator's correction form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevisionProposal {
+    /// Версия записи (та же, что в ETag): её передают в `If-Match` при одобрении с правками.
+    pub version: i32,
+    /// Запись целиком.
+    pub record: ProposedRecord,
 }
 
 /// A moderator's decision on a revision.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReviewDecision {
@@ -549,6 +579,12 @@ pub struct ReviewDecision {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub comment: Option<String>,
+    /// Исправленная модератором запись, если она публикуется не в том виде, как предложил
+    /// партнёр: ровно одно поле того же вида, что и изменение (`service`, `location` или
+    /// `organization`), иначе 422 `edited` / `wrong_subject`. Нужен `If-Match` с ETag из
+    /// `GET …/proposal`: если партнёр успел изменить предложение — 412.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<ProposedRecord>,
 }
 
 impl ReviewDecision {
@@ -574,7 +610,7 @@ pub struct Rejection {
 impl Rejection {
     /// The comment, checked.
     pub fn comment(&self) -> Result<String, Vec<FieldError>> {
-        ReviewDecision { comment: Some(self.comment.clone()) }.comment(true).map(Option::unwrap_or_default)
+        ReviewDecision { comment: Some(self.comment.clone()), edited: None }.comment(true).map(Option::unwrap_or_default)
     }
 }
 

@@ -12,12 +12,12 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 use socio_domain::{
-    api::{LocationInput, OrganizationInput, PageRequest, RevisionView, ServiceInput},
+    api::{FieldError, LocationInput, OrganizationInput, PageRequest, ProposedRecord, RevisionView, ServiceInput},
     revision::{FieldChange, diff},
     vocabulary::{ModerationStatus, RevisionStatus, RevisionSubject},
 };
 
-use super::{Kind, Proposal, Record, head, proposal, set_status};
+use super::{Kind, Proposal, Record, head, json, proposal, set_status};
 use crate::{
     Store, StoreError,
     audit::{Actor, audit},
@@ -78,6 +78,7 @@ async fn view(db: &impl sea_orm::ConnectionTrait, row: revision::Model) -> Resul
         decided_at: row.decided_at,
         review_comment: row.review_comment,
         changes,
+        edited_by_moderator: row.edited_by_moderator,
     })
 }
 
@@ -149,8 +150,74 @@ fn already_decided() -> StoreError {
     StoreError::conflict("already_decided", "Это изменение уже рассмотрено другим модератором. Обновите очередь.")
 }
 
-/// Applies a proposed record: writes it, publishes it, bumps its version, confirms it today.
-async fn apply<R: Record>(db: &DatabaseTransaction, reviewer: i64, row: &revision::Model) -> Result<(), StoreError> {
+/// A moderator's correction of a proposal: the record to publish instead, and the record's
+/// `edit_version` the moderator read it at.
+pub struct Correction<'a> {
+    pub record: &'a ProposedRecord,
+    pub expected: i32,
+}
+
+/// Errors about the corrected record name their field under `edited.<kind>.`, where the
+/// moderator's form shows them.
+fn within(kind: RevisionSubject, error: StoreError) -> StoreError {
+    let prefix = |field: &str| format!("edited.{}.{field}", kind.as_str());
+    match error {
+        StoreError::Invalid(errors) => {
+            StoreError::Invalid(errors.into_iter().map(|e| FieldError { field: prefix(&e.field), ..e }).collect())
+        }
+        StoreError::UnknownValue { field, value } => {
+            StoreError::invalid(prefix(field), "unknown_value", format!("«{value}» нет в справочнике."))
+        }
+        other => other,
+    }
+}
+
+fn wrong_subject(subject: RevisionSubject) -> StoreError {
+    StoreError::invalid(
+        "edited",
+        "wrong_subject",
+        match subject {
+            RevisionSubject::Claim => {
+                "Заявку на управление организацией нельзя исправить: её можно только одобрить или отклонить.".to_owned()
+            }
+            _ => format!("Исправленная запись должна быть одна, в поле «{}» — того же вида, что и изменение.", subject.as_str()),
+        },
+    )
+}
+
+/// The correction's record of the revision's kind; the correction must hold that one only.
+fn corrected<R: Clone>(
+    subject: RevisionSubject,
+    correction: Option<&Correction<'_>>,
+    pick: impl FnOnce(&ProposedRecord) -> Option<&R>,
+) -> Result<Option<(R, i32)>, StoreError> {
+    let Some(correction) = correction else { return Ok(None) };
+    let record = correction.record;
+    let given = [record.service.is_some(), record.location.is_some(), record.organization.is_some()].into_iter().filter(|g| *g).count();
+    match pick(record) {
+        Some(chosen) if given == 1 => Ok(Some((chosen.clone(), correction.expected))),
+        _ => Err(wrong_subject(subject)),
+    }
+}
+
+/// The record kind a revision changes (none for a claim).
+fn kind_of(subject: RevisionSubject) -> Option<Kind> {
+    match subject {
+        RevisionSubject::Service => Some(Kind::Service),
+        RevisionSubject::Location => Some(Kind::Location),
+        RevisionSubject::Organization => Some(Kind::Organization),
+        RevisionSubject::Claim => None,
+    }
+}
+
+/// Applies a proposed record (or the moderator's correction of it): writes it, publishes it,
+/// bumps its version, confirms it today.
+async fn apply<R: Record>(
+    db: &DatabaseTransaction,
+    reviewer: i64,
+    row: &revision::Model,
+    correction: Option<(R, i32)>,
+) -> Result<(), StoreError> {
     let id = row.entity_id.ok_or_else(|| StoreError::corrupt(format!("revision {} names no record", row.id)))?;
     let head = head(db, R::KIND, id).await?.ok_or(StoreError::NotFound(R::KIND.label()))?;
     if head.status == ModerationStatus::Archived {
@@ -160,7 +227,30 @@ async fn apply<R: Record>(db: &DatabaseTransaction, reviewer: i64, row: &revisio
         return Err(StoreError::conflict("stale_revision", "Запись изменилась после того, как изменение было предложено."));
     }
     let proposal: Proposal<R> = proposal(row)?;
-    let valid = proposal.after.validate().map_err(StoreError::Invalid)?;
+    let subject = R::KIND.subject();
+    let edited = correction.is_some();
+    let after = match correction {
+        Some((record, expected)) => {
+            if head.edit_version != expected {
+                return Err(StoreError::StaleVersion { expected, current: head.edit_version });
+            }
+            record
+        }
+        None => proposal.after.clone(),
+    };
+    let valid = after.validate().map_err(|errors| {
+        let error = StoreError::Invalid(errors);
+        if edited { within(subject, error) } else { error }
+    })?;
+    if edited {
+        R::check(db, head.organization_id, &valid).await.map_err(|e| within(subject, e))?;
+        revision::Entity::update_many()
+            .col_expr(revision::Column::Payload, Expr::value(json(&Proposal { before: proposal.before.clone(), after: after.clone() })?))
+            .col_expr(revision::Column::EditedByModerator, Expr::value(true))
+            .filter(revision::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
     let before = if head.status == ModerationStatus::Published { Some(R::load(db, id).await?) } else { None };
     R::write(db, id, head.organization_id, &valid).await?;
     set_status(db, R::KIND, id, ModerationStatus::Published, true).await?;
@@ -178,7 +268,11 @@ async fn apply<R: Record>(db: &DatabaseTransaction, reviewer: i64, row: &revisio
         "approve",
         R::KIND.subject().as_str(),
         id,
-        serde_json::json!({ "revision": row.id, "before": before, "after": proposal.after }),
+        if edited {
+            serde_json::json!({ "revision": row.id, "before": before, "after": after, "edited_by_moderator": true, "proposed": proposal.after })
+        } else {
+            serde_json::json!({ "revision": row.id, "before": before, "after": after })
+        },
     )
     .await?;
     log_changes(db, &[(R::KIND.changed(), id)]).await
@@ -228,17 +322,52 @@ impl Store {
         view(&self.db, row).await
     }
 
-    /// Approves a pending revision (or claim) and applies it, in one transaction.
-    pub async fn approve_revision(&self, reviewer: i64, id: i64, comment: Option<&str>) -> Result<RevisionView, StoreError> {
+    /// The record a pending or decided revision proposes (as applied, when a moderator
+    /// corrected it), and the record's `edit_version` for the `If-Match` of a correction.
+    pub async fn proposal(&self, id: i64) -> Result<(ProposedRecord, i32), StoreError> {
+        let row = revision::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound("Изменение"))?;
+        let subject: RevisionSubject = parse_stored(&row.entity_type)?;
+        let version = match (kind_of(subject), row.entity_id) {
+            (Some(kind), Some(entity)) => head(&self.db, kind, entity).await?.map_or(0, |h| h.edit_version),
+            _ => 0,
+        };
+        let record = match subject {
+            RevisionSubject::Service => ProposedRecord { service: Some(proposal(&row)?.after), ..Default::default() },
+            RevisionSubject::Location => ProposedRecord { location: Some(proposal(&row)?.after), ..Default::default() },
+            RevisionSubject::Organization => ProposedRecord { organization: Some(proposal(&row)?.after), ..Default::default() },
+            RevisionSubject::Claim => ProposedRecord::default(),
+        };
+        Ok((record, version))
+    }
+
+    /// Approves a pending revision (or claim) and applies it, in one transaction; with a
+    /// correction, the moderator's version of the record is what is published, and the
+    /// revision and the audit log say so.
+    pub async fn approve_revision(
+        &self,
+        reviewer: i64,
+        id: i64,
+        comment: Option<&str>,
+        correction: Option<Correction<'_>>,
+    ) -> Result<RevisionView, StoreError> {
         let txn = self.write().await?;
         let row = revision::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound("Изменение"))?;
         if row.status != RevisionStatus::Pending.as_str() || !decide(&txn, id, RevisionStatus::Approved, reviewer, comment).await? {
             return Err(already_decided());
         }
-        match parse_stored::<RevisionSubject>(&row.entity_type)? {
-            RevisionSubject::Service => apply::<ServiceInput>(&txn, reviewer, &row).await?,
-            RevisionSubject::Location => apply::<LocationInput>(&txn, reviewer, &row).await?,
-            RevisionSubject::Organization => apply::<OrganizationInput>(&txn, reviewer, &row).await?,
+        let subject = parse_stored::<RevisionSubject>(&row.entity_type)?;
+        match subject {
+            RevisionSubject::Service => {
+                apply::<ServiceInput>(&txn, reviewer, &row, corrected(subject, correction.as_ref(), |r| r.service.as_ref())?).await?
+            }
+            RevisionSubject::Location => {
+                apply::<LocationInput>(&txn, reviewer, &row, corrected(subject, correction.as_ref(), |r| r.location.as_ref())?).await?
+            }
+            RevisionSubject::Organization => {
+                apply::<OrganizationInput>(&txn, reviewer, &row, corrected(subject, correction.as_ref(), |r| r.organization.as_ref())?)
+                    .await?
+            }
+            RevisionSubject::Claim if correction.is_some() => return Err(wrong_subject(subject)),
             RevisionSubject::Claim => {
                 let (Some(author), Some(org)) = (row.author_id, row.entity_id) else {
                     return Err(StoreError::conflict("claim_incomplete", "У заявки нет автора или организации."));
@@ -276,12 +405,7 @@ impl Store {
         if row.status != RevisionStatus::Pending.as_str() || !decide(&txn, id, RevisionStatus::Rejected, reviewer, Some(comment)).await? {
             return Err(already_decided());
         }
-        let kind = match parse_stored::<RevisionSubject>(&row.entity_type)? {
-            RevisionSubject::Service => Some(Kind::Service),
-            RevisionSubject::Location => Some(Kind::Location),
-            RevisionSubject::Organization => Some(Kind::Organization),
-            RevisionSubject::Claim => None,
-        };
+        let kind = kind_of(parse_stored(&row.entity_type)?);
         if let (Some(kind), Some(entity)) = (kind, row.entity_id)
             && let Some(head) = head(&txn, kind, entity).await?
             && head.status == ModerationStatus::Pending

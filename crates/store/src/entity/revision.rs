@@ -19,6 +19,7 @@ pub struct Model {
     pub review_comment: Option<String>,
     pub created_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
+    pub edited_by_moderator: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

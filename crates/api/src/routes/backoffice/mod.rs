@@ -1,12 +1,15 @@
 //! `/backoffice/…`: the operator's tools: the moderation queue (pending revisions and claims,
-//! oldest first; approve; reject with a comment), unmet demand, the audit log, life-situation
+//! oldest first; approve, with the moderator's corrections or not; reject with a comment), reviewer
+//! notes internal to the operator, unmet demand and usage, the audit log, life-situation
 //! authoring for editors and, for admins, the operator's people and their roles. Every route checks the role from the database.
 
 mod audit;
+mod notes;
 mod quality;
 mod revisions;
 mod situations;
 mod unmet_searches;
+mod usage;
 mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -14,9 +17,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(revisions::pending_revisions)
         .service(revisions::get_revision)
+        .service(revisions::get_proposal)
         .service(revisions::approve_revision)
         .service(revisions::reject_revision)
         .service(unmet_searches::unmet_searches)
+        .service(usage::usage)
+        .service(notes::notes)
+        .service(notes::add_note)
         .service(quality::quality)
         .service(quality::remind)
         .service(audit::audit_log)

@@ -1,17 +1,17 @@
 //! The moderation queue: pending revisions with their diffs, and the decision on each.
 
-use actix_web::{HttpResponse, get, http::StatusCode, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use socio_domain::{
     Slug,
-    api::{Page, PageQuery, PageRequest, Problem, QueueQuery, Rejection, ReviewDecision, RevisionView},
+    api::{Page, PageQuery, PageRequest, Problem, QueueQuery, Rejection, ReviewDecision, RevisionProposal, RevisionView},
     vocabulary::RevisionSubject,
 };
-use socio_store::{RevisionScope, Store};
+use socio_store::{Correction, RevisionScope, Store};
 
 use crate::{
     ApiError,
     auth::Moderator,
-    http::{JsonBody, QueryParams, page, parse_filter, private_json},
+    http::{JsonBody, QueryParams, if_match, page, parse_filter, private_json, versioned_json},
     routes::tags,
 };
 
@@ -80,35 +80,71 @@ pub async fn get_revision(_moderator: Moderator, store: web::Data<Store>, path: 
     Ok(private_json(StatusCode::OK, &store.revision(revision_id(path)?, None).await?))
 }
 
+/// Предложенная запись
+///
+/// Запись целиком, как её предложил партнёр (или как её опубликовал модератор с правками), —
+/// чтобы модератор мог исправить её перед одобрением. ETag — версия записи: передайте его в
+/// `If-Match` при одобрении с правками.
+#[utoipa::path(
+    tag = tags::BACKOFFICE,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Номер изменения")),
+    responses(
+        (status = 200, description = "Предложенная запись (пустой объект для заявки на управление)", body = RevisionProposal,
+            headers(("ETag" = String, description = "Версия записи"))),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/backoffice/revisions/{id}/proposal")]
+pub async fn get_proposal(_moderator: Moderator, store: web::Data<Store>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let (record, version) = store.proposal(revision_id(path)?).await?;
+    Ok(versioned_json(StatusCode::OK, version, &RevisionProposal { version, record }))
+}
+
 /// Одобрить
 ///
-/// Применяет изменение одной транзакцией: запись публикуется в предложенном виде, её версия
+/// Применяет изменение одной транзакцией: запись публикуется в предложенном виде (или в
+/// исправленном модератором: поле `edited`, с `If-Match` из `GET …/proposal`), её версия
 /// растёт, в журнал пишется кто, когда, было и стало; каталог и поиск на всех репликах видят
 /// изменение через несколько секунд. Если изменение уже рассмотрено — 409, и ничего не
 /// применяется повторно.
 #[utoipa::path(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Номер изменения")),
-    request_body(content = ReviewDecision, description = "Комментарий (необязательно)"),
+    params(
+        ("id" = i64, Path, description = "Номер изменения"),
+        ("If-Match" = Option<String>, Header, description = "ETag предложенной записи; обязателен, если передано `edited`"),
+    ),
+    request_body(content = ReviewDecision, description = "Комментарий (необязательно) и исправленная запись (необязательно)"),
     responses(
         (status = 200, description = "Одобрено и применено", body = RevisionView),
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Уже рассмотрено, запись снята или изменилась", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Данные изменения больше не проходят проверку", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Партнёр изменил предложение после того, как модератор его открыл", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Данные изменения (или исправления) не проходят проверку", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Исправление без If-Match", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/backoffice/revisions/{id}/approve")]
 pub async fn approve_revision(
+    req: HttpRequest,
     moderator: Moderator,
     store: web::Data<Store>,
     path: web::Path<i64>,
     body: JsonBody<ReviewDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let comment = body.into_inner()?.comment(false).map_err(ApiError::Validation)?;
-    let view = store.approve_revision(moderator.user_id(), revision_id(path)?, comment.as_deref()).await?;
+    let decision = body.into_inner()?;
+    let comment = decision.comment(false).map_err(ApiError::Validation)?;
+    let expected = match &decision.edited {
+        Some(_) => if_match(&req)?,
+        None => 0,
+    };
+    let correction = decision.edited.as_ref().map(|record| Correction { record, expected });
+    let view = store.approve_revision(moderator.user_id(), revision_id(path)?, comment.as_deref(), correction).await?;
     Ok(private_json(StatusCode::OK, &view))
 }
 

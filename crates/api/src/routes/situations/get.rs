@@ -3,9 +3,9 @@ use socio_domain::{
     Slug,
     api::{FieldError, Problem, SituationDetail},
 };
-use socio_store::Store;
+use socio_store::{SituationUse, Store};
 
-use crate::{ApiError, http::cached_json, routes::tags};
+use crate::{ApiError, http::cached_json, routes::tags, views::ViewCounter};
 
 /// Жизненная ситуация
 ///
@@ -22,10 +22,16 @@ use crate::{ApiError, http::cached_json, routes::tags};
     )
 )]
 #[get("/situations/{slug}")]
-pub async fn get_situation(req: HttpRequest, store: web::Data<Store>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_situation(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    views: web::Data<ViewCounter>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let slug = Slug::parse(&path).map_err(|e| {
         ApiError::InvalidParameters(vec![FieldError::new("slug", "invalid_slug", format!("«{}» — не код ситуации: {e}.", path.as_str()))])
     })?;
     let situation = store.situation(&slug).await?.ok_or(ApiError::NotFound("Ситуация"))?;
+    views.add_situation(slug.as_str(), None, SituationUse::Opened);
     cached_json(&req, &situation)
 }
