@@ -100,6 +100,11 @@ impl From<SearchError> for ApiError {
 }
 
 impl ApiError {
+    /// A 400 naming one bad query or path parameter.
+    pub fn parameter(field: &str, code: &str, detail: String) -> Self {
+        ApiError::InvalidParameters(vec![FieldError::new(field, code, detail)])
+    }
+
     /// The problem document for this error.
     pub fn problem(&self) -> Problem {
         let status = self.status_code().as_u16();

@@ -8,10 +8,11 @@
 use reqwest::Method;
 use socio_domain::api::{
     AuditEntry, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewNote, NewOperator,
-    NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, Registration, Rejection, ResolveReport,
-    ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange, ServiceInput, ServiceStatistics, Session, UsageReport,
+    NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, QualityItem, QualityReminder, Registration,
+    Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange, ServiceInput, ServiceStatistics,
+    Session, UsageReport,
 };
-use socio_domain::vocabulary::{NoteSubject, UserRole};
+use socio_domain::vocabulary::{NoteSubject, QualityCheck, UserRole};
 
 use crate::{Client, ClientError};
 
@@ -259,6 +260,25 @@ impl Client {
     pub async fn usage(&self, days: u16, municipality: Option<&str>) -> Result<UsageReport, ClientError> {
         let city = municipality.map(|m| format!("&municipality={m}")).unwrap_or_default();
         self.call(Method::GET, &format!("/api/v1/backoffice/usage?days={days}{city}"), NO_BODY, None).await
+    }
+
+    /// `GET /api/v1/backoffice/quality?check=…&page=…`: one data-quality list.
+    pub async fn quality(&self, check: QualityCheck, page: u32) -> Result<Page<QualityItem>, ClientError> {
+        self.get("/api/v1/backoffice/quality", &[("check", check.as_str().to_owned()), ("page", page.to_string())]).await
+    }
+
+    /// `POST /api/v1/backoffice/quality/remind`: a reminder letter to the organization.
+    pub async fn remind(&self, reminder: &QualityReminder) -> Result<(), ClientError> {
+        self.call_empty(Method::POST, "/api/v1/backoffice/quality/remind", Some(reminder), None).await
+    }
+
+    /// `GET /api/v1/backoffice/audit.csv?{query}`: the log as CSV text (UTF-8 with BOM).
+    pub async fn audit_csv(&self, query: &str) -> Result<String, ClientError> {
+        let response = self.send(Method::GET, &format!("/api/v1/backoffice/audit.csv?{query}"), NO_BODY, None).await?;
+        if response.status().is_success() {
+            return Ok(response.text().await?);
+        }
+        Self::decode(response).await
     }
 
     /// `GET /api/v1/backoffice/users`.

@@ -1,11 +1,12 @@
 //! The partner cabinet in a real browser, with the keyboard only: register an organization,
 //! open the confirmation link from the outbox, sign in, add an address and a service, submit;
-//! a moderator approves through the API; citizens find the service; «Данные актуальны» dates it.
+//! a moderator signs in, notes and approves them from the queue; citizens find the service;
+//! «Данные актуальны» dates it.
 
 use socio_client::{CabinetPath, Client};
 use socio_domain::{
     account::Email,
-    api::{ReviewDecision, SearchRequest, ServiceFilter},
+    api::{SearchRequest, ServiceFilter},
     vocabulary::UserRole,
 };
 
@@ -13,6 +14,7 @@ use crate::helpers::{Browser, SECRET, keys, open_browser_on};
 
 const EMAIL: &str = "partner@fond-ryadom.example.org";
 const PASSWORD: &str = "синий кит плывёт на север";
+const MODERATOR_EMAIL: &str = "moderator@example.org";
 
 /// Types `text` into the control with this id (focus by WebDriver, then keys).
 async fn type_into(browser: &Browser, id: &str, text: &str) {
@@ -26,12 +28,23 @@ async fn press_on(browser: &Browser, css: &str, key: &str) {
     browser.press(key).await;
 }
 
+/// Signs in at `/cabinet/login` with the keyboard.
+async fn sign_in(browser: &Browser, email: &str) {
+    browser.open("/cabinet/login").await;
+    type_into(browser, "f-email", email).await;
+    type_into(browser, "f-password", PASSWORD).await;
+    browser.press(keys::ENTER).await;
+}
+
+/// The operator's admin (who moderates too) signing in with [`PASSWORD`], so that every
+/// back-office screen opens; also returned as an API client.
 async fn moderator(browser: &Browser) -> Client {
+    let hasher = socio_api::auth::PasswordHasher::new(1).unwrap();
     let new = socio_store::NewAccount {
-        email: Email::parse("moderator@example.org").unwrap(),
-        password_hash: "!".into(),
+        email: Email::parse(MODERATOR_EMAIL).unwrap(),
+        password_hash: hasher.hash(PASSWORD.to_owned()).await.unwrap(),
         display_name: "Модератор".into(),
-        role: UserRole::Moderator,
+        role: UserRole::Admin,
         organization_id: None,
         org_admin: false,
         email_confirmed: true,
@@ -146,12 +159,43 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
         browser.assert_accessible(name).await;
     }
 
+    // The moderator signs in on the same page and approves the three proposals from the queue.
     let moderator = moderator(&browser).await;
-    let queue = moderator.moderation_queue(1).await.unwrap();
-    assert_eq!(queue.total, 3, "the organization, the address and the service");
-    for revision in queue.items {
-        moderator.approve_revision(revision.id, &ReviewDecision::default()).await.unwrap();
+    press_on(&browser, "header .site-tools button.secondary", keys::ENTER).await;
+    browser.url_when(|u| u.ends_with("/cabinet/login")).await;
+    sign_in(&browser, MODERATOR_EMAIL).await;
+    browser.url_when(|u| u.ends_with("/cabinet/backoffice")).await;
+    browser.text_when("main", |t| t.contains("Ждут решения: 3")).await;
+    assert!(browser.text_when("main", |t| t.contains("Прокат колясок «Рядом»")).await.contains("Паспорт"), "the diff shows the fields");
+    browser.assert_accessible("backoffice-queue").await;
+    browser.screenshot("backoffice-queue", 1280).await;
+    press_on(&browser, "main details.notes summary", keys::ENTER).await;
+    browser.find("main details.notes textarea").await.send_keys("Позвонили, ИНН сверили").await.unwrap();
+    browser.eval("document.querySelector('main details.notes form button').focus()").await;
+    browser.press(keys::ENTER).await;
+    browser.text_when("main details.notes ul", |t| t.contains("ИНН сверили")).await;
+    for left in [2, 1] {
+        press_on(&browser, "main section.card button[type=button]", keys::ENTER).await;
+        browser.text_when("main", |t| t.contains(&format!("Ждут решения: {left}"))).await;
     }
+    press_on(&browser, "main section.card button[type=button]", keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Очередь пуста")).await;
+    for (path, heading, name) in [
+        ("/cabinet/backoffice/usage", "Востребованность", "backoffice-usage"),
+        ("/cabinet/backoffice/quality", "Качество данных", "backoffice-quality"),
+        ("/cabinet/backoffice/audit", "Журнал изменений", "backoffice-audit"),
+        ("/cabinet/backoffice/people", "Сотрудники оператора", "backoffice-people"),
+    ] {
+        browser.open(path).await;
+        assert_eq!(browser.heading().await, heading);
+        browser.text_when("main", |t| !t.contains("Загрузка")).await;
+        browser.assert_accessible(name).await;
+    }
+    browser.text_when("main table", |t| t.contains(MODERATOR_EMAIL)).await;
+    browser.open("/cabinet/backoffice/audit").await;
+    browser.text_when("main table", |t| t.contains("approve") && t.contains(MODERATOR_EMAIL)).await;
+    press_on(&browser, "header .site-tools button.secondary", keys::ENTER).await;
+    browser.url_when(|u| u.ends_with("/cabinet/login")).await;
 
     let citizen = Client::new(browser.base.clone());
     let filter = ServiceFilter { q: Some("колясок Рядом".into()), ..Default::default() };
@@ -178,6 +222,8 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     // A year later the partner confirms the data is still true.
     let old = format!("UPDATE services SET last_verified = '2025-03-01' WHERE id = {service_id}");
     sea_orm_execute(&browser, &old).await;
+    sign_in(&browser, EMAIL).await;
+    browser.url_when(|u| u.ends_with("/cabinet/organization")).await;
     browser.open(&format!("/cabinet/services/{service_id}")).await;
     browser.text_when("main", |t| t.contains("Пора проверить данные")).await;
     press_on(&browser, "main > p > button.secondary", keys::ENTER).await;

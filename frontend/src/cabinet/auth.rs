@@ -38,8 +38,9 @@ pub fn LoginPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client().login(&login).await {
                 Ok(done) => {
+                    let home = super::backoffice::sections(done.user.role).first().map_or("/cabinet/organization", |(href, _)| *href);
                     session.sign_in(done);
-                    let _ = window().location().assign("/cabinet/organization");
+                    let _ = window().location().assign(home);
                 }
                 Err(e) => errors.set(errors_of(&e)),
             }

@@ -6,6 +6,7 @@
 //! client with the partner's token.
 
 mod auth;
+mod backoffice;
 mod forms;
 mod more;
 mod records;
@@ -98,6 +99,11 @@ pub fn CabinetApp() -> impl IntoView {
                     <Route path=path!("/cabinet/reports") view=|| view! { <Guarded><more::ReportsPage /></Guarded> } />
                     <Route path=path!("/cabinet/statistics") view=|| view! { <Guarded><more::StatisticsPage /></Guarded> } />
                     <Route path=path!("/cabinet/colleagues") view=|| view! { <Guarded><more::ColleaguesPage /></Guarded> } />
+                    <Route path=path!("/cabinet/backoffice") view=|| view! { <backoffice::OperatorGuarded><backoffice::QueuePage /></backoffice::OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/usage") view=|| view! { <backoffice::OperatorGuarded><backoffice::UsagePage /></backoffice::OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/quality") view=|| view! { <backoffice::OperatorGuarded><backoffice::QualityPage /></backoffice::OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/audit") view=|| view! { <backoffice::OperatorGuarded><backoffice::AuditPage /></backoffice::OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/people") view=|| view! { <backoffice::OperatorGuarded><backoffice::PeoplePage /></backoffice::OperatorGuarded> } />
                 </Routes>
             </main>
             <footer class="site"><div class="wrap"><p><a href="/">"Сайт для граждан"</a></p></div></footer>
@@ -123,7 +129,7 @@ fn CabinetHeader() -> impl IntoView {
                     <a class="logo" href="/cabinet">"Кабинет партнёра"</a>
                     <div class="site-tools">
                         {move || session.me().map(|me| view! {
-                            <span>{me.organization.map(|o| o.name).unwrap_or_default()}</span>
+                            <span>{me.organization.map(|o| o.name).unwrap_or_else(|| me.role.label().to_owned())}</span>
                             <button type="button" class="secondary" on:click=sign_out>"Выйти"</button>
                         })}
                         <button
@@ -136,7 +142,14 @@ fn CabinetHeader() -> impl IntoView {
                         </button>
                     </div>
                 </div>
-                {move || session.me().map(|_| view! {
+                {move || session.me().filter(|me| backoffice::is_operator(me.role)).map(|me| view! {
+                    <nav class="main" aria-label="Служебные разделы">
+                        <ul>
+                            {backoffice::sections(me.role).into_iter().map(|(href, label)| view! { <li><A href=href>{label}</A></li> }).collect_view()}
+                        </ul>
+                    </nav>
+                })}
+                {move || session.me().filter(|me| !backoffice::is_operator(me.role)).map(|_| view! {
                     <nav class="main" aria-label="Разделы кабинета">
                         <ul>
                             <li><A href="/cabinet/organization">"Организация"</A></li>
@@ -165,6 +178,12 @@ fn Guarded(children: ChildrenFn) -> impl IntoView {
             <h1 tabindex="-1">"Кабинет партнёра"</h1>
             <p>"Организации, которые помогают людям в трудной ситуации, сами ведут свои данные: адреса, часы работы, услуги."</p>
             <p><a class="button" href="/cabinet/login">"Войти"</a>" "<a class="button secondary" href="/cabinet/register">"Зарегистрироваться"</a></p>
+        }
+        .into_any(),
+        Some(Some((_, me))) if backoffice::is_operator(me.role) => view! {
+            <h1 tabindex="-1">"Вы сотрудник оператора"</h1>
+            <p>"У сотрудников оператора нет кабинета организации."</p>
+            <p><a class="button" href="/cabinet/backoffice">"Очередь модерации"</a></p>
         }
         .into_any(),
         Some(Some((_, me))) if me.organization.is_none() => view! {

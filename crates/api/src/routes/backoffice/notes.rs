@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, http::StatusCode, post, web};
 use socio_domain::{
-    api::{FieldError, NewNote, NotesQuery, Problem, ReviewerNote},
+    api::{NewNote, NotesQuery, Problem, ReviewerNote},
     vocabulary::NoteSubject,
 };
 use socio_store::Store;
@@ -14,10 +14,6 @@ use crate::{
     http::{JsonBody, QueryParams, private_json},
     routes::tags,
 };
-
-fn invalid(field: &str, code: &str, detail: String) -> ApiError {
-    ApiError::InvalidParameters(vec![FieldError::new(field, code, detail)])
-}
 
 /// Заметки о записи
 ///
@@ -38,14 +34,14 @@ fn invalid(field: &str, code: &str, detail: String) -> ApiError {
 pub async fn notes(_staff: Staff, store: web::Data<Store>, query: QueryParams<NotesQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner()?;
     let subject: NoteSubject = query.subject.parse().map_err(|e: socio_domain::vocabulary::UnknownValue| {
-        invalid("subject", "unknown_value", format!("Вид записи «{}» не из списка: {}.", e.value, e.allowed))
+        ApiError::parameter("subject", "unknown_value", format!("Вид записи «{}» не из списка: {}.", e.value, e.allowed))
     })?;
     let entity_id = query
         .entity_id
         .parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
-        .ok_or_else(|| invalid("entity_id", "invalid_number", "Идентификатор записи — целое число от 1.".to_owned()))?;
+        .ok_or_else(|| ApiError::parameter("entity_id", "invalid_number", "Идентификатор записи — целое число от 1.".to_owned()))?;
     Ok(private_json(StatusCode::OK, &store.notes(subject, entity_id).await?))
 }
 

@@ -17,10 +17,6 @@ use crate::{
     routes::tags,
 };
 
-fn invalid(field: &str, code: &str, detail: String) -> ApiError {
-    ApiError::InvalidParameters(vec![FieldError::new(field, code, detail)])
-}
-
 /// Качество данных
 ///
 /// Списки того, что может подвести человека: давно не подтверждённые записи, сообщения граждан
@@ -41,11 +37,11 @@ pub async fn quality(_moderator: Moderator, store: web::Data<Store>, query: Quer
     let query = query.into_inner()?;
     let check: QualityCheck = query.check.parse().map_err(|_| {
         let allowed: Vec<&str> = QualityCheck::ALL.iter().map(|c| c.as_str()).collect();
-        invalid("check", "unknown_value", format!("Проверка «{}» не из списка: {}.", query.check, allowed.join(", ")))
+        ApiError::parameter("check", "unknown_value", format!("Проверка «{}» не из списка: {}.", query.check, allowed.join(", ")))
     })?;
     let request: PageRequest = parse_filter(&PageQuery { page: query.page.clone(), per_page: query.per_page.clone() })?;
     let city = match &query.municipality {
-        Some(raw) => Some(Slug::parse(raw).map_err(|e| invalid("municipality", "invalid_slug", format!("Код города: {e}.")))?),
+        Some(raw) => Some(Slug::parse(raw).map_err(|e| ApiError::parameter("municipality", "invalid_slug", format!("Код города: {e}.")))?),
         None => None,
     };
     let today = chrono::Utc::now().date_naive();

@@ -15,10 +15,6 @@ use crate::{
     routes::tags,
 };
 
-fn invalid(field: &str, code: &str, detail: String) -> ApiError {
-    ApiError::InvalidParameters(vec![socio_domain::api::FieldError::new(field, code, detail)])
-}
-
 fn revision_id(path: web::Path<i64>) -> Result<i64, ApiError> {
     let id = path.into_inner();
     if id > 0 { Ok(id) } else { Err(ApiError::RecordNotFound("Изменение")) }
@@ -51,12 +47,12 @@ pub async fn pending_revisions(
     let subject = match &query.subject {
         Some(raw) => Some(raw.parse::<RevisionSubject>().map_err(|_| {
             let allowed: Vec<&str> = RevisionSubject::ALL.iter().map(|s| s.as_str()).collect();
-            invalid("subject", "unknown_value", format!("«{raw}» не из списка: {}.", allowed.join(", ")))
+            ApiError::parameter("subject", "unknown_value", format!("«{raw}» не из списка: {}.", allowed.join(", ")))
         })?),
         None => None,
     };
     let city = match &query.municipality {
-        Some(raw) => Some(Slug::parse(raw).map_err(|e| invalid("municipality", "invalid_slug", format!("Код города: {e}.")))?),
+        Some(raw) => Some(Slug::parse(raw).map_err(|e| ApiError::parameter("municipality", "invalid_slug", format!("Код города: {e}.")))?),
         None => None,
     };
     let (items, total) = store.revisions(RevisionScope::Pending { subject, city }, request).await?;

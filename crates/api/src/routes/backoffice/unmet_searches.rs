@@ -1,6 +1,7 @@
 //! Unmet demand: what people searched for and did not find, by query and city.
 
 use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDate;
 use socio_domain::api::{Problem, UnmetSearch, UnmetSearchFilter, UnmetSearchQuery};
 use socio_store::Store;
 
@@ -10,6 +11,18 @@ use crate::{
     http::{QueryParams, parse_filter},
     routes::tags,
 };
+
+/// The period and city of an unmet-demand or usage report, checked; and its first day.
+pub(super) async fn period(store: &Store, query: &UnmetSearchQuery) -> Result<(UnmetSearchFilter, NaiveDate), ApiError> {
+    let filter: UnmetSearchFilter = parse_filter(query)?;
+    if let Some(slug) = &filter.municipality
+        && !store.municipalities().await?.iter().any(|m| m.slug == slug.as_str())
+    {
+        return Err(socio_store::StoreError::UnknownValue { field: "municipality", value: slug.to_string() }.into());
+    }
+    let since = chrono::Utc::now().date_naive() - chrono::Duration::days(i64::from(filter.days) - 1);
+    Ok((filter, since))
+}
 
 /// Поиски без результата
 ///
@@ -32,13 +45,7 @@ pub async fn unmet_searches(
     store: web::Data<Store>,
     query: QueryParams<UnmetSearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter: UnmetSearchFilter = parse_filter(&query.into_inner()?)?;
-    if let Some(slug) = &filter.municipality
-        && !store.municipalities().await?.iter().any(|m| m.slug == slug.as_str())
-    {
-        return Err(socio_store::StoreError::UnknownValue { field: "municipality", value: slug.to_string() }.into());
-    }
-    let since = chrono::Utc::now().date_naive() - chrono::Duration::days(i64::from(filter.days) - 1);
+    let (filter, since) = period(&store, &query.into_inner()?).await?;
     let rows = store.unmet_searches(since, filter.municipality.as_ref().map(|s| s.as_str()), 100).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(rows))
 }

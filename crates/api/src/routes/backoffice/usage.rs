@@ -2,13 +2,13 @@
 //! what they searched for in vain. Aggregates only.
 
 use actix_web::{HttpResponse, get, http::StatusCode, web};
-use socio_domain::api::{Problem, UnmetSearchFilter, UnmetSearchQuery, UsageReport};
+use socio_domain::api::{Problem, UnmetSearchQuery, UsageReport};
 use socio_store::Store;
 
 use crate::{
     ApiError,
     auth::Moderator,
-    http::{QueryParams, parse_filter, private_json},
+    http::{QueryParams, private_json},
     routes::tags,
 };
 
@@ -30,13 +30,7 @@ use crate::{
 )]
 #[get("/backoffice/usage")]
 pub async fn usage(_moderator: Moderator, store: web::Data<Store>, query: QueryParams<UnmetSearchQuery>) -> Result<HttpResponse, ApiError> {
-    let filter: UnmetSearchFilter = parse_filter(&query.into_inner()?)?;
-    if let Some(slug) = &filter.municipality
-        && !store.municipalities().await?.iter().any(|m| m.slug == slug.as_str())
-    {
-        return Err(socio_store::StoreError::UnknownValue { field: "municipality", value: slug.to_string() }.into());
-    }
-    let since = chrono::Utc::now().date_naive() - chrono::Duration::days(i64::from(filter.days) - 1);
+    let (filter, since) = super::unmet_searches::period(&store, &query.into_inner()?).await?;
     let report: UsageReport = store.usage(filter.days, since, filter.municipality.as_ref().map(|s| s.as_str())).await?;
     Ok(private_json(StatusCode::OK, &report))
 }
