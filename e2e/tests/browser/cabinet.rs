@@ -178,8 +178,13 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
         press_on(&browser, "main section.card button[type=button]", keys::ENTER).await;
         browser.text_when("main", |t| t.contains(&format!("Ждут решения: {left}"))).await;
     }
-    press_on(&browser, "main section.card button[type=button]", keys::ENTER).await;
-    browser.text_when("main", |t| t.contains("Очередь пуста")).await;
+    // The service last: the moderator corrects its summary before approving it.
+    press_on(&browser, "main details.correction summary", keys::ENTER).await;
+    browser.find("#f-edited-service-summary").await.send_keys(" (бесплатно)").await.unwrap();
+    browser.assert_accessible("backoffice-correction").await;
+    browser.eval("document.querySelector('main details.correction form button[type=submit]').focus()").await;
+    browser.press(keys::ENTER).await;
+    browser.text_when("main", |t| t.contains("Очередь пуста") && t.contains("Одобрено с правками модератора")).await;
     for (path, heading, name) in [
         ("/cabinet/backoffice/usage", "Востребованность", "backoffice-usage"),
         ("/cabinet/backoffice/quality", "Качество данных", "backoffice-quality"),
@@ -210,6 +215,7 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     }
     let slug = slug.expect("the approved service is found by search");
     let detail = citizen.service(&slug).await.unwrap();
+    assert!(detail.summary.ends_with("(бесплатно)"), "the moderator's correction is published: {}", detail.summary);
     let catalogue = citizen
         .services(&ServiceFilter { organization: socio_domain::Slug::parse(&detail.organization.slug).ok(), ..Default::default() })
         .await

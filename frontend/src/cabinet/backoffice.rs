@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use socio_domain::{
-    api::{NewNote, NewOperator, QualityReminder, Rejection, ReviewDecision, RevisionView, UsageReport},
+    api::{NewNote, NewOperator, ProposedRecord, QualityReminder, Rejection, ReviewDecision, RevisionView, UsageReport},
     vocabulary::{NoteSubject, QualityCheck, RevisionSubject, UserRole},
 };
 
@@ -98,6 +98,11 @@ pub fn QueuePage() -> impl IntoView {
             }
         });
     };
+    let decided = Callback::new(move |title: String| {
+        failure.set(None);
+        done.set(Some(format!("Одобрено с правками модератора: {title}")));
+        reload.update(|n| *n += 1);
+    });
     view! {
         <h1 tabindex="-1">"Очередь модерации"</h1>
         <p class="status" role="status">{move || done.get()}</p>
@@ -108,14 +113,18 @@ pub fn QueuePage() -> impl IntoView {
             Some(Ok(page)) if page.items.is_empty() => view! { <p>"Очередь пуста: всё рассмотрено."</p> }.into_any(),
             Some(Ok(page)) => view! {
                 <p>{format!("Ждут решения: {}. Сначала самые давние.", page.total)}</p>
-                {page.items.into_iter().map(|r| view! { <QueueItem revision=r decide /> }).collect_view()}
+                {page.items.into_iter().map(|r| view! { <QueueItem revision=r decide decided /> }).collect_view()}
             }.into_any(),
         }}
     }
 }
 
 #[component]
-fn QueueItem(revision: RevisionView, decide: impl Fn(RevisionView, Option<String>) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn QueueItem(
+    revision: RevisionView,
+    decide: impl Fn(RevisionView, Option<String>) + Copy + Send + Sync + 'static,
+    decided: Callback<String>,
+) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let comment_id = format!("reject-{}", revision.id);
     let heading_id = format!("revision-{}", revision.id);
@@ -148,8 +157,118 @@ fn QueueItem(revision: RevisionView, decide: impl Fn(RevisionView, Option<String
                 <textarea id=comment_id prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </div>
             <p><button type="button" class="secondary" on:click=move |_| decide(reject_with.clone(), Some(comment.get_untracked()))>"Отклонить"</button></p>
+            {(revision.subject != RevisionSubject::Claim).then(|| view! { <Correction id=revision.id subject=revision.subject decided=decided /> })}
             {target.map(|(subject, id)| view! { <Notes subject id /> })}
         </section>
+    }
+}
+
+/// A text field of a proposed record the moderator may correct: its API path, its label, and
+/// how to read and write it.
+struct Editable {
+    field: &'static str,
+    label: &'static str,
+    multiline: bool,
+    get: fn(&ProposedRecord) -> Option<String>,
+    set: fn(&mut ProposedRecord, String),
+}
+
+/// The text fields a moderator corrects most: names, descriptions, the address.
+fn correctable(subject: RevisionSubject) -> Vec<Editable> {
+    macro_rules! text {
+        ($kind:ident, $field:ident, $path:literal, $label:literal, $multiline:literal) => {
+            Editable {
+                field: $path,
+                label: $label,
+                multiline: $multiline,
+                get: |r| r.$kind.as_ref().map(|x| x.$field.clone()),
+                set: |r, v| {
+                    if let Some(x) = r.$kind.as_mut() {
+                        x.$field = v;
+                    }
+                },
+            }
+        };
+    }
+    match subject {
+        RevisionSubject::Service => vec![
+            text!(service, name, "edited.service.name", "Название", false),
+            text!(service, summary, "edited.service.summary", "Коротко", false),
+            text!(service, description, "edited.service.description", "Описание", true),
+            text!(service, eligibility, "edited.service.eligibility", "Кому положено", true),
+            text!(service, how_to_apply, "edited.service.how_to_apply", "Как получить", true),
+        ],
+        RevisionSubject::Location => {
+            vec![
+                text!(location, name, "edited.location.name", "Название", false),
+                text!(location, address, "edited.location.address", "Адрес", false),
+            ]
+        }
+        RevisionSubject::Organization => vec![
+            text!(organization, name, "edited.organization.name", "Полное название", false),
+            text!(organization, description, "edited.organization.description", "Описание", true),
+        ],
+        RevisionSubject::Claim => Vec::new(),
+    }
+}
+
+/// «Исправить и одобрить»: the proposed record's text fields, corrected and approved at the
+/// version they were read at (the API answers 412 if the partner changed them meanwhile).
+#[component]
+fn Correction(id: i64, subject: RevisionSubject, decided: Callback<String>) -> impl IntoView {
+    let session = use_session();
+    let proposal = RwSignal::new(None::<(i32, ProposedRecord)>);
+    let errors = RwSignal::new(Vec::<socio_domain::api::FieldError>::new());
+    let comment = RwSignal::new(String::new());
+    let open = move |_| {
+        if proposal.get_untracked().is_some() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match session.client().revision_proposal(id).await {
+                Ok(p) => proposal.set(Some((p.version, p.record))),
+                Err(e) => errors.set(errors_of(&e)),
+            }
+        });
+    };
+    let approve = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((version, record)) = proposal.get_untracked() else { return };
+        let decision = ReviewDecision { comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()), edited: Some(record) };
+        leptos::task::spawn_local(async move {
+            match session.client().approve_corrected(id, version, &decision).await {
+                Ok(view) => decided.run(view.title),
+                Err(e) => {
+                    let mut found = errors_of(&e);
+                    if found.is_empty() {
+                        found.push(socio_domain::api::FieldError::new("edited", "failed", Failure::from(e).message));
+                    }
+                    errors.set(found);
+                }
+            }
+        });
+    };
+    let comment_id = format!("correction-comment-{id}");
+    view! {
+        <details class="correction" on:toggle=open>
+            <summary>"Исправить и одобрить"</summary>
+            <super::forms::ErrorSummary errors />
+            {move || proposal.get().map(|_| view! {
+                <form on:submit=approve novalidate>
+                    {correctable(subject).into_iter().map(|part| {
+                        let Editable { field, label, multiline, get, set } = part;
+                        let value = Signal::derive(move || proposal.with(|p| p.as_ref().and_then(|(_, r)| get(r)).unwrap_or_default()));
+                        let on_input = Callback::new(move |v: String| proposal.update(|p| if let Some((_, r)) = p.as_mut() { set(r, v) }));
+                        view! { <super::forms::TextField field label value on_input errors multiline /> }
+                    }).collect_view()}
+                    <div class="field">
+                        <label for=comment_id.clone()>"Что исправлено (партнёр увидит)"</label>
+                        <textarea id=comment_id.clone() prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <p><button type="submit">"Одобрить с правками"</button></p>
+                </form>
+            })}
+        </details>
     }
 }
 

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
 };
 use serde_json::json;
 use socio_domain::text::fold;
@@ -28,7 +27,7 @@ fn position(index: usize) -> i32 {
 /// Loads the demo dataset into the database (idempotent), in one transaction.
 pub async fn seed_demo(store: &Store) -> Result<(), StoreError> {
     let data = DemoData::load()?;
-    let txn = store.db.begin().await?;
+    let txn = store.write().await?;
     let cities = seed_reference(&txn, &data).await?;
     let (orgs, locations) = seed_organizations(&txn, &data, &cities).await?;
     seed_services(&txn, &data, &cities, &orgs, &locations).await?;

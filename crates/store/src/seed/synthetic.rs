@@ -7,7 +7,6 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use serde_json::json;
 use socio_domain::{
@@ -91,7 +90,7 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
     if municipality::Entity::find().count(&store.db).await? == 0 {
         super::seed_demo(store).await?;
     }
-    let txn = store.db.begin().await?;
+    let txn = store.write().await?;
     // What is replaced leaves the search index of every running replica: the change log names it.
     let old_orgs: Vec<i64> = organization::Entity::find()
         .select_only()
