@@ -153,10 +153,13 @@ async fn usage_counts_situations_routes_and_unmet_searches_by_city(app: TestApp)
     let found = app.client.search(&socio_domain::api::SearchRequest { filter: nothing, ..Default::default() }).await.unwrap();
     assert_eq!(found.total, 0);
 
+    // The counters reach the database in batches: wait until the last of them has.
     let report = eventually("the usage counters", async || {
         let report = moderator.usage(30, None).await.unwrap();
         let elderly = report.situations.iter().find(|s| s.slug == "elderly-care")?;
-        (elderly.routes == 2 && elderly.opened == 2).then_some(report)
+        let child = report.situations.iter().find(|s| s.slug == "child-ovz")?;
+        let unmet = report.unmet_searches.iter().any(|u| u.query == "дельтаплан");
+        (elderly.routes == 2 && elderly.opened == 2 && child.routes == 1 && unmet).then_some(report)
     })
     .await;
     assert_eq!(report.situations[0].slug, "elderly-care", "the most used first: {:?}", report.situations);
