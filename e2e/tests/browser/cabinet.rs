@@ -199,6 +199,17 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser.text_when("main table", |t| t.contains(MODERATOR_EMAIL)).await;
     browser.open("/cabinet/backoffice/audit").await;
     browser.text_when("main table", |t| t.contains("approve") && t.contains(MODERATOR_EMAIL)).await;
+    // One record's history: the service, created, submitted, approved with the correction.
+    browser
+        .eval("(() => { const s = document.querySelector('#audit-kind'); s.value = 'service'; return s.dispatchEvent(new Event('change')); })()")
+        .await;
+    type_into(&browser, "audit-entity", &service_id.to_string()).await;
+    browser.press(keys::TAB).await;
+    let this_service = format!("service № {service_id}");
+    browser
+        .text_when("main table tbody", |t| t.contains("approve") && t.lines().all(|l| l.trim().is_empty() || l.contains(&this_service)))
+        .await;
+    browser.assert_accessible("backoffice-audit-filtered").await;
     press_on(&browser, "header .site-tools button.secondary", keys::ENTER).await;
     browser.url_when(|u| u.ends_with("/cabinet/login")).await;
 

@@ -484,22 +484,27 @@ pub fn AuditPage() -> impl IntoView {
     focus_heading();
     let session = use_session();
     let (from, to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let query = move || {
+    let (kind, entity) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let page = RwSignal::new(1u32);
+    // The filters, as the API names them; the page only for the screen, not for the CSV.
+    let filters = move || {
         let mut parts = Vec::new();
-        for (name, value) in [("from", from.get()), ("to", to.get())] {
+        let entity = entity.get().trim().to_owned();
+        for (name, value) in [("from", from.get()), ("to", to.get()), ("entity_type", kind.get()), ("entity_id", entity)] {
             if !value.is_empty() {
                 parts.push(format!("{name}={value}"));
             }
         }
         parts.join("&")
     };
+    let query = move || format!("{}&page={}", filters(), page.get()).trim_start_matches('&').to_owned();
     let log = LocalResource::new(move || {
         let query = query();
         async move { session.client().audit_log(&query).await.map_err(Failure::from) }
     });
     let failure = RwSignal::new(None::<String>);
     let download = move |_| {
-        let query = query();
+        let query = filters();
         leptos::task::spawn_local(async move {
             match session.client().audit_csv(&query).await {
                 Ok(csv) => {
@@ -515,22 +520,34 @@ pub fn AuditPage() -> impl IntoView {
         <p class="hint">"Записи журнала нельзя изменить или удалить."</p>
         <div class="field">
             <label for="audit-from">"С какого дня"</label>
-            <input id="audit-from" type="date" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) />
+            <input id="audit-from" type="date" prop:value=move || from.get() on:change=move |ev| { from.set(event_target_value(&ev)); page.set(1); } />
         </div>
         <div class="field">
             <label for="audit-to">"По какой день"</label>
-            <input id="audit-to" type="date" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) />
+            <input id="audit-to" type="date" prop:value=move || to.get() on:change=move |ev| { to.set(event_target_value(&ev)); page.set(1); } />
+        </div>
+        <div class="field">
+            <label for="audit-kind">"Вид записи"</label>
+            <select id="audit-kind" on:change=move |ev| { kind.set(event_target_value(&ev)); page.set(1); }>
+                {AUDITED.iter().map(|(code, label)| view! { <option value=*code>{*label}</option> }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="audit-entity">"Номер записи"</label>
+            <p class="hint" id="audit-entity-hint">"Вместе с видом записи: вся история одной записи."</p>
+            <input id="audit-entity" type="text" inputmode="numeric" aria-describedby="audit-entity-hint"
+                prop:value=move || entity.get() on:change=move |ev| { entity.set(event_target_value(&ev)); page.set(1); } />
         </div>
         <p><button type="button" class="secondary" on:click=download>"Скачать CSV для Excel"</button></p>
         {move || failure.get().map(|f| view! { <div class="error" role="alert"><p>{f}</p></div> })}
         {move || match log.get() {
             None => view! { <p>"Загрузка…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="error" role="alert"><p>{e.message}</p></div> }.into_any(),
-            Some(Ok(page)) => view! {
+            Some(Ok(list)) => view! {
                 <table>
-                    <caption>{format!("Записей: {} (показаны последние {})", page.total, page.items.len())}</caption>
+                    <caption>{format!("Записей: {}; страница {} из {}", list.total, list.page, list.pages.max(1))}</caption>
                     <thead><tr><th scope="col">"Когда"</th><th scope="col">"Кто"</th><th scope="col">"Что"</th><th scope="col">"С чем"</th></tr></thead>
-                    <tbody>{page.items.into_iter().map(|e| view! {
+                    <tbody>{list.items.iter().cloned().map(|e| view! {
                         <tr>
                             <td>{e.at.format("%d.%m.%Y %H:%M").to_string()}</td>
                             <td>{e.actor_email.unwrap_or_else(|| "платформа".to_owned())}</td>
@@ -539,10 +556,26 @@ pub fn AuditPage() -> impl IntoView {
                         </tr>
                     }).collect_view()}</tbody>
                 </table>
+                <p>
+                    {(list.page > 1).then(|| view! { <button type="button" class="secondary" on:click=move |_| page.update(|p| *p -= 1)>"Предыдущая страница"</button> })}
+                    " "
+                    {(list.page < list.pages).then(|| view! { <button type="button" class="secondary" on:click=move |_| page.update(|p| *p += 1)>"Следующая страница"</button> })}
+                </p>
             }.into_any(),
         }}
     }
 }
+
+/// The kinds of records the audit log names, for its filter ('' for all).
+const AUDITED: [(&str, &str); 7] = [
+    ("", "Все"),
+    ("service", "Услуги"),
+    ("location", "Адреса"),
+    ("organization", "Организации"),
+    ("claim", "Заявки на управление"),
+    ("user", "Пользователи"),
+    ("report", "Сообщения граждан"),
+];
 
 /// Offers `text` to the person as a file download.
 fn save_file(name: &str, mime: &str, text: &str) {
