@@ -277,9 +277,17 @@ fn Correction(id: i64, subject: RevisionSubject, decided: Callback<String>) -> i
 fn Notes(subject: NoteSubject, id: i64) -> impl IntoView {
     let session = use_session();
     let reload = RwSignal::new(0u32);
+    // Fetched when the person opens the notes, not once per queue item on every load.
+    let opened = RwSignal::new(false);
     let notes = LocalResource::new(move || {
         reload.get();
-        async move { session.client().notes(subject, id).await.map_err(Failure::from) }
+        let opened = opened.get();
+        async move {
+            if !opened {
+                return Ok(Vec::new());
+            }
+            session.client().notes(subject, id).await.map_err(Failure::from)
+        }
     });
     let text = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<String>);
@@ -299,7 +307,7 @@ fn Notes(subject: NoteSubject, id: i64) -> impl IntoView {
         });
     };
     view! {
-        <details class="notes">
+        <details class="notes" on:toggle=move |_| opened.set(true)>
             <summary>{format!("Заметки сотрудников: {}", subject.label().to_lowercase())}</summary>
             {move || notes.get().and_then(Result::ok).map(|list| view! {
                 <ul>{list.into_iter().map(|n| view! {
