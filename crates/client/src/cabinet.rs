@@ -7,10 +7,10 @@
 
 use reqwest::Method;
 use socio_domain::api::{
-    AuditEntry, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me, NewNote, NewOperator,
-    NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, QualityItem, QualityReminder, Registration,
-    Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange, ServiceInput, ServiceStatistics,
-    Session, UsageReport,
+    AuditEntry, AuthoredSituation, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me,
+    NewNote, NewOperator, NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, QualityItem,
+    QualityReminder, Registration, Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange,
+    ServiceInput, ServiceStatistics, Session, SituationDefinition, SituationVersion, UsageReport,
 };
 use socio_domain::vocabulary::{NoteSubject, QualityCheck, UserRole};
 
@@ -294,5 +294,40 @@ impl Client {
     /// `PUT /api/v1/backoffice/users/{id}/role`.
     pub async fn change_role(&self, id: i64, role: UserRole) -> Result<Operator, ClientError> {
         self.call(Method::PUT, &format!("/api/v1/backoffice/users/{id}/role"), Some(&RoleChange { role }), None).await
+    }
+
+    /// `GET /api/v1/backoffice/situations`: the editor's list.
+    pub async fn authored_situations(&self) -> Result<Vec<AuthoredSituation>, ClientError> {
+        self.call(Method::GET, "/api/v1/backoffice/situations", NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/backoffice/situations`: a draft, the first or the next version of its slug.
+    pub async fn create_situation_version(&self, definition: &SituationDefinition) -> Result<SituationVersion, ClientError> {
+        self.call(Method::POST, "/api/v1/backoffice/situations", Some(definition), None).await
+    }
+
+    /// `GET /api/v1/backoffice/situations/{slug}/versions`, newest first.
+    pub async fn situation_versions(&self, slug: &str) -> Result<Vec<SituationVersion>, ClientError> {
+        self.call(Method::GET, &format!("/api/v1/backoffice/situations/{slug}/versions"), NO_BODY, None).await
+    }
+
+    /// `PUT /api/v1/backoffice/situation-versions/{id}` at the draft's `version`.
+    pub async fn save_situation_version(
+        &self,
+        id: i64,
+        version: i32,
+        definition: &SituationDefinition,
+    ) -> Result<SituationVersion, ClientError> {
+        self.call(Method::PUT, &format!("/api/v1/backoffice/situation-versions/{id}"), Some(definition), Some(version)).await
+    }
+
+    /// `POST /api/v1/backoffice/situation-versions/{id}/publish`.
+    pub async fn publish_situation_version(&self, id: i64) -> Result<SituationVersion, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/situation-versions/{id}/publish"), NO_BODY, None).await
+    }
+
+    /// `POST /api/v1/backoffice/situation-versions/{id}/restore`: a new draft with its definition.
+    pub async fn restore_situation_version(&self, id: i64) -> Result<SituationVersion, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/situation-versions/{id}/restore"), NO_BODY, None).await
     }
 }

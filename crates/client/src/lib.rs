@@ -62,9 +62,10 @@ pub struct Client {
     token: Option<String>,
 }
 
-/// JSON in and out: serde_json natively, the browser's own `JSON` in wasm.
+/// JSON in and out: serde_json natively, the browser's own `JSON` in wasm (also for the pages
+/// that let a person write JSON, such as a situation's condition).
 #[cfg(not(target_arch = "wasm32"))]
-mod json {
+pub mod json {
     use super::ClientError;
 
     pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ClientError> {
@@ -77,7 +78,7 @@ mod json {
 }
 
 #[cfg(target_arch = "wasm32")]
-mod json {
+pub mod json {
     use super::ClientError;
 
     pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ClientError> {

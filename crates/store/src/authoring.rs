@@ -144,6 +144,7 @@ impl Store {
         Ok(SituationVersion {
             id: row.id,
             number: row.number,
+            version: row.edit_version,
             status: status_of(&row)?,
             definition,
             problems,

@@ -5,54 +5,15 @@
 
 use socio_client::{CabinetPath, Client};
 use socio_domain::{
-    account::Email,
     api::{SearchRequest, ServiceFilter},
     vocabulary::UserRole,
 };
 
-use crate::helpers::{Browser, SECRET, keys, open_browser_on};
+use crate::helpers::{Browser, keys, open_browser_on};
 
 const EMAIL: &str = "partner@fond-ryadom.example.org";
 const PASSWORD: &str = "синий кит плывёт на север";
 const MODERATOR_EMAIL: &str = "moderator@example.org";
-
-/// Types `text` into the control with this id (focus by WebDriver, then keys).
-async fn type_into(browser: &Browser, id: &str, text: &str) {
-    browser.find(&format!("#{id}")).await.send_keys(text).await.unwrap();
-}
-
-/// Focuses a control by script and presses `key` on it: a keyboard user's Tab stop.
-async fn press_on(browser: &Browser, css: &str, key: &str) {
-    browser.find(css).await;
-    browser.eval(&format!("document.querySelector({css:?}).focus()")).await;
-    browser.press(key).await;
-}
-
-/// Signs in at `/cabinet/login` with the keyboard.
-async fn sign_in(browser: &Browser, email: &str) {
-    browser.open("/cabinet/login").await;
-    type_into(browser, "f-email", email).await;
-    type_into(browser, "f-password", PASSWORD).await;
-    browser.press(keys::ENTER).await;
-}
-
-/// The operator's admin (who moderates too) signing in with [`PASSWORD`], so that every
-/// back-office screen opens; also returned as an API client.
-async fn moderator(browser: &Browser) -> Client {
-    let hasher = socio_api::auth::PasswordHasher::new(1).unwrap();
-    let new = socio_store::NewAccount {
-        email: Email::parse(MODERATOR_EMAIL).unwrap(),
-        password_hash: hasher.hash(PASSWORD.to_owned()).await.unwrap(),
-        display_name: "Модератор".into(),
-        role: UserRole::Admin,
-        organization_id: None,
-        org_admin: false,
-        email_confirmed: true,
-    };
-    let id = browser.store.create_account(&new).await.unwrap();
-    let token = socio_api::auth::JwtKeys::new(&secrecy::SecretString::from(SECRET.to_owned())).issue(id, 3600, None).unwrap();
-    Client::new(browser.base.clone()).with_token(token)
-}
 
 #[tokio::test]
 async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_it() {
@@ -65,12 +26,12 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser.open("/cabinet/register").await;
     assert_eq!(browser.heading().await, "Регистрация организации");
     browser.assert_accessible("cabinet-register").await;
-    type_into(&browser, "f-display-name", "Анна").await;
-    type_into(&browser, "f-email", EMAIL).await;
-    type_into(&browser, "f-password", PASSWORD).await;
-    type_into(&browser, "f-organization-name", "Фонд «Рядом»").await;
-    type_into(&browser, "f-organization-inn", "7707329152").await;
-    type_into(&browser, "f-organization-contacts-phone", "+7 (343) 000-00-01").await;
+    browser.type_into("f-display-name", "Анна").await;
+    browser.type_into("f-email", EMAIL).await;
+    browser.type_into("f-password", PASSWORD).await;
+    browser.type_into("f-organization-name", "Фонд «Рядом»").await;
+    browser.type_into("f-organization-inn", "7707329152").await;
+    browser.type_into("f-organization-contacts-phone", "+7 (343) 000-00-01").await;
     browser.press(keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Проверьте почту")).await;
 
@@ -87,34 +48,34 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser.open("/cabinet/login").await;
     assert_eq!(browser.heading().await, "Вход в кабинет партнёра");
     browser.assert_accessible("cabinet-login").await;
-    type_into(&browser, "f-email", EMAIL).await;
-    type_into(&browser, "f-password", PASSWORD).await;
+    browser.type_into("f-email", EMAIL).await;
+    browser.type_into("f-password", PASSWORD).await;
     browser.press(keys::ENTER).await;
     browser.url_when(|u| u.ends_with("/cabinet/organization")).await;
     browser.text_when("main", |t| t.contains("Черновик")).await;
     browser.assert_accessible("cabinet-organization").await;
-    press_on(&browser, "header button[aria-pressed]", keys::ENTER).await;
+    browser.press_on("header button[aria-pressed]", keys::ENTER).await;
     assert_eq!(
         browser.eval("document.documentElement.classList.contains('low-vision')").await,
         true,
         "the low-vision switch works here too"
     );
     browser.assert_accessible("cabinet-organization-low-vision").await;
-    press_on(&browser, "header button[aria-pressed]", keys::ENTER).await;
-    press_on(&browser, "main button[type=button]", keys::ENTER).await;
+    browser.press_on("header button[aria-pressed]", keys::ENTER).await;
+    browser.press_on("main button[type=button]", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
 
     browser.open("/cabinet/locations/new").await;
     assert_eq!(browser.heading().await, "Новый адрес");
     browser.find("#f-municipality option[value='serov']").await;
-    type_into(&browser, "f-name", "Главный офис").await;
-    type_into(&browser, "f-municipality", "Серов").await;
-    type_into(&browser, "f-address", "ул. Ленина, 1").await;
-    press_on(&browser, "#f-accessibility-ramp", keys::SPACE).await;
-    press_on(&browser, "#f-address", keys::ENTER).await;
+    browser.type_into("f-name", "Главный офис").await;
+    browser.type_into("f-municipality", "Серов").await;
+    browser.type_into("f-address", "ул. Ленина, 1").await;
+    browser.press_on("#f-accessibility-ramp", keys::SPACE).await;
+    browser.press_on("#f-address", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Сохранено")).await;
     browser.assert_accessible("cabinet-location-form").await;
-    press_on(&browser, "main > p > button[type=button]", keys::ENTER).await;
+    browser.press_on("main > p > button[type=button]", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
     browser.open("/cabinet/locations").await;
     browser.text_when("main", |t| t.contains("Главный офис")).await;
@@ -123,22 +84,22 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser.open("/cabinet/services/new").await;
     assert_eq!(browser.heading().await, "Новая услуга");
     browser.find("#f-categories-tsr-rental").await;
-    press_on(&browser, "#f-name", keys::ENTER).await;
+    browser.press_on("#f-name", keys::ENTER).await;
     browser.text_when("#error-summary", |t| t.contains("Исправьте ошибки")).await;
     browser.assert_accessible("cabinet-service-form-errors").await;
-    type_into(&browser, "f-name", "Прокат колясок «Рядом»").await;
-    type_into(&browser, "f-summary", "Коляска на время, пока оформляется своя").await;
-    press_on(&browser, "#f-categories-tsr-rental", keys::SPACE).await;
-    press_on(&browser, "#f-target-groups-disabled", keys::SPACE).await;
-    press_on(&browser, "#f-formats-in-person", keys::SPACE).await;
-    press_on(&browser, "#f-locations input[type=checkbox]", keys::SPACE).await;
-    press_on(&browser, "#f-municipalities-serov", keys::SPACE).await;
-    type_into(&browser, "f-documents", "Паспорт").await;
-    press_on(&browser, "#f-name", keys::ENTER).await;
+    browser.type_into("f-name", "Прокат колясок «Рядом»").await;
+    browser.type_into("f-summary", "Коляска на время, пока оформляется своя").await;
+    browser.press_on("#f-categories-tsr-rental", keys::SPACE).await;
+    browser.press_on("#f-target-groups-disabled", keys::SPACE).await;
+    browser.press_on("#f-formats-in-person", keys::SPACE).await;
+    browser.press_on("#f-locations input[type=checkbox]", keys::SPACE).await;
+    browser.press_on("#f-municipalities-serov", keys::SPACE).await;
+    browser.type_into("f-documents", "Паспорт\nСправка МСЭ").await;
+    browser.press_on("#f-name", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Сохранено")).await;
     browser.screenshot("cabinet-service-form", 390).await;
     browser.screenshot("cabinet-service-form", 1280).await;
-    press_on(&browser, "main > p > button[type=button]", keys::ENTER).await;
+    browser.press_on("main > p > button[type=button]", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Отправлено на модерацию")).await;
     let service_url = browser.url_when(|u| u.rsplit('/').next().is_some_and(|id| id.parse::<i64>().is_ok())).await;
     let service_id: i64 = service_url.rsplit('/').next().unwrap().parse().unwrap();
@@ -160,26 +121,29 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     }
 
     // The moderator signs in on the same page and approves the three proposals from the queue.
-    let moderator = moderator(&browser).await;
-    press_on(&browser, "header .site-tools button.secondary", keys::ENTER).await;
+    let moderator = browser.operator(MODERATOR_EMAIL, PASSWORD, UserRole::Admin).await;
+    browser.press_on("header .site-tools button.secondary", keys::ENTER).await;
     browser.url_when(|u| u.ends_with("/cabinet/login")).await;
-    sign_in(&browser, MODERATOR_EMAIL).await;
+    browser.sign_in(MODERATOR_EMAIL, PASSWORD).await;
     browser.url_when(|u| u.ends_with("/cabinet/backoffice")).await;
     browser.text_when("main", |t| t.contains("Ждут решения: 3")).await;
-    assert!(browser.text_when("main", |t| t.contains("Прокат колясок «Рядом»")).await.contains("Паспорт"), "the diff shows the fields");
+    assert!(
+        browser.text_when("main", |t| t.contains("Прокат колясок «Рядом»")).await.contains("Справка МСЭ"),
+        "the diff shows the fields, documents one per line"
+    );
     browser.assert_accessible("backoffice-queue").await;
     browser.screenshot("backoffice-queue", 1280).await;
-    press_on(&browser, "main details.notes summary", keys::ENTER).await;
+    browser.press_on("main details.notes summary", keys::ENTER).await;
     browser.find("main details.notes textarea").await.send_keys("Позвонили, ИНН сверили").await.unwrap();
     browser.eval("document.querySelector('main details.notes form button').focus()").await;
     browser.press(keys::ENTER).await;
     browser.text_when("main details.notes ul", |t| t.contains("ИНН сверили")).await;
     for left in [2, 1] {
-        press_on(&browser, "main section.card button[type=button]", keys::ENTER).await;
+        browser.press_on("main section.card button[type=button]", keys::ENTER).await;
         browser.text_when("main", |t| t.contains(&format!("Ждут решения: {left}"))).await;
     }
     // The service last: the moderator corrects its summary before approving it.
-    press_on(&browser, "main details.correction summary", keys::ENTER).await;
+    browser.press_on("main details.correction summary", keys::ENTER).await;
     browser.find("#f-edited-service-summary").await.send_keys(" (бесплатно)").await.unwrap();
     browser.assert_accessible("backoffice-correction").await;
     browser.eval("document.querySelector('main details.correction form button[type=submit]').focus()").await;
@@ -203,14 +167,14 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     browser
         .eval("(() => { const s = document.querySelector('#audit-kind'); s.value = 'service'; return s.dispatchEvent(new Event('change')); })()")
         .await;
-    type_into(&browser, "audit-entity", &service_id.to_string()).await;
+    browser.type_into("audit-entity", &service_id.to_string()).await;
     browser.press(keys::TAB).await;
     let this_service = format!("service № {service_id}");
     browser
         .text_when("main table tbody", |t| t.contains("approve") && t.lines().all(|l| l.trim().is_empty() || l.contains(&this_service)))
         .await;
     browser.assert_accessible("backoffice-audit-filtered").await;
-    press_on(&browser, "header .site-tools button.secondary", keys::ENTER).await;
+    browser.press_on("header .site-tools button.secondary", keys::ENTER).await;
     browser.url_when(|u| u.ends_with("/cabinet/login")).await;
 
     let citizen = Client::new(browser.base.clone());
@@ -239,11 +203,11 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
     // A year later the partner confirms the data is still true.
     let old = format!("UPDATE services SET last_verified = '2025-03-01' WHERE id = {service_id}");
     sea_orm_execute(&browser, &old).await;
-    sign_in(&browser, EMAIL).await;
+    browser.sign_in(EMAIL, PASSWORD).await;
     browser.url_when(|u| u.ends_with("/cabinet/organization")).await;
     browser.open(&format!("/cabinet/services/{service_id}")).await;
     browser.text_when("main", |t| t.contains("Пора проверить данные")).await;
-    press_on(&browser, "main > p > button.secondary", keys::ENTER).await;
+    browser.press_on("main > p > button.secondary", keys::ENTER).await;
     browser.text_when("main", |t| t.contains("Данные отмечены как актуальные")).await;
     let today = socio_domain::wording::date(&chrono::Utc::now().date_naive());
     browser.open(&format!("/services/{slug}")).await;

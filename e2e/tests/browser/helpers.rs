@@ -12,6 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use hyper_util::client::legacy::connect::HttpConnector;
 use secrecy::SecretString;
 use socio_api::{Application, Settings};
+use socio_domain::{account::Email, vocabulary::UserRole};
 use socio_store::{Store, seed};
 use tokio::process::{Child, Command};
 
@@ -213,6 +214,49 @@ impl Browser {
     pub fn letter_token(&self, to: &str) -> String {
         let letters = socio_api::mail::OutboxLetter::read_all(&self.dir.join("outbox"));
         letters.into_iter().rev().find(|l| l.to.contains(to)).and_then(|l| l.token()).unwrap_or_else(|| panic!("no letter to {to}"))
+    }
+
+    /// Types `text` into the control with this id (focus by WebDriver, then keys).
+    pub async fn type_into(&self, id: &str, text: &str) {
+        self.find(&format!("#{id}")).await.send_keys(text).await.unwrap();
+    }
+
+    /// Focuses a control by script and presses `key` on it: a keyboard user's Tab stop.
+    pub async fn press_on(&self, css: &str, key: &str) {
+        self.find(css).await;
+        self.eval(&format!("document.querySelector({css:?}).focus()")).await;
+        self.press(key).await;
+    }
+
+    /// Chooses `value` in the select with this id, as a person does (a change event follows).
+    pub async fn choose(&self, id: &str, value: &str) {
+        self.find(&format!("#{id} option[value='{value}']")).await;
+        self.find(&format!("#{id}")).await.select_by_value(value).await.unwrap();
+    }
+
+    /// Signs in at `/cabinet/login` with the keyboard.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.open("/cabinet/login").await;
+        self.type_into("f-email", email).await;
+        self.type_into("f-password", password).await;
+        self.press(keys::ENTER).await;
+    }
+
+    /// An operator's account (confirmed, with this role) and an API client signed in as it.
+    pub async fn operator(&self, email: &str, password: &str, role: UserRole) -> socio_client::Client {
+        let hasher = socio_api::auth::PasswordHasher::new(1).unwrap();
+        let new = socio_store::NewAccount {
+            email: Email::parse(email).unwrap(),
+            password_hash: hasher.hash(password.to_owned()).await.unwrap(),
+            display_name: role.label().to_owned(),
+            role,
+            organization_id: None,
+            org_admin: false,
+            email_confirmed: true,
+        };
+        let id = self.store.create_account(&new).await.unwrap();
+        let token = socio_api::auth::JwtKeys::new(&SecretString::from(SECRET.to_owned())).issue(id, 3600, None).unwrap();
+        socio_client::Client::new(self.base.clone()).with_token(token)
     }
 
     /// Ends the session.

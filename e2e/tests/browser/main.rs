@@ -8,6 +8,7 @@ mod helpers;
 
 use helpers::{keys, open_browser};
 
+mod authoring;
 mod cabinet;
 mod wizard;
 

@@ -32,6 +32,9 @@ pub(crate) fn sections(role: UserRole) -> Vec<(&'static str, &'static str)> {
             ("/cabinet/backoffice/usage", "Востребованность"),
         ]);
     }
+    if matches!(role, UserRole::Editor | UserRole::Admin) {
+        sections.push(("/cabinet/backoffice/situations", "Ситуации"));
+    }
     sections.push(("/cabinet/backoffice/audit", "Журнал"));
     if role == UserRole::Admin {
         sections.push(("/cabinet/backoffice/people", "Сотрудники"));

@@ -57,10 +57,12 @@ pub fn ErrorSummary(errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
 /// A labelled text box (or text area) with its hint and error.
 #[component]
 pub fn TextField(
-    /// The API field it edits, for its id and errors.
-    field: &'static str,
+    /// The API field it edits, for its id and errors (`title`, `steps[2].deadline`).
+    #[prop(into)]
+    field: String,
     /// The label.
-    label: &'static str,
+    #[prop(into)]
+    label: String,
     /// The current value.
     value: Signal<String>,
     /// Called on every input.
@@ -79,12 +81,15 @@ pub fn TextField(
     #[prop(optional)]
     autocomplete: Option<&'static str>,
 ) -> impl IntoView {
-    let id = field_id(field);
+    let id = field_id(&field);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let error = move || error_of(&errors.get(), field);
+    let error = {
+        let field = field.clone();
+        move || error_of(&errors.get(), &field)
+    };
     let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let (hint_id, error_id, error) = (hint_id.clone(), error_id.clone(), error.clone());
         move || {
             let mut ids = Vec::new();
             if hint.is_some() {
@@ -96,21 +101,29 @@ pub fn TextField(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
+    let invalid = {
+        let error = error.clone();
+        move || error().is_some().to_string()
+    };
     let control = if multiline {
         view! {
-            <textarea id=id.clone() name=field aria-describedby=described.clone() aria-invalid=move || error().is_some().to_string()
+            <textarea id=id.clone() name=field aria-describedby=described.clone() aria-invalid=invalid
                 prop:value=move || value.get() on:input=move |ev| on_input.run(event_target_value(&ev))></textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id.clone() name=field type=kind autocomplete=autocomplete aria-describedby=described aria-invalid=move || error().is_some().to_string()
+            <input id=id.clone() name=field type=kind autocomplete=autocomplete aria-describedby=described aria-invalid=invalid
                 prop:value=move || value.get() on:input=move |ev| on_input.run(event_target_value(&ev)) />
         }
         .into_any()
     };
+    let class = {
+        let error = error.clone();
+        move || if error().is_some() { "field field-invalid" } else { "field" }
+    };
     view! {
-        <div class=move || if error().is_some() { "field field-invalid" } else { "field" }>
+        <div class=class>
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {move || error().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
@@ -122,18 +135,22 @@ pub fn TextField(
 /// A group of checkboxes: `options` are (code, label); `selected` the chosen codes.
 #[component]
 pub fn Checkboxes(
-    field: &'static str,
-    legend: &'static str,
+    #[prop(into)] field: String,
+    #[prop(into)] legend: String,
     options: Vec<(String, String)>,
     selected: Signal<Vec<String>>,
     on_change: Callback<Vec<String>>,
     errors: RwSignal<Vec<FieldError>>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
-    let id = field_id(field);
-    let error = move || error_of(&errors.get(), field);
+    let id = field_id(&field);
+    let error = move || error_of(&errors.get(), &field);
+    let class = {
+        let error = error.clone();
+        move || if error().is_some() { "field field-invalid" } else { "field" }
+    };
     view! {
-        <fieldset id=id.clone() class=move || if error().is_some() { "field field-invalid" } else { "field" }>
+        <fieldset id=id.clone() class=class>
             <legend>{legend}</legend>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             {move || error().map(|e| view! { <p class="field-error">{e}</p> })}

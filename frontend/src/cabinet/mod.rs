@@ -10,6 +10,7 @@ mod backoffice;
 mod forms;
 mod more;
 mod records;
+mod situations;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -103,6 +104,8 @@ pub fn CabinetApp() -> impl IntoView {
                     <Route path=path!("/cabinet/backoffice/usage") view=|| view! { <backoffice::OperatorGuarded><backoffice::UsagePage /></backoffice::OperatorGuarded> } />
                     <Route path=path!("/cabinet/backoffice/quality") view=|| view! { <backoffice::OperatorGuarded><backoffice::QualityPage /></backoffice::OperatorGuarded> } />
                     <Route path=path!("/cabinet/backoffice/audit") view=|| view! { <backoffice::OperatorGuarded><backoffice::AuditPage /></backoffice::OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/situations") view=|| view! { <backoffice::OperatorGuarded><situations::SituationsPage /></backoffice::OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/situations/:slug") view=|| view! { <backoffice::OperatorGuarded><situations::SituationEditorPage /></backoffice::OperatorGuarded> } />
                     <Route path=path!("/cabinet/backoffice/people") view=|| view! { <backoffice::OperatorGuarded><backoffice::PeoplePage /></backoffice::OperatorGuarded> } />
                 </Routes>
             </main>

@@ -429,9 +429,9 @@ fn ServiceForm(record: Option<Editable<ServiceInput>>, locations: Vec<CabinetLis
     let (eligibility, set_eligibility) = text(|f| f.eligibility.clone(), |f, v| f.eligibility = v);
     let (documents, set_documents) = text(
         |f| f.documents.join("\n"),
-        |f, v| {
-            f.documents = v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
-        },
+        // Kept line by line as typed (an empty last line is where the next document goes);
+        // blank lines are dropped when saving.
+        |f, v| f.documents = v.split('\n').map(str::to_owned).collect(),
     );
     let (how, set_how) = text(|f| f.how_to_apply.clone(), |f, v| f.how_to_apply = v);
     let (cost_note, set_cost_note) = text(|f| f.cost_note.clone().unwrap_or_default(), |f, v| f.cost_note = opt(&v));
@@ -456,7 +456,8 @@ fn ServiceForm(record: Option<Editable<ServiceInput>>, locations: Vec<CabinetLis
     let place_options: Vec<(String, String)> = locations.iter().map(|l| (l.id.to_string(), l.name.clone())).collect();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = form.get_untracked();
+        let mut input = form.get_untracked();
+        input.documents = input.documents.iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
         if let Err(found) = ValidService::try_from(&input) {
             errors.set(found);
             return;

@@ -185,6 +185,8 @@ pub struct SituationVersion {
     pub id: i64,
     /// Номер версии ситуации (1, 2, …).
     pub number: i32,
+    /// Версия черновика для `If-Match` (то же, что ETag): растёт с каждым сохранением.
+    pub version: i32,
     /// Черновик, опубликована сейчас или была раньше.
     pub status: VersionStatus,
     /// Определение.

@@ -7,7 +7,10 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
 };
 use serde_json::json;
-use socio_domain::text::fold;
+use socio_domain::{
+    text::fold,
+    vocabulary::{ModerationStatus, VersionStatus},
+};
 
 use super::files::DemoData;
 use crate::{
@@ -15,7 +18,7 @@ use crate::{
     change_log::{Changed, log_changes},
     entity::{
         category, dataset_meta, location, municipality, organization, service, service_category, service_format, service_location,
-        service_municipality, service_target_group, situation, situation_related, socio_centre, target_group,
+        service_municipality, service_target_group, situation, situation_related, situation_version, socio_centre, target_group,
     },
     reference::{META_DATASET, META_DEMO},
 };
@@ -290,8 +293,31 @@ async fn seed_situations(txn: &DatabaseTransaction, data: &DemoData) -> Result<(
     let categories = ids_by_slug::<category::Entity>(txn).await?;
     let groups = ids_by_slug::<target_group::Entity>(txn).await?;
     for (index, sit) in data.situations.iter().enumerate() {
+        // Once editors have versions of a situation it is theirs: the demo data no longer
+        // overwrites it. Otherwise the demo definition is also its first version, so an editor
+        // starts from what citizens see.
+        let versioned = situation_version::Entity::find().filter(situation_version::Column::Slug.eq(sit.slug.as_str())).one(txn).await?;
+        if versioned.is_some() {
+            continue;
+        }
         let definition = sit.definition();
         crate::authoring::write_situation(txn, &definition, Some(position(index)), sit.status.as_str(), &categories, &groups).await?;
+        let published = sit.status == ModerationStatus::Published;
+        let now = Utc::now();
+        situation_version::ActiveModel {
+            slug: Set(definition.slug.clone()),
+            number: Set(1),
+            status: Set(if published { VersionStatus::Published } else { VersionStatus::Draft }.as_str().to_owned()),
+            definition: Set(json!(definition)),
+            edit_version: Set(1),
+            created_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            published_at: Set(published.then_some(now)),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
     }
     let situations = ids_by_slug::<situation::Entity>(txn).await?;
     for sit in &data.situations {
