@@ -12,4 +12,4 @@ mod pages;
 mod state;
 
 pub use app::{App, RouteApp};
-pub use cabinet::CabinetApp;
+pub use cabinet::{BackofficeApp, CabinetApp};

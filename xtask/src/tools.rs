@@ -101,16 +101,18 @@ fn trunk_build(extra: &[&str]) -> Result<(), String> {
 }
 
 /// Builds the SPA into frontend/dist (release, size-tuned, offline): the site, then the route
-/// wizard's own page into dist/route and the cabinet's into dist/cabinet (after, since each
-/// build empties its folder).
+/// wizard's own page into dist/route, the cabinet's into dist/cabinet and the back office's
+/// into dist/backoffice (after, since each build empties its folder).
 pub fn build_spa() -> Result<(), String> {
     ensure_spa_tools()?;
     trunk_build(&[])?;
     trunk_build(&["route.html", "--dist", "dist/route", "--public-url", "/route/"])?;
     trunk_build(&["cabinet.html", "--dist", "dist/cabinet", "--public-url", "/cabinet/"])?;
+    trunk_build(&["backoffice.html", "--dist", "dist/backoffice", "--public-url", "/backoffice/"])?;
     spa_size_report("frontend/dist", "the site's first page")?;
     spa_size_report("frontend/dist/route", "the route wizard's page")?;
-    spa_size_report("frontend/dist/cabinet", "the partner cabinet's page")
+    spa_size_report("frontend/dist/cabinet", "the partner cabinet's page")?;
+    spa_size_report("frontend/dist/backoffice", "the back office's page")
 }
 
 /// Prints the gzip size of what a page loads: wasm + js + css.

@@ -100,12 +100,15 @@ impl Application {
                     Some(dir) => {
                         let (site, route) = (dir.join("index.html"), dir.join("route").join("index.html"));
                         let cabinet = dir.join("cabinet").join("index.html");
+                        let backoffice = dir.join("backoffice").join("index.html");
                         cfg.service(Files::new("/", dir).index_file("index.html").default_handler(fn_service(
                             move |req: ServiceRequest| {
                                 // Deep links load the SPA; a route link loads the wizard's own page, a
-                                // cabinet address the cabinet's.
+                                // cabinet address the cabinet's, a back-office address the back office's.
                                 let page = if is_route_page(req.path()) {
                                     route.clone()
+                                } else if is_backoffice_page(req.path()) {
+                                    backoffice.clone()
                                 } else if is_cabinet_page(req.path()) {
                                     cabinet.clone()
                                 } else {
@@ -150,6 +153,11 @@ fn is_route_page(path: &str) -> bool {
 /// `/cabinet` and below: the partner cabinet, a page with its own bundle.
 fn is_cabinet_page(path: &str) -> bool {
     path == "/cabinet" || path.starts_with("/cabinet/")
+}
+
+/// `/cabinet/backoffice` and below: the operator's screens, a page with its own bundle.
+fn is_backoffice_page(path: &str) -> bool {
+    path == "/cabinet/backoffice" || path.starts_with("/cabinet/backoffice/")
 }
 
 /// CORS for read endpoints: any site may read the open directory.

@@ -18,9 +18,11 @@ const MODERATOR_EMAIL: &str = "moderator@example.org";
 #[tokio::test]
 async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_it() {
     let Some(browser) = open_browser_on("frontend/dist").await else { return };
-    if !std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../frontend/dist/cabinet/index.html")).exists() {
-        // The site was built without the cabinet's page: a build problem, reported loudly.
-        panic!("frontend/dist/cabinet is missing: run `cargo xtask spa`");
+    for page in ["cabinet", "backoffice"] {
+        if !std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../frontend/dist")).join(page).join("index.html").exists() {
+            // The site was built without one of its pages: a build problem, reported loudly.
+            panic!("frontend/dist/{page} is missing: run `cargo xtask spa`");
+        }
     }
 
     browser.open("/cabinet/register").await;

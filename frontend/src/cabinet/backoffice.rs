@@ -51,12 +51,12 @@ pub fn OperatorGuarded(children: ChildrenFn) -> impl IntoView {
         Some(Some((_, me))) if is_operator(me.role) => children().into_any(),
         Some(Some(_)) => view! {
             <h1 tabindex="-1">"Только для сотрудников оператора"</h1>
-            <p><a href="/cabinet">"В кабинет организации"</a></p>
+            <p><a href="/cabinet" rel="external">"В кабинет организации"</a></p>
         }
         .into_any(),
         Some(None) => view! {
             <h1 tabindex="-1">"Служебный раздел"</h1>
-            <p><a class="button" href="/cabinet/login">"Войти"</a></p>
+            <p><a class="button" href="/cabinet/login" rel="external">"Войти"</a></p>
         }
         .into_any(),
     }

@@ -1,5 +1,7 @@
 //! The partner cabinet: its own page bundle (`cabinet.html`, bin `socio-cabinet`) served for
-//! `/cabinet/…`, so the citizens' first page never carries it.
+//! `/cabinet/…`, so the citizens' first page never carries it; the operator's back office is a
+//! third page (`backoffice.html`, bin `socio-backoffice`) for `/cabinet/backoffice/…`, so
+//! partners do not carry it either.
 //!
 //! The access token lives in memory only; the refresh cookie (`HttpOnly`, the page cannot read
 //! it) restores the session after a reload. Every screen talks to the API through the typed
@@ -51,15 +53,23 @@ pub(crate) fn use_session() -> CabinetSession {
     use_context::<CabinetSession>().unwrap_or_else(|| CabinetSession { state: RwSignal::new(Some(None)) })
 }
 
-/// The cabinet's page.
-#[component]
-pub fn CabinetApp() -> impl IntoView {
+/// Which of the two pages is running. They share the sign-in, the header and the forms; a link
+/// to the other page loads it (`rel="external"`), so the router of this one does not try.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The partner cabinet (`cabinet.html`), with the sign-in and registration screens.
+    Partner,
+    /// The operator's back office (`backoffice.html`, `/cabinet/backoffice/…`).
+    Operator,
+}
+
+/// Restores the session from the refresh cookie, once; then renews the 15-minute access token
+/// every 10 minutes while the page is open, so a long form is never lost to an expired token.
+fn start_session() {
     let session = CabinetSession { state: RwSignal::new(None) };
     provide_context(session);
     // The site's state: the low-vision mode is the same switch, remembered in this browser.
     provide_context(crate::state::AppState::new());
-    // Restore the session from the refresh cookie, once; then renew the 15-minute access token
-    // every 10 minutes while the page is open, so a long form is never lost to an expired token.
     leptos::task::spawn_local(async move {
         let restored = client().refresh().await.ok();
         session.state.set(Some(restored.map(|s| (s.access_token, s.user))));
@@ -77,11 +87,32 @@ pub fn CabinetApp() -> impl IntoView {
         },
         std::time::Duration::from_secs(10 * 60),
     );
+}
+
+/// The frame of both pages: the skip link, the header, the main region and the footer.
+#[component]
+fn Frame(part: Part, children: Children) -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Перейти к содержанию"</a>
+        <CabinetHeader part />
+        <main id="main" class="wrap" tabindex="-1">{children()}</main>
+        <footer class="site"><div class="wrap"><p><a href="/" rel="external">"Сайт для граждан"</a></p></div></footer>
+    }
+}
+
+/// A link of the header: the router's own on this page, a plain one to the other page.
+#[component]
+fn NavLink(href: &'static str, label: &'static str, here: bool) -> impl IntoView {
+    if here { view! { <A href=href>{label}</A> }.into_any() } else { view! { <a href=href rel="external">{label}</a> }.into_any() }
+}
+
+/// The cabinet's page.
+#[component]
+pub fn CabinetApp() -> impl IntoView {
+    start_session();
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Перейти к содержанию"</a>
-            <CabinetHeader />
-            <main id="main" class="wrap" tabindex="-1">
+            <Frame part=Part::Partner>
                 <Routes fallback=|| view! { <h1>"Страница не найдена"</h1><p><a href="/cabinet">"В кабинет"</a></p> }>
                     <Route path=path!("/cabinet") view=|| view! { <Guarded><records::OrganizationPage /></Guarded> } />
                     <Route path=path!("/cabinet/login") view=auth::LoginPage />
@@ -100,22 +131,36 @@ pub fn CabinetApp() -> impl IntoView {
                     <Route path=path!("/cabinet/reports") view=|| view! { <Guarded><more::ReportsPage /></Guarded> } />
                     <Route path=path!("/cabinet/statistics") view=|| view! { <Guarded><more::StatisticsPage /></Guarded> } />
                     <Route path=path!("/cabinet/colleagues") view=|| view! { <Guarded><more::ColleaguesPage /></Guarded> } />
-                    <Route path=path!("/cabinet/backoffice") view=|| view! { <backoffice::OperatorGuarded><backoffice::QueuePage /></backoffice::OperatorGuarded> } />
-                    <Route path=path!("/cabinet/backoffice/usage") view=|| view! { <backoffice::OperatorGuarded><backoffice::UsagePage /></backoffice::OperatorGuarded> } />
-                    <Route path=path!("/cabinet/backoffice/quality") view=|| view! { <backoffice::OperatorGuarded><backoffice::QualityPage /></backoffice::OperatorGuarded> } />
-                    <Route path=path!("/cabinet/backoffice/audit") view=|| view! { <backoffice::OperatorGuarded><backoffice::AuditPage /></backoffice::OperatorGuarded> } />
-                    <Route path=path!("/cabinet/backoffice/situations") view=|| view! { <backoffice::OperatorGuarded><situations::SituationsPage /></backoffice::OperatorGuarded> } />
-                    <Route path=path!("/cabinet/backoffice/situations/:slug") view=|| view! { <backoffice::OperatorGuarded><situations::SituationEditorPage /></backoffice::OperatorGuarded> } />
-                    <Route path=path!("/cabinet/backoffice/people") view=|| view! { <backoffice::OperatorGuarded><backoffice::PeoplePage /></backoffice::OperatorGuarded> } />
                 </Routes>
-            </main>
-            <footer class="site"><div class="wrap"><p><a href="/">"Сайт для граждан"</a></p></div></footer>
+            </Frame>
+        </Router>
+    }
+}
+
+/// The operator's page: its own bundle, so partners never download the back office.
+#[component]
+pub fn BackofficeApp() -> impl IntoView {
+    use backoffice::OperatorGuarded;
+    start_session();
+    view! {
+        <Router>
+            <Frame part=Part::Operator>
+                <Routes fallback=|| view! { <h1>"Страница не найдена"</h1><p><a href="/cabinet/backoffice" rel="external">"В служебный раздел"</a></p> }>
+                    <Route path=path!("/cabinet/backoffice") view=|| view! { <OperatorGuarded><backoffice::QueuePage /></OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/usage") view=|| view! { <OperatorGuarded><backoffice::UsagePage /></OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/quality") view=|| view! { <OperatorGuarded><backoffice::QualityPage /></OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/audit") view=|| view! { <OperatorGuarded><backoffice::AuditPage /></OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/situations") view=|| view! { <OperatorGuarded><situations::SituationsPage /></OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/situations/:slug") view=|| view! { <OperatorGuarded><situations::SituationEditorPage /></OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/people") view=|| view! { <OperatorGuarded><backoffice::PeoplePage /></OperatorGuarded> } />
+                </Routes>
+            </Frame>
         </Router>
     }
 }
 
 #[component]
-fn CabinetHeader() -> impl IntoView {
+fn CabinetHeader(part: Part) -> impl IntoView {
     let session = use_session();
     let state = crate::state::use_state();
     let sign_out = move |_| {
@@ -125,11 +170,16 @@ fn CabinetHeader() -> impl IntoView {
             let _ = window().location().assign("/cabinet/login");
         });
     };
+    let (home, title) = match part {
+        Part::Partner => ("/cabinet", "Кабинет партнёра"),
+        Part::Operator => ("/cabinet/backoffice", "Служебный раздел"),
+    };
+    let here = move |of: Part| part == of;
     view! {
         <header class="site">
             <div class="wrap">
                 <div class="site-top">
-                    <a class="logo" href="/cabinet">"Кабинет партнёра"</a>
+                    <a class="logo" href=home rel="external">{title}</a>
                     <div class="site-tools">
                         {move || session.me().map(|me| view! {
                             <span>{me.organization.map(|o| o.name).unwrap_or_else(|| me.role.label().to_owned())}</span>
@@ -148,20 +198,18 @@ fn CabinetHeader() -> impl IntoView {
                 {move || session.me().filter(|me| backoffice::is_operator(me.role)).map(|me| view! {
                     <nav class="main" aria-label="Служебные разделы">
                         <ul>
-                            {backoffice::sections(me.role).into_iter().map(|(href, label)| view! { <li><A href=href>{label}</A></li> }).collect_view()}
+                            {backoffice::sections(me.role).into_iter().map(|(href, label)| view! {
+                                <li><NavLink href label here=here(Part::Operator) /></li>
+                            }).collect_view()}
                         </ul>
                     </nav>
                 })}
                 {move || session.me().filter(|me| !backoffice::is_operator(me.role)).map(|_| view! {
                     <nav class="main" aria-label="Разделы кабинета">
                         <ul>
-                            <li><A href="/cabinet/organization">"Организация"</A></li>
-                            <li><A href="/cabinet/locations">"Адреса"</A></li>
-                            <li><A href="/cabinet/services">"Услуги"</A></li>
-                            <li><A href="/cabinet/revisions">"Изменения"</A></li>
-                            <li><A href="/cabinet/reports">"Сообщения"</A></li>
-                            <li><A href="/cabinet/statistics">"Статистика"</A></li>
-                            <li><A href="/cabinet/colleagues">"Коллеги"</A></li>
+                            {PARTNER_SECTIONS.into_iter().map(|(href, label)| view! {
+                                <li><NavLink href label here=here(Part::Partner) /></li>
+                            }).collect_view()}
                         </ul>
                     </nav>
                 })}
@@ -169,6 +217,17 @@ fn CabinetHeader() -> impl IntoView {
         </header>
     }
 }
+
+/// The partner's sections, in the header.
+const PARTNER_SECTIONS: [(&str, &str); 7] = [
+    ("/cabinet/organization", "Организация"),
+    ("/cabinet/locations", "Адреса"),
+    ("/cabinet/services", "Услуги"),
+    ("/cabinet/revisions", "Изменения"),
+    ("/cabinet/reports", "Сообщения"),
+    ("/cabinet/statistics", "Статистика"),
+    ("/cabinet/colleagues", "Коллеги"),
+];
 
 /// Shows its children to a signed-in partner; otherwise the way in.
 #[component]
@@ -186,7 +245,7 @@ fn Guarded(children: ChildrenFn) -> impl IntoView {
         Some(Some((_, me))) if backoffice::is_operator(me.role) => view! {
             <h1 tabindex="-1">"Вы сотрудник оператора"</h1>
             <p>"У сотрудников оператора нет кабинета организации."</p>
-            <p><a class="button" href="/cabinet/backoffice">"Очередь модерации"</a></p>
+            <p><a class="button" href="/cabinet/backoffice" rel="external">"В служебный раздел"</a></p>
         }
         .into_any(),
         Some(Some((_, me))) if me.organization.is_none() => view! {
