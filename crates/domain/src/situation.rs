@@ -130,6 +130,40 @@ pub enum Condition {
     },
 }
 
+impl Condition {
+    /// Points every comparison on question `from` at `to`: an editor renamed the question.
+    pub fn rename_question(&mut self, from: &str, to: &str) {
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => parts.iter_mut().for_each(|c| c.rename_question(from, to)),
+            Condition::Not(inner) => inner.rename_question(from, to),
+            Condition::Equals { question, .. } | Condition::In { question, .. } | Condition::Range { question, .. } => {
+                if question == from {
+                    to.clone_into(question);
+                }
+            }
+        }
+    }
+
+    /// Replaces the option value `from` by `to` in comparisons on `key`: an editor changed the
+    /// option's value.
+    pub fn rename_value(&mut self, key: &str, from: &str, to: &str) {
+        let rename = |value: &mut Scalar| {
+            if let Scalar::Text(text) = value
+                && text == from
+            {
+                to.clone_into(text);
+            }
+        };
+        match self {
+            Condition::All(parts) | Condition::Any(parts) => parts.iter_mut().for_each(|c| c.rename_value(key, from, to)),
+            Condition::Not(inner) => inner.rename_value(key, from, to),
+            Condition::Equals { question, value } if question == key => rename(value),
+            Condition::In { question, values } if question == key => values.iter_mut().for_each(rename),
+            Condition::Equals { .. } | Condition::In { .. } | Condition::Range { .. } => {}
+        }
+    }
+}
+
 /// A step of a situation's algorithm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -153,6 +187,18 @@ pub struct Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renaming_a_question_or_an_option_follows_into_conditions() {
+        let json = r#"{"any": [{"not": {"equals": {"question": "who", "value": "child"}}}, {"in": {"question": "who", "values": ["child", "self"]}},
+            {"equals": {"question": "other", "value": "child"}}]}"#;
+        let mut condition: Condition = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+        condition.rename_value("who", "child", "kid");
+        condition.rename_question("who", "whom");
+        let expected = r#"{"any": [{"not": {"equals": {"question": "whom", "value": "kid"}}}, {"in": {"question": "whom", "values": ["kid", "self"]}},
+            {"equals": {"question": "other", "value": "child"}}]}"#;
+        assert_eq!(condition, serde_json::from_str::<Condition>(expected).unwrap_or_else(|e| panic!("{e}")));
+    }
 
     #[test]
     fn conditions_read_the_documented_grammar() {

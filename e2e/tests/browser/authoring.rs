@@ -74,6 +74,10 @@ async fn an_editor_writes_previews_and_publishes_a_situation_that_citizens_then_
     browser.choose("f-steps-1--condition-0-question", "who").await;
     browser.choose("f-steps-1--condition-0-value", "rebenku").await;
     browser.find("#no-problems").await;
+    // Renaming the question takes its conditions along.
+    retype(&browser, "f-questions-0--key", "recipient").await;
+    browser.find("#f-steps-1--condition-0-question option[value='recipient']").await;
+    browser.find("#no-problems").await;
     browser.assert_accessible("backoffice-situation-editor").await;
 
     // The preview: the child's branch has the step, the adult's has not.
@@ -105,12 +109,12 @@ async fn an_editor_writes_previews_and_publishes_a_situation_that_citizens_then_
 
     // The citizen completes the wizard on each branch.
     browser.open(&format!("/situations/{slug}/route?municipality=serov")).await;
-    answer(&browser, "q-who-rebenku").await;
+    answer(&browser, "q-recipient-rebenku").await;
     answer(&browser, "q-urgent-yes").await;
     let child = browser.text_when("main", |t| t.contains("Ваш маршрут")).await;
     assert!(child.contains(CONDITIONAL_STEP), "the child's route has the step: {child}");
     browser.open(&format!("/situations/{slug}/route?municipality=serov")).await;
-    answer(&browser, "q-who-mne").await;
+    answer(&browser, "q-recipient-mne").await;
     answer(&browser, "q-urgent-no").await;
     let adult = browser.text_when("main", |t| t.contains("Ваш маршрут")).await;
     assert!(adult.contains("индивидуальную программу") && !adult.contains(CONDITIONAL_STEP), "the adult's has not: {adult}");

@@ -486,6 +486,25 @@ fn free_key(questions: &[Question]) -> String {
     (1..).map(|n| format!("q{n}")).find(|k| !questions.iter().any(|q| &q.key == k)).unwrap_or_default()
 }
 
+/// Every condition of the definition: the questions' and the steps'.
+fn each_condition(definition: &mut SituationDefinition, mut change: impl FnMut(&mut Condition)) {
+    let asked = definition.questions.iter_mut().filter_map(|q| q.ask_if.as_mut());
+    asked.chain(definition.steps.iter_mut().filter_map(|s| s.condition.as_mut())).for_each(&mut change);
+}
+
+/// Sets option `j` of question `i` to `value`; the conditions that compare with the old value
+/// follow it (unless another option of the question has the old or the new value).
+fn set_option_value(definition: &mut SituationDefinition, i: usize, j: usize, value: String) {
+    let question = &mut definition.questions[i];
+    let key = question.key.clone();
+    let shared = |value: &str| question.options.iter().enumerate().any(|(n, o)| n != j && o.value == value);
+    let follow = !shared(&question.options[j].value) && !shared(&value);
+    let old = std::mem::replace(&mut question.options[j].value, value.clone());
+    if follow && !old.is_empty() {
+        each_condition(definition, |c| c.rename_value(&key, &old, &value));
+    }
+}
+
 /// An option's value from its label, while the editor has not written one.
 fn value_from(label: &str) -> String {
     Slug::from_title(label, "").as_str().replace('-', "_")
@@ -521,6 +540,28 @@ fn QuestionsPart(state: EditorState) -> impl IntoView {
     }
 }
 
+/// «Выше», «Ниже», «Удалить» for item `i` of `count` in a list of the draft.
+#[component]
+fn ListButtons<T: 'static>(
+    state: EditorState,
+    /// The start of the buttons' ids (`q0-up`, `s2-remove`).
+    prefix: &'static str,
+    /// What an item is called: «Вопрос», «Шаг».
+    noun: &'static str,
+    i: usize,
+    count: usize,
+    list: fn(&mut SituationDefinition) -> &mut Vec<T>,
+) -> impl IntoView {
+    let lower = noun.to_lowercase();
+    view! {
+        <p class="buttons">
+            {(i > 0).then(|| view! { <button type="button" class="secondary" id=format!("{prefix}{i}-up") on:click=move |_| state.reshape(|d| shift(list(d), i, -1))>{format!("{noun} {}: выше", i + 1)}</button> })}
+            {(i + 1 < count).then(|| view! { <button type="button" class="secondary" id=format!("{prefix}{i}-down") on:click=move |_| state.reshape(|d| shift(list(d), i, 1))>{format!("{noun} {}: ниже", i + 1)}</button> })}
+            <button type="button" class="secondary" id=format!("{prefix}{i}-remove") on:click=move |_| state.reshape(|d| { list(d).remove(i); })>{format!("Удалить {lower} {}", i + 1)}</button>
+        </p>
+    }
+}
+
 /// Moves item `i` of a list by `by` places (−1 up, +1 down).
 fn shift<T>(list: &mut [T], i: usize, by: isize) {
     if let Some(j) = i.checked_add_signed(by).filter(|j| *j < list.len()) {
@@ -535,7 +576,19 @@ fn QuestionEditor(state: EditorState, i: usize, count: usize) -> impl IntoView {
     let question = move |d: &SituationDefinition| d.questions.get(i).cloned();
     let Some(initial) = state.draft.with_untracked(question) else { return ().into_any() };
     let (text, set_text) = state.text(move |d| d.questions.get(i).map(|q| q.text.clone()), move |d, v| d.questions[i].text = v);
-    let (key, set_key) = state.text(move |d| d.questions.get(i).map(|q| q.key.clone()), move |d, v| d.questions[i].key = v);
+    let (key, set_key) = state.text(
+        move |d| d.questions.get(i).map(|q| q.key.clone()),
+        // The conditions on this question follow its new key, unless another question has the
+        // old or the new one (their conditions are not this question's).
+        move |d, v| {
+            let shared = |d: &SituationDefinition, key: &str| d.questions.iter().enumerate().any(|(n, q)| n != i && q.key == key);
+            let follow = !shared(d, &d.questions[i].key) && !shared(d, &v);
+            let old = std::mem::replace(&mut d.questions[i].key, v.clone());
+            if follow {
+                each_condition(d, |c| c.rename_question(&old, &v));
+            }
+        },
+    );
     let (help, set_help) = state.text(
         move |d| d.questions.get(i).and_then(|q| q.help.clone()),
         move |d, v| d.questions[i].help = Some(v).filter(|h| !h.trim().is_empty()),
@@ -578,11 +631,7 @@ fn QuestionEditor(state: EditorState, i: usize, count: usize) -> impl IntoView {
                 questions=earlier
                 get=move |d: &SituationDefinition| d.questions.get(i).and_then(|q| q.ask_if.clone())
                 set=move |d: &mut SituationDefinition, c| d.questions[i].ask_if = c />
-            <p class="buttons">
-                {(i > 0).then(|| view! { <button type="button" class="secondary" id=format!("q{i}-up") on:click=move |_| state.reshape(|d| shift(&mut d.questions, i, -1))>{format!("Вопрос {}: выше", i + 1)}</button> })}
-                {(i + 1 < count).then(|| view! { <button type="button" class="secondary" id=format!("q{i}-down") on:click=move |_| state.reshape(|d| shift(&mut d.questions, i, 1))>{format!("Вопрос {}: ниже", i + 1)}</button> })}
-                <button type="button" class="secondary" id=format!("q{i}-remove") on:click=move |_| state.reshape(|d| { d.questions.remove(i); })>{format!("Удалить вопрос {}", i + 1)}</button>
-            </p>
+            <ListButtons state prefix="q" noun="Вопрос" i count list=|d| &mut d.questions />
         </fieldset>
     }
     .into_any()
@@ -605,14 +654,15 @@ fn OptionsEditor(state: EditorState, i: usize) -> impl IntoView {
                         let option = &mut d.questions[i].options[j];
                         // The value follows the label until the editor writes their own.
                         if option.value.is_empty() || option.value == value_from(&option.label) {
-                            option.value = value_from(&v);
+                            let value = value_from(&v);
+                            set_option_value(d, i, j, value);
                         }
-                        option.label = v;
+                        d.questions[i].options[j].label = v;
                     },
                 );
                 let (value, set_value) = state.text(
                     move |d| d.questions.get(i).and_then(|q| q.options.get(j)).map(|o| o.value.clone()),
-                    move |d, v| d.questions[i].options[j].value = v,
+                    move |d, v| set_option_value(d, i, j, v),
                 );
                 view! {
                     <div class="option-row">
@@ -691,11 +741,7 @@ fn StepEditor(state: EditorState, i: usize, count: usize, categories: Vec<(Strin
                 questions=all_questions
                 get=move |d: &SituationDefinition| d.steps.get(i).and_then(|s| s.condition.clone())
                 set=move |d: &mut SituationDefinition, c| d.steps[i].condition = c />
-            <p class="buttons">
-                {(i > 0).then(|| view! { <button type="button" class="secondary" id=format!("s{i}-up") on:click=move |_| state.reshape(|d| shift(&mut d.steps, i, -1))>{format!("Шаг {}: выше", i + 1)}</button> })}
-                {(i + 1 < count).then(|| view! { <button type="button" class="secondary" id=format!("s{i}-down") on:click=move |_| state.reshape(|d| shift(&mut d.steps, i, 1))>{format!("Шаг {}: ниже", i + 1)}</button> })}
-                <button type="button" class="secondary" id=format!("s{i}-remove") on:click=move |_| state.reshape(|d| { d.steps.remove(i); })>{format!("Удалить шаг {}", i + 1)}</button>
-            </p>
+            <ListButtons state prefix="s" noun="Шаг" i count list=|d| &mut d.steps />
         </fieldset>
     }
 }

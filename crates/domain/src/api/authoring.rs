@@ -137,6 +137,9 @@ impl SituationDefinition {
                 form.error(format!("questions[{i}].key"), "invalid", "Ключ вопроса: строчная латиница, цифры и «_».");
             }
             form.line(&format!("questions[{i}].text"), "Вопрос", &q.text, 1, l::TEXT);
+            if let Some(help) = &q.help {
+                form.paragraphs(&format!("questions[{i}].help"), "Подсказка", help, 0, l::TEXT);
+            }
             form.count(&format!("questions[{i}].options"), "Варианты", q.options.len(), 0, l::OPTIONS);
             for (j, option) in q.options.iter().enumerate().take(l::OPTIONS) {
                 form.line(&format!("questions[{i}].options[{j}].label"), "Вариант", &option.label, 1, l::TEXT);
@@ -152,6 +155,9 @@ impl SituationDefinition {
         for (i, step) in self.steps.iter().enumerate().take(l::STEPS) {
             form.line(&format!("steps[{i}].title"), "Шаг", &step.title, 1, l::TEXT);
             form.paragraphs(&format!("steps[{i}].body"), "Как сделать", &step.body, 0, l::STEP_BODY);
+            if let Some(deadline) = &step.deadline {
+                form.line(&format!("steps[{i}].deadline"), "Срок", deadline, 0, l::TEXT);
+            }
             form.slugs(&format!("steps[{i}].categories"), "Категории шага", &step.categories, 0, l::LINKS);
             form.count(&format!("steps[{i}].documents"), "Документы", step.documents.len(), 0, l::DOCUMENTS);
             for (j, document) in step.documents.iter().enumerate().take(l::DOCUMENTS) {
@@ -214,4 +220,48 @@ pub struct AuthoredSituation {
     /// Последняя версия и её идентификатор.
     pub latest: i32,
     pub latest_id: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::situation::QuestionKind;
+
+    #[test]
+    fn every_text_of_a_definition_is_bounded_and_free_of_control_characters() {
+        let question = Question {
+            key: "who".into(),
+            text: "Кому?".into(),
+            help: Some("п".repeat(situation_limits::TEXT + 1)),
+            kind: QuestionKind::YesNo,
+            options: Vec::new(),
+            min: None,
+            max: None,
+            ask_if: None,
+        };
+        let step = StepDefinition {
+            title: "Шаг".into(),
+            body: String::new(),
+            documents: vec!["Паспорт".into()],
+            categories: Vec::new(),
+            deadline: Some("в течение\u{0} месяца".into()),
+            condition: None,
+        };
+        let definition = SituationDefinition {
+            slug: "test".into(),
+            title: "Проверка".into(),
+            summary: String::new(),
+            description: String::new(),
+            target_groups: Vec::new(),
+            categories: Vec::new(),
+            related: Vec::new(),
+            questions: vec![question],
+            steps: vec![step],
+        };
+        let errors: Vec<(String, String)> = definition.form_errors().into_iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            errors,
+            [("questions[0].help".to_owned(), "too_long".to_owned()), ("steps[0].deadline".to_owned(), "control_character".to_owned())]
+        );
+    }
 }
