@@ -12,7 +12,7 @@ use socio_domain::api::{
     QualityReminder, Registration, Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange,
     ServiceInput, ServiceStatistics, Session, SituationDefinition, SituationVersion, UsageReport,
 };
-use socio_domain::vocabulary::{NoteSubject, QualityCheck, UserRole};
+use socio_domain::vocabulary::{NoteSubject, QualityCheck, RevisionSubject, UserRole};
 
 use crate::{Client, ClientError};
 
@@ -212,7 +212,20 @@ impl Client {
 
     /// `GET /api/v1/backoffice/revisions`: the moderation queue.
     pub async fn moderation_queue(&self, page: u32) -> Result<Page<RevisionView>, ClientError> {
-        self.get("/api/v1/backoffice/revisions", &[("page", page.to_string())]).await
+        self.moderation_queue_of(None, None, page).await
+    }
+
+    /// `GET /api/v1/backoffice/revisions?subject=…&municipality=…`: one kind, one city.
+    pub async fn moderation_queue_of(
+        &self,
+        subject: Option<RevisionSubject>,
+        municipality: Option<&str>,
+        page: u32,
+    ) -> Result<Page<RevisionView>, ClientError> {
+        let mut query = vec![("page", page.to_string())];
+        query.extend(subject.map(|s| ("subject", s.as_str().to_owned())));
+        query.extend(municipality.map(|m| ("municipality", m.to_owned())));
+        self.get("/api/v1/backoffice/revisions", &query).await
     }
 
     /// `GET /api/v1/backoffice/revisions/{id}`.

@@ -133,6 +133,13 @@ async fn a_partner_registers_adds_a_service_with_the_keyboard_and_citizens_find_
         browser.text_when("main", |t| t.contains("Прокат колясок «Рядом»")).await.contains("Справка МСЭ"),
         "the diff shows the fields, documents one per line"
     );
+    browser.choose("queue-subject", "service").await;
+    browser.text_when("main", |t| t.contains("Ждут решения: 1")).await;
+    browser.choose("queue-city", "ekaterinburg").await;
+    browser.text_when("main", |t| t.contains("Очередь пуста")).await;
+    browser.choose("queue-city", "").await;
+    browser.choose("queue-subject", "").await;
+    browser.text_when("main", |t| t.contains("Ждут решения: 3")).await;
     browser.assert_accessible("backoffice-queue").await;
     browser.screenshot("backoffice-queue", 1280).await;
     browser.press_on("main details.notes summary", keys::ENTER).await;

@@ -77,10 +77,16 @@ pub fn QueuePage() -> impl IntoView {
     focus_heading();
     let session = use_session();
     let reload = RwSignal::new(0u32);
+    let (subject, city, page) = (RwSignal::new(None::<RevisionSubject>), RwSignal::new(String::new()), RwSignal::new(1u32));
     let queue = LocalResource::new(move || {
         reload.get();
-        async move { session.client().moderation_queue(1).await.map_err(Failure::from) }
+        let (subject, city, page) = (subject.get(), city.get(), page.get());
+        async move {
+            let city = Some(city.as_str()).filter(|c| !c.is_empty());
+            session.client().moderation_queue_of(subject, city, page).await.map_err(Failure::from)
+        }
     });
+    let cities = LocalResource::new(|| async { crate::api::client().municipalities().await.unwrap_or_default() });
     let done = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<String>);
     let decide = move |revision: RevisionView, rejection: Option<String>| {
@@ -108,15 +114,30 @@ pub fn QueuePage() -> impl IntoView {
     });
     view! {
         <h1 tabindex="-1">"Очередь модерации"</h1>
+        <div class="field">
+            <label for="queue-subject">"Вид"</label>
+            <select id="queue-subject" on:change=move |ev| { subject.set(event_target_value(&ev).parse().ok()); page.set(1); }>
+                <option value="">"Все"</option>
+                {RevisionSubject::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for="queue-city">"Город"</label>
+            <select id="queue-city" on:change=move |ev| { city.set(event_target_value(&ev)); page.set(1); }>
+                <option value="">"Все города"</option>
+                {move || cities.get().unwrap_or_default().into_iter().map(|m| view! { <option value=m.slug>{m.name}</option> }).collect_view()}
+            </select>
+        </div>
         <p class="status" role="status">{move || done.get()}</p>
         {move || failure.get().map(|f| view! { <div class="error" role="alert"><p>{f}</p></div> })}
         {move || match queue.get() {
             None => view! { <p>"Загрузка…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="error" role="alert"><p>{e.message}</p></div> }.into_any(),
-            Some(Ok(page)) if page.items.is_empty() => view! { <p>"Очередь пуста: всё рассмотрено."</p> }.into_any(),
-            Some(Ok(page)) => view! {
-                <p>{format!("Ждут решения: {}. Сначала самые давние.", page.total)}</p>
-                {page.items.into_iter().map(|r| view! { <QueueItem revision=r decide decided /> }).collect_view()}
+            Some(Ok(list)) if list.total == 0 => view! { <p>"Очередь пуста: всё рассмотрено."</p> }.into_any(),
+            Some(Ok(list)) => view! {
+                <p>{format!("Ждут решения: {}. Сначала самые давние.", list.total)}</p>
+                {list.items.into_iter().map(|r| view! { <QueueItem revision=r decide decided /> }).collect_view()}
+                <Pager page current=list.page pages=list.pages />
             }.into_any(),
         }}
     }
@@ -431,10 +452,10 @@ fn BarChart(title: &'static str, bars: Vec<(String, u64)>) -> impl IntoView {
 pub fn QualityPage() -> impl IntoView {
     focus_heading();
     let session = use_session();
-    let check = RwSignal::new(QualityCheck::Stale);
+    let (check, page) = (RwSignal::new(QualityCheck::Stale), RwSignal::new(1u32));
     let list = LocalResource::new(move || {
-        let check = check.get();
-        async move { session.client().quality(check, 1).await.map_err(Failure::from) }
+        let (check, page) = (check.get(), page.get());
+        async move { session.client().quality(check, page).await.map_err(Failure::from) }
     });
     let said = RwSignal::new(None::<String>);
     let remind = move |organization_id: i64, name: String| {
@@ -453,6 +474,7 @@ pub fn QualityPage() -> impl IntoView {
             <select id="quality-check" on:change=move |ev| {
                 if let Ok(chosen) = event_target_value(&ev).parse() {
                     check.set(chosen);
+                    page.set(1);
                 }
             }>
                 {QualityCheck::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
@@ -462,12 +484,12 @@ pub fn QualityPage() -> impl IntoView {
         {move || match list.get() {
             None => view! { <p>"Загрузка…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="error" role="alert"><p>{e.message}</p></div> }.into_any(),
-            Some(Ok(page)) if page.items.is_empty() => view! { <p>"По этой проверке всё в порядке."</p> }.into_any(),
-            Some(Ok(page)) => view! {
+            Some(Ok(found)) if found.total == 0 => view! { <p>"По этой проверке всё в порядке."</p> }.into_any(),
+            Some(Ok(found)) => view! {
                 <table>
-                    <caption>{format!("Найдено: {}", page.total)}</caption>
+                    <caption>{format!("Найдено: {}", found.total)}</caption>
                     <thead><tr><th scope="col">"Запись"</th><th scope="col">"Что не так"</th><th scope="col">"Организация"</th></tr></thead>
-                    <tbody>{page.items.into_iter().map(|item| {
+                    <tbody>{found.items.into_iter().map(|item| {
                         let organization = item.organization_id.zip(item.organization_name.clone());
                         view! {
                             <tr>
@@ -484,9 +506,25 @@ pub fn QualityPage() -> impl IntoView {
                         }
                     }).collect_view()}</tbody>
                 </table>
+                <Pager page current=found.page pages=found.pages />
             }.into_any(),
         }}
     }
+}
+
+/// «Предыдущая страница» / «Следующая страница» under a paged list.
+#[component]
+fn Pager(page: RwSignal<u32>, current: u32, pages: u32) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <p>
+                {format!("Страница {current} из {pages}. ")}
+                {(current > 1).then(|| view! { <button type="button" class="secondary" on:click=move |_| page.set(current - 1)>"Предыдущая страница"</button> })}
+                " "
+                {(current < pages).then(|| view! { <button type="button" class="secondary" on:click=move |_| page.set(current + 1)>"Следующая страница"</button> })}
+            </p>
+        }
+    })
 }
 
 /// «Журнал»: every change, decision, role change and operator's sign-in; CSV for Excel.
@@ -567,11 +605,7 @@ pub fn AuditPage() -> impl IntoView {
                         </tr>
                     }).collect_view()}</tbody>
                 </table>
-                <p>
-                    {(list.page > 1).then(|| view! { <button type="button" class="secondary" on:click=move |_| page.update(|p| *p -= 1)>"Предыдущая страница"</button> })}
-                    " "
-                    {(list.page < list.pages).then(|| view! { <button type="button" class="secondary" on:click=move |_| page.update(|p| *p += 1)>"Следующая страница"</button> })}
-                </p>
+                <Pager page current=list.page pages=list.pages />
             }.into_any(),
         }}
     }
