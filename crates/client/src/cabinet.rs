@@ -10,7 +10,7 @@ use socio_domain::api::{
     AuditEntry, AuthoredSituation, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me,
     NewNote, NewOperator, NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, QualityItem,
     QualityReminder, Registration, Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange,
-    ServiceInput, ServiceStatistics, Session, SituationDefinition, SituationVersion, UsageReport,
+    ServiceCandidate, ServiceInput, ServiceStatistics, Session, SituationDefinition, SituationVersion, UsageReport,
 };
 use socio_domain::vocabulary::{NoteSubject, QualityCheck, RevisionSubject, UserRole};
 
@@ -332,6 +332,12 @@ impl Client {
         definition: &SituationDefinition,
     ) -> Result<SituationVersion, ClientError> {
         self.call(Method::PUT, &format!("/api/v1/backoffice/situation-versions/{id}"), Some(definition), Some(version)).await
+    }
+
+    /// `GET /api/v1/backoffice/situations/preview-candidates`: a city's services for a draft's categories.
+    pub async fn preview_candidates(&self, municipality: &str, categories: &[String]) -> Result<Vec<ServiceCandidate>, ClientError> {
+        let query = [("municipality", municipality.to_owned()), ("categories", categories.join(","))];
+        self.get("/api/v1/backoffice/situations/preview-candidates", &query).await
     }
 
     /// `POST /api/v1/backoffice/situation-versions/{id}/publish`.

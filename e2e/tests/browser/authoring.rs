@@ -66,6 +66,8 @@ async fn an_editor_writes_previews_and_publishes_a_situation_that_citizens_then_
     browser.press_on("#add-step", keys::ENTER).await;
     browser.type_into("f-steps-0--title", "Получить индивидуальную программу реабилитации").await;
     browser.type_into("f-steps-0--documents", "Паспорт\nСНИЛС").await;
+    browser.press_on("#f-steps-0 details summary", keys::ENTER).await;
+    browser.press_on("#f-steps-0--categories-mse", keys::SPACE).await;
     browser.press_on("#add-step", keys::ENTER).await;
     browser.type_into("f-steps-1--title", CONDITIONAL_STEP).await;
     browser.choose("f-steps-1--condition-mode", "all").await;
@@ -88,6 +90,9 @@ async fn an_editor_writes_previews_and_publishes_a_situation_that_citizens_then_
     assert!(adult.contains("Паспорт, СНИЛС"), "the step's documents are in the preview: {adult}");
     browser.press_on("#preview-q0-rebenku", keys::SPACE).await;
     browser.text_when("#preview-steps", |t| t.contains(CONDITIONAL_STEP)).await;
+    // With a city, the steps list its services, as the citizen's route will.
+    browser.choose("preview-city", "serov").await;
+    browser.find("#preview-steps .preview-services li").await;
     browser.eval("document.querySelector('#f-steps-1--condition').scrollIntoView({block: 'center'})").await;
     browser.screenshot("backoffice-situation-editor", 1280).await;
 

@@ -1193,6 +1193,27 @@ fn Preview(state: EditorState) -> impl IntoView {
     let draft = state.draft;
     // Its controls follow the questions' keys, kinds and options, not every keystroke.
     let layout = Memo::new(move |_| draft.with(|d| layout_of(&d.questions)));
+    // The city's services for the draft's step categories, once a city is chosen.
+    let session = use_session();
+    let city = RwSignal::new(None::<MunicipalityRef>);
+    let cities = LocalResource::new(|| async { crate::api::client().municipalities().await.unwrap_or_default() });
+    let wanted = Memo::new(move |_| {
+        draft.with(|d| {
+            let mut codes: Vec<String> = d.steps.iter().flat_map(|s| s.categories.iter().cloned()).collect();
+            codes.sort();
+            codes.dedup();
+            codes
+        })
+    });
+    let candidates = LocalResource::new(move || {
+        let (city, wanted) = (city.get(), wanted.get());
+        async move {
+            match city {
+                Some(city) if !wanted.is_empty() => session.client().preview_candidates(&city.slug, &wanted).await.unwrap_or_default(),
+                _ => Vec::new(),
+            }
+        }
+    });
     let answer = move |key: String, value: Option<Answer>| {
         answers.update(|a| {
             match value {
@@ -1226,17 +1247,29 @@ fn Preview(state: EditorState) -> impl IntoView {
             related: Vec::new(),
         };
         let context = RouteContext {
-            municipality: MunicipalityRef { slug: String::new(), name: String::new() },
+            municipality: city.get().unwrap_or(MunicipalityRef { slug: String::new(), name: String::new() }),
             coordinates: None,
             target_groups: Vec::new(),
             formats: Vec::new(),
         };
-        (router::route(&detail, &asked, &context, &[]), unanswered)
+        let found = candidates.get().unwrap_or_default();
+        (router::route(&detail, &asked, &context, &found), unanswered)
     };
     view! {
         <section class="card preview" aria-labelledby="preview-title">
             <h2 id="preview-title">"Проверить маршрут"</h2>
-            <p class="hint">"Ответьте, как ответил бы человек: ниже — шаги, которые он увидит (тот же расчёт, что на сайте; организации города подбираются по категориям шагов)."</p>
+            <div class="field">
+                <label for="preview-city">"Город"</label>
+                <select id="preview-city" on:change=move |ev| {
+                    let slug = event_target_value(&ev);
+                    let name = cities.get_untracked().unwrap_or_default().into_iter().find(|m| m.slug == slug).map(|m| m.name);
+                    city.set(name.map(|name| MunicipalityRef { slug, name }));
+                }>
+                    <option value="">"Без города: только шаги"</option>
+                    {move || cities.get().unwrap_or_default().into_iter().map(|m| view! { <option value=m.slug>{m.name}</option> }).collect_view()}
+                </select>
+            </div>
+            <p class="hint">"Ответьте, как ответил бы человек: ниже — шаги, которые он увидит, и услуги выбранного города по категориям шагов (тот же расчёт, что на сайте)."</p>
             {move || {
                 // Read, not only tracked: a memo computes (and learns its sources) when read.
         layout.with(|_| ());
@@ -1311,6 +1344,11 @@ fn Preview(state: EditorState) -> impl IntoView {
                                 <strong>{s.title}</strong>
                                 {s.deadline.map(|d| view! { <br /><span>{format!("Срок: {d}")}</span> })}
                                 {(!s.documents.is_empty()).then(|| view! { <br /><span>{format!("Документы: {}", s.documents.join(", "))}</span> })}
+                                {(!s.services.is_empty()).then(|| view! {
+                                    <ul class="preview-services">{s.services.into_iter().map(|svc| view! {
+                                        <li>{svc.name}{svc.address.map(|a| format!(" — {a}"))}</li>
+                                    }).collect_view()}</ul>
+                                })}
                             </li>
                         }).collect_view()}
                     </ol>

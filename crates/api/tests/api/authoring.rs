@@ -9,6 +9,7 @@ use socio_domain::vocabulary::UserRole;
 use crate::{helpers::TestApp, on_both_databases};
 
 on_both_databases!(an_editor_drafts_publishes_and_restores_a_situation);
+on_both_databases!(a_draft_is_previewed_with_a_citys_services_through_bounded_input);
 
 fn definition(step_two_condition: Value, title: &str) -> Value {
     json!({
@@ -141,4 +142,49 @@ async fn an_editor_drafts_publishes_and_restores_a_situation(app: TestApp) {
     assert_eq!((entry["published"].as_i64(), entry["latest"].as_i64()), (Some(2), Some(3)));
     let audit = app.client.with_token(&editor).audit_log("entity_type=situation").await.unwrap();
     assert_eq!(audit.items.iter().filter(|e| e.action == "publish").count(), 2, "each publication is in the audit log");
+}
+
+async fn a_draft_is_previewed_with_a_citys_services_through_bounded_input(app: TestApp) {
+    let editor = app.client.with_token(app.token_of(app.create_user(UserRole::Editor, "editor@socio.example.org").await));
+    let categories = vec!["mse".to_owned(), "assistive-tech".to_owned()];
+    let found = editor.preview_candidates("serov", &categories).await.unwrap();
+    assert!(!found.is_empty(), "Serov has services for these categories");
+    assert!(found.iter().all(|c| c.municipalities.iter().any(|m| m == "serov")), "only the city's services");
+    assert!(found.iter().all(|c| c.categories.iter().any(|x| categories.contains(x))), "only these categories");
+    // For a published situation's own step categories, the same candidates its wizard gets.
+    let situation = app.client.situation("disability-status").await.unwrap();
+    let mut codes: Vec<String> = situation.steps.iter().flat_map(|s| s.categories.iter().cloned()).collect();
+    codes.sort();
+    codes.dedup();
+    let ids = |list: Vec<socio_domain::api::ServiceCandidate>| {
+        let mut ids: Vec<i64> = list.into_iter().map(|c| c.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let wizard = ids(app.client.route_candidates("disability-status", "serov").await.unwrap());
+    assert_eq!(ids(editor.preview_candidates("serov", &codes).await.unwrap()), wizard);
+
+    let refused = |query: &'static str, field: &'static str, code: &'static str| {
+        let editor = editor.clone();
+        async move {
+            let error = editor.get::<Value>("/api/v1/backoffice/situations/preview-candidates", &serde_qs(query)).await.unwrap_err();
+            let problem = error.problem().unwrap_or_else(|| panic!("{query}: {error}"));
+            assert_eq!(problem.status, 400, "{query}");
+            assert!(problem.errors.iter().any(|e| e.field == field && e.code == code), "{query}: {:?}", problem.errors);
+        }
+    };
+    let without_city = editor.get::<Value>("/api/v1/backoffice/situations/preview-candidates", &serde_qs("categories=mse")).await;
+    assert_eq!(without_city.unwrap_err().problem().map(|p| p.status), Some(400), "the city is required");
+    refused("municipality=serov&categories=mse,mse", "categories", "duplicate").await;
+    refused("municipality=atlantida&categories=mse", "municipality", "unknown_value").await;
+    let many: Vec<String> = (0..1000).map(|n| format!("c{n}")).collect();
+    let error = editor.preview_candidates("serov", &many).await.unwrap_err();
+    let problem = error.problem().unwrap();
+    assert!(problem.errors.iter().any(|e| e.field == "categories" && e.code == "too_many"));
+    assert!(problem.errors.len() <= 2, "one error for the list, not one per entry: {:?}", problem.errors);
+}
+
+/// A query string as (name, value) pairs.
+fn serde_qs(query: &str) -> Vec<(String, String)> {
+    query.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
 }

@@ -63,6 +63,10 @@ const SEMANTIC: &[(&str, &str, &str)] = &[
     ("to", "invalid_date", "a day that does not exist (30 февраля)"),
     ("edited", "wrong_subject", "a moderator's correction is one record of the revision's own kind"),
     ("entity_id", "unknown_value", "a note on a record not in the directory"),
+    ("categories", "duplicate", "a draft's preview lists each category once"),
+    ("municipality", "required", "a draft's preview is for one city"),
+    ("categories", "invalid_slug", "each code of the comma-separated list is at most as long as a code"),
+    ("categories", "too_many", "a draft's preview asks for at most 100 categories"),
 ];
 
 fn semantic(field: &str, code: &str) -> bool {

@@ -37,5 +37,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(situations::get_version)
         .service(situations::save_version)
         .service(situations::publish)
-        .service(situations::restore);
+        .service(situations::restore)
+        .service(situations::preview_candidates);
 }
