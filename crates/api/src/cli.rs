@@ -65,6 +65,13 @@ enum Command {
     /// E-mail each organization the published records it has not confirmed for 180 days
     /// (once per record and month: safe to schedule daily).
     RemindStale,
+    /// Delete answered reports and unmet searches older than the retention period (the server
+    /// also does this daily).
+    Purge {
+        /// Days to keep (default `SOCIO_RETENTION_DAYS`, 365).
+        #[arg(long)]
+        days: Option<u32>,
+    },
     /// Manage the operator's users.
     User {
         #[command(subcommand)]
@@ -143,6 +150,13 @@ pub async fn run() -> anyhow::Result<()> {
             let account = store.account_by_email(&email).await?.filter(|a| a.active);
             let account = account.ok_or_else(|| anyhow::anyhow!("no active user {email}: create one with `socio user add`"))?;
             println!("{}", JwtKeys::new(&settings.jwt_secret).issue(account.id, hours * 3600, None)?);
+        }
+        Command::Purge { days } => {
+            let days = days.unwrap_or(settings.retention_days);
+            anyhow::ensure!((30..=3650).contains(&days), "--days must be between 30 and 3650");
+            let store = Store::connect(&settings.database_url).await?;
+            let purged = crate::retention::purge(&store, days).await?;
+            println!("deleted {} answered reports and {} unmet searches older than {days} days", purged.reports, purged.unmet_searches);
         }
         Command::RemindStale => {
             let store = Store::connect(&settings.database_url).await?;

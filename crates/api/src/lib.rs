@@ -13,6 +13,7 @@ pub mod mail;
 pub mod openapi;
 pub mod rate_limit;
 pub mod reminders;
+pub mod retention;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -43,6 +43,9 @@ pub struct Settings {
     pub rate_limits: bool,
     /// How often page views are added to the daily counters (`SOCIO_VIEWS_FLUSH_MS`, default 10000).
     pub views_flush: std::time::Duration,
+    /// How many days answered reports and unmet searches are kept (`SOCIO_RETENTION_DAYS`,
+    /// 30–3650, default 365); a daily purge deletes older ones.
+    pub retention_days: u32,
     /// Password hashes computed at once at most (`SOCIO_HASH_CONCURRENCY`, default: cores, at most
     /// 4); each takes about 19 MiB, so this bounds the memory a sign-in flood can take.
     pub hash_concurrency: usize,
@@ -82,6 +85,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/socio.sqlite?mode=rwc";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 /// The default sender of letters.
 pub const DEFAULT_MAIL_FROM: &str = "Социальный кластер <noreply@socio.localhost>";
+/// Answered reports and unmet searches are kept a year by default.
+pub const DEFAULT_RETENTION_DAYS: u32 = 365;
+
 /// The shortest JWT secret accepted: HS256 with fewer than 32 bytes of key is guessable.
 pub const MIN_JWT_SECRET: usize = 32;
 /// The default log filter: our logs at info, sqlx's per-statement logs off.
@@ -149,6 +155,11 @@ impl Settings {
             mail,
             rate_limits: !env("SOCIO_RATE_LIMITS").is_some_and(|v| v == "off" || v == "0" || v == "false"),
             views_flush: std::time::Duration::from_millis(number("SOCIO_VIEWS_FLUSH_MS")?.unwrap_or(10_000)),
+            retention_days: match number("SOCIO_RETENTION_DAYS")? {
+                None => DEFAULT_RETENTION_DAYS,
+                Some(days @ 30..=3650) => days as u32,
+                Some(days) => anyhow::bail!("SOCIO_RETENTION_DAYS is {days}; it must be between 30 and 3650"),
+            },
             hash_concurrency: number("SOCIO_HASH_CONCURRENCY")?.map_or(cores.min(4), |n| n.clamp(1, 64) as usize),
             database_url,
         })
@@ -173,6 +184,7 @@ impl Settings {
             mail: MailSettings { smtp_url: None, outbox_dir: outbox, from: DEFAULT_MAIL_FROM.to_owned() },
             rate_limits: true,
             views_flush: std::time::Duration::from_millis(100),
+            retention_days: DEFAULT_RETENTION_DAYS,
             hash_concurrency: 2,
         }
     }

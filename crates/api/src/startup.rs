@@ -63,6 +63,7 @@ impl Application {
         });
         let views = web::Data::new(ViewCounter::default());
         tokio::spawn(flush_views(store.clone(), views.clone().into_inner(), settings.views_flush));
+        tokio::spawn(crate::retention::purge_daily(store.clone(), settings.retention_days));
         let store = web::Data::new(store);
         let document = openapi::document();
         let server = HttpServer::new(move || {

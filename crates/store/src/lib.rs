@@ -21,6 +21,7 @@ mod quality;
 mod reference;
 mod reminders;
 mod reports;
+mod retention;
 mod router;
 pub mod seed;
 mod services;
@@ -40,6 +41,7 @@ pub use editing::{
 };
 pub use error::StoreError;
 pub use reminders::StaleDigest;
+pub use retention::Purged;
 pub use sea_orm::DbBackend;
 pub use usage::{SituationUse, SituationUses};
 
