@@ -1209,8 +1209,8 @@ fn Preview(state: EditorState) -> impl IntoView {
         let (city, wanted) = (city.get(), wanted.get());
         async move {
             match city {
-                Some(city) if !wanted.is_empty() => session.client().preview_candidates(&city.slug, &wanted).await.unwrap_or_default(),
-                _ => Vec::new(),
+                Some(city) if !wanted.is_empty() => session.client().preview_candidates(&city.slug, &wanted).await.map_err(Failure::from),
+                _ => Ok(Vec::new()),
             }
         }
     });
@@ -1252,7 +1252,7 @@ fn Preview(state: EditorState) -> impl IntoView {
             target_groups: Vec::new(),
             formats: Vec::new(),
         };
-        let found = candidates.get().unwrap_or_default();
+        let found = candidates.get().and_then(Result::ok).unwrap_or_default();
         (router::route(&detail, &asked, &context, &found), unanswered)
     };
     view! {
@@ -1269,6 +1269,11 @@ fn Preview(state: EditorState) -> impl IntoView {
                     {move || cities.get().unwrap_or_default().into_iter().map(|m| view! { <option value=m.slug>{m.name}</option> }).collect_view()}
                 </select>
             </div>
+            <p class="status" role="status">{move || match (city.get(), candidates.get()) {
+                (Some(_), None) => Some("Подбираем услуги города…".to_owned()),
+                (Some(_), Some(Err(e))) => Some(format!("Услуги города не загрузились: {}", e.message)),
+                _ => None,
+            }}</p>
             <p class="hint">"Ответьте, как ответил бы человек: ниже — шаги, которые он увидит, и услуги выбранного города по категориям шагов (тот же расчёт, что на сайте)."</p>
             {move || {
                 // Read, not only tracked: a memo computes (and learns its sources) when read.

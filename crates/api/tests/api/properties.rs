@@ -64,7 +64,6 @@ const SEMANTIC: &[(&str, &str, &str)] = &[
     ("edited", "wrong_subject", "a moderator's correction is one record of the revision's own kind"),
     ("entity_id", "unknown_value", "a note on a record not in the directory"),
     ("categories", "duplicate", "a draft's preview lists each category once"),
-    ("municipality", "required", "a draft's preview is for one city"),
     ("categories", "invalid_slug", "each code of the comma-separated list is at most as long as a code"),
     ("categories", "too_many", "a draft's preview asks for at most 100 categories"),
 ];

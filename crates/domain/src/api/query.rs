@@ -506,6 +506,64 @@ impl TryFrom<&UnmetSearchQuery> for UnmetSearchFilter {
     }
 }
 
+/// The categories a draft's route preview may ask for at once: more than the taxonomy has
+/// leaves, far fewer than a request could carry.
+pub const MAX_PREVIEW_CATEGORIES: usize = 100;
+
+/// Параметры подбора услуг для черновика ситуации.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+#[serde(deny_unknown_fields)]
+pub struct PreviewCandidatesQuery {
+    /// Город: код из `/api/v1/municipalities`.
+    #[cfg_attr(feature = "openapi", param(required = true, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 120))]
+    pub municipality: Option<String>,
+    /// Коды категорий шагов через запятую: до 100, каждый — код (до 120 символов), без повторов; неизвестные ничего не дают.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*(,[a-z0-9]+(-[a-z0-9]+)*)*$", max_length = 2000, example = "mse,assistive-tech")
+    )]
+    pub categories: Option<String>,
+}
+
+/// A parsed draft-preview request: one city, distinct category codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewCandidatesFilter {
+    pub municipality: Slug,
+    pub categories: Vec<Slug>,
+}
+
+impl TryFrom<&PreviewCandidatesQuery> for PreviewCandidatesFilter {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &PreviewCandidatesQuery) -> Result<Self, Self::Error> {
+        let mut p = Parser::default();
+        let municipality = p.slug("municipality", raw.municipality.as_deref());
+        if raw.municipality.is_none() {
+            p.errors.push(FieldError::new("municipality", "required", "Укажите город."));
+        }
+        let listed = raw.categories.as_deref().unwrap_or_default();
+        let codes: Vec<&str> = listed.split(',').filter(|c| !c.is_empty()).collect();
+        if listed.chars().count() > 2000 || codes.len() > MAX_PREVIEW_CATEGORIES {
+            // One error for the list, not one per entry.
+            p.errors.push(FieldError::new("categories", "too_many", format!("Не больше {MAX_PREVIEW_CATEGORIES} категорий.")));
+        }
+        let mut categories: Vec<Slug> = Vec::new();
+        for code in codes.into_iter().take(MAX_PREVIEW_CATEGORIES) {
+            match p.slug("categories", Some(code)) {
+                Some(slug) if categories.contains(&slug) => {
+                    p.errors.push(FieldError::new("categories", "duplicate", format!("«{code}» указана дважды.")));
+                }
+                Some(slug) => categories.push(slug),
+                None => {}
+            }
+        }
+        match municipality {
+            Some(municipality) => p.finish(PreviewCandidatesFilter { municipality, categories }),
+            None => Err(p.errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,6 +582,25 @@ mod tests {
         assert_eq!(filter.q.as_deref(), Some("логопед"));
         assert_eq!(filter.page, PageRequest { page: 2, per_page: 20 });
         assert_eq!(ServiceFilter::try_from(&ServiceQuery::from(&filter)), Ok(filter));
+    }
+
+    #[test]
+    fn a_preview_asks_for_one_city_and_distinct_bounded_categories() {
+        let query = |municipality: Option<&str>, categories: &str| PreviewCandidatesQuery {
+            municipality: municipality.map(str::to_owned),
+            categories: Some(categories.to_owned()),
+        };
+        let parsed = PreviewCandidatesFilter::try_from(&query(Some("serov"), "mse,assistive-tech")).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(parsed.categories.iter().map(Slug::as_str).collect::<Vec<_>>(), ["mse", "assistive-tech"]);
+        let codes = |q: &PreviewCandidatesQuery| {
+            PreviewCandidatesFilter::try_from(q).err().unwrap_or_default().into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>()
+        };
+        let pair = |f: &str, c: &str| (f.to_owned(), c.to_owned());
+        assert_eq!(codes(&query(None, "mse")), [pair("municipality", "required")]);
+        assert_eq!(codes(&query(Some("serov"), "mse,mse")), [pair("categories", "duplicate")]);
+        assert_eq!(codes(&query(Some("serov"), "Ё")), [pair("categories", "invalid_slug")]);
+        let many = (0..1000).map(|n| format!("c{n}")).collect::<Vec<_>>().join(",");
+        assert_eq!(codes(&query(Some("serov"), &many)), [pair("categories", "too_many")], "one error for the list");
     }
 
     #[test]

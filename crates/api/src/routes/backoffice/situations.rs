@@ -3,17 +3,15 @@
 //! versions viewed and restored as a new draft.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, put, web};
-use serde::Deserialize;
-use socio_domain::{
-    Slug,
-    api::{AuthoredSituation, FieldError, Problem, ServiceCandidate, SituationDefinition, SituationVersion},
+use socio_domain::api::{
+    AuthoredSituation, PreviewCandidatesFilter, PreviewCandidatesQuery, Problem, ServiceCandidate, SituationDefinition, SituationVersion,
 };
 use socio_store::Store;
 
 use crate::{
     ApiError,
     auth::Editor,
-    http::{JsonBody, if_match, private_json, versioned_json},
+    http::{JsonBody, QueryParams, if_match, parse_filter, private_json, versioned_json},
     routes::tags,
 };
 
@@ -187,23 +185,6 @@ pub async fn restore(editor: Editor, store: web::Data<Store>, path: web::Path<i6
     version_response(&store, id, StatusCode::CREATED).await
 }
 
-/// The categories a draft's preview may ask for at once: more than the taxonomy has leaves, far
-/// fewer than a request could carry.
-const PREVIEW_CATEGORIES: usize = 100;
-
-/// Параметры подбора услуг для черновика.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct PreviewQuery {
-    /// Код города (обязателен: без него ответ 400, после проверки роли).
-    #[param(value_type = Option<socio_domain::Slug>)]
-    pub municipality: Option<String>,
-    /// Коды категорий шагов через запятую: до 100, каждый — код (до 120 символов), без повторов; неизвестные ничего не дают.
-    #[param(value_type = Option<String>, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*(,[a-z0-9]+(-[a-z0-9]+)*)*$", max_length = 2000, example = "mse,assistive-tech")]
-    pub categories: Option<String>,
-}
-
 /// Услуги для проверки черновика
 ///
 /// Те же кандидаты, что `GET /router/candidates` даёт опубликованной ситуации, но для
@@ -211,7 +192,7 @@ pub struct PreviewQuery {
 #[utoipa::path(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
-    params(PreviewQuery),
+    params(PreviewCandidatesQuery),
     responses(
         (status = 200, description = "Услуги-кандидаты", body = Vec<ServiceCandidate>),
         (status = 400, description = "Нет города, неизвестный или неверный код, повтор или слишком много категорий", body = Problem, content_type = "application/problem+json"),
@@ -223,39 +204,10 @@ pub struct PreviewQuery {
 pub async fn preview_candidates(
     _editor: Editor,
     store: web::Data<Store>,
-    query: web::Query<PreviewQuery>,
+    query: QueryParams<PreviewCandidatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let city = match query.municipality.as_deref().map(Slug::parse) {
-        Some(Ok(city)) => Some(city),
-        Some(Err(e)) => {
-            errors.push(FieldError::new("municipality", "invalid_slug", format!("Код города: {e}.")));
-            None
-        }
-        None => {
-            errors.push(FieldError::new("municipality", "required", "Укажите город."));
-            None
-        }
-    };
-    let listed = query.categories.as_deref().unwrap_or_default();
-    if listed.chars().count() > 2000 {
-        errors.push(FieldError::new("categories", "too_long", "Список категорий длиннее 2000 символов."));
-    }
-    let raw: Vec<&str> = listed.split(',').filter(|c| !c.is_empty()).collect();
-    if raw.len() > PREVIEW_CATEGORIES {
-        errors.push(FieldError::new("categories", "too_many", format!("Не больше {PREVIEW_CATEGORIES} категорий.")));
-    }
-    let mut categories: Vec<String> = Vec::new();
-    for code in raw.into_iter().take(PREVIEW_CATEGORIES) {
-        match Slug::parse(code) {
-            Ok(_) if categories.iter().any(|c| c == code) => {
-                errors.push(FieldError::new("categories", "duplicate", format!("«{code}» указана дважды.")));
-            }
-            Ok(_) => categories.push(code.to_owned()),
-            Err(e) => errors.push(FieldError::new("categories", "invalid_slug", format!("«{code}»: {e}."))),
-        }
-    }
-    let Some(city) = city.filter(|_| errors.is_empty()) else { return Err(ApiError::InvalidParameters(errors)) };
-    let candidates = store.route_candidates(&city, &categories).await?;
+    let filter: PreviewCandidatesFilter = parse_filter(&query.into_inner()?)?;
+    let categories: Vec<String> = filter.categories.iter().map(ToString::to_string).collect();
+    let candidates = store.route_candidates(&filter.municipality, &categories).await?;
     Ok(private_json(StatusCode::OK, &candidates))
 }
