@@ -85,6 +85,7 @@ impl From<StoreError> for ApiError {
             StoreError::StaleVersion { expected, current } => ApiError::PreconditionFailed { expected, current },
             StoreError::Conflict { code, detail } => ApiError::Conflict { code, detail },
             StoreError::Invalid(errors) => ApiError::Validation(errors),
+            other if other.is_unavailable() => ApiError::Unavailable(other),
             other => ApiError::Internal(other.into()),
         }
     }
@@ -175,8 +176,12 @@ impl ApiError {
             ),
             ApiError::TooManyRequests { retry_after } => (
                 "too_many_requests",
-                "Слишком много попыток",
-                format!("Слишком много попыток подряд. Повторите через {} мин.", retry_after.div_ceil(60).max(1)),
+                "Слишком много запросов",
+                if *retry_after < 60 {
+                    format!("Слишком много запросов подряд с вашего адреса. Повторите через {retry_after} с.")
+                } else {
+                    format!("Слишком много запросов подряд с вашего адреса. Повторите через {} мин.", retry_after.div_ceil(60))
+                },
                 vec![],
             ),
             ApiError::Busy => {
@@ -187,9 +192,12 @@ impl ApiError {
             ApiError::NoRoute => {
                 ("no_route", "Адрес не найден", "Такого адреса в API нет. Список адресов — в /api/openapi.json.".to_owned(), vec![])
             }
-            ApiError::Unavailable(_) => {
-                ("unavailable", "Сервис временно недоступен", "База данных не отвечает. Повторите попытку через минуту.".to_owned(), vec![])
-            }
+            ApiError::Unavailable(_) => (
+                "unavailable",
+                "Сервис временно недоступен",
+                "База данных не отвечает или перегружена. Повторите попытку через несколько секунд.".to_owned(),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 "internal_error",
                 "Внутренняя ошибка",
@@ -234,6 +242,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Busy => {
                 response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((actix_web::http::header::RETRY_AFTER, "10"));
             }
             _ => {}
         }

@@ -11,6 +11,7 @@ pub mod http;
 pub mod indexing;
 pub mod mail;
 pub mod openapi;
+pub mod page_headers;
 pub mod rate_limit;
 pub mod reminders;
 pub mod retention;

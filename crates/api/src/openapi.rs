@@ -80,6 +80,17 @@ pub fn document() -> Document {
         {
             let Some(operation) = operation else { continue };
             state_parameter_rules(operation);
+            if path.starts_with("/api/v1/") {
+                for (status, description) in [
+                    (
+                        "429",
+                        "Слишком много запросов с этого адреса (по умолчанию больше 1200 в минуту); заголовок Retry-After говорит, через сколько секунд повторить",
+                    ),
+                    ("503", "База данных недоступна или перегружена; заголовок Retry-After говорит, через сколько секунд повторить"),
+                ] {
+                    operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem_response(description));
+                }
+            }
             add_examples(operation, &examples, &format!("{method} {path}"));
         }
     }
@@ -135,12 +146,17 @@ fn state_parameter_rules(operation: &mut Operation) {
     }
     if takes_input {
         operation.responses.responses.entry("400".to_owned()).or_insert_with(|| {
-            ResponseBuilder::new()
-                .description("Параметр или тело запроса не по документу (например, тело не JSON); problem+json называет, что не так")
-                .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
-                .into()
+            problem_response("Параметр или тело запроса не по документу (например, тело не JSON); problem+json называет, что не так")
         });
     }
+}
+
+/// An answer with a problem+json body.
+fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+        .into()
 }
 
 fn vocabulary<T: utoipa::ToSchema>() -> (String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {

@@ -1,9 +1,14 @@
-//! Limits on the writes a stranger can repeat: sign-in, registration, password reset and
-//! citizens' reports, per client address and per account, answered with 429 and `Retry-After`.
+//! Limits per client address: every API request counts against a generous per-minute limit
+//! that a person browsing never meets, and the writes a stranger can repeat (sign-in,
+//! registration, password reset, citizens' reports) against stricter ones, per address and
+//! per account; over a limit the answer is 429 with `Retry-After`.
 //!
 //! Counters are fixed windows in this replica's memory: behind a balancer with N replicas a
 //! client gets at most N times the limit, which still stops guessing passwords (each guess
-//! costs an argon2 hash) and letter floods. A shared store is issue #13's.
+//! costs an argon2 hash), letter floods and one address taking a replica's capacity. The
+//! client's address is the peer's, or, when the peer is a configured trusted proxy, the last
+//! address in `X-Forwarded-For` that is not one of those proxies (the ones before it are
+//! whatever the client chose to send).
 
 use std::{
     collections::HashMap,
@@ -12,7 +17,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use actix_web::HttpRequest;
+use actix_web::{
+    Error, HttpRequest,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    middleware::Next,
+};
 
 use crate::ApiError;
 
@@ -43,20 +53,116 @@ pub const REPORTS_PER_IP: Limit = per_minutes(20, 60);
 /// Entries kept before expired windows are swept.
 const SWEEP_AT: usize = 50_000;
 
+/// The limit settings.
+#[derive(Debug, Clone)]
+pub struct RateLimits {
+    /// `SOCIO_RATE_LIMITS=off` turns every limit off (benchmarks only).
+    pub enabled: bool,
+    /// API requests per minute from one address (`SOCIO_RATE_LIMIT_PER_MINUTE`, default 1200).
+    pub requests_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` is believed (`SOCIO_TRUSTED_PROXIES`: addresses and
+    /// networks, comma-separated, e.g. `127.0.0.1,10.0.0.0/8`; default none).
+    pub trusted_proxies: Vec<Network>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self { enabled: true, requests_per_minute: DEFAULT_REQUESTS_PER_MINUTE, trusted_proxies: Vec::new() }
+    }
+}
+
+/// API requests per minute from one address unless configured: searching as one types, with
+/// its completions and counts, stays far below it, even for a few people behind one address.
+pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 1200;
+
+/// An address or a network (`10.0.0.0/8`, `fd00::/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    address: IpAddr,
+    prefix: u8,
+}
+
+impl Network {
+    /// Parses `address` or `address/prefix`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        let (address, prefix) = raw.split_once('/').map_or((raw, None), |(a, p)| (a, Some(p)));
+        let address: IpAddr = address.parse().map_err(|_| format!("«{raw}» is not an IP address or network"))?;
+        let max = if address.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("«{raw}»: the prefix must be 0–{max}"))?,
+        };
+        Ok(Self { address, prefix })
+    }
+
+    /// Whether `ip` is in this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let bits = |ip: IpAddr| match ip {
+            IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, 32),
+            IpAddr::V6(v6) => (u128::from(v6), 128),
+        };
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+            v4 => v4,
+        };
+        let ((net, width), (candidate, candidate_width)) = (bits(self.address), bits(ip));
+        if width != candidate_width {
+            return false;
+        }
+        let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+        net & mask == candidate & mask
+    }
+}
+
 /// The counters of this replica.
 pub struct RateLimiter {
-    enabled: bool,
+    settings: RateLimits,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl RateLimiter {
-    pub fn new(enabled: bool) -> Self {
-        Self { enabled, windows: Mutex::new(HashMap::new()) }
+    pub fn new(settings: RateLimits) -> Self {
+        Self { settings, windows: Mutex::new(HashMap::new()) }
+    }
+
+    /// The middleware that counts every API request against the per-address limit:
+    /// `wrap(from_fn(move |req, next| limiter.clone().limit_requests(req, next)))`.
+    pub async fn limit_requests(
+        self: std::sync::Arc<Self>,
+        req: ServiceRequest,
+        next: Next<impl MessageBody>,
+    ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+        if self.settings.enabled {
+            let key = format!("api:ip:{}", self.client_ip(req.request()));
+            self.check(&key, Limit { max: self.settings.requests_per_minute, window: Duration::from_secs(60) })?;
+        }
+        next.call(req).await
+    }
+
+    /// The client's address: the peer, or what a trusted proxy says the client was.
+    pub fn client_ip(&self, req: &HttpRequest) -> String {
+        let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return "unknown".to_owned() };
+        let trusted = |ip: IpAddr| self.settings.trusted_proxies.iter().any(|n| n.contains(ip));
+        if !trusted(peer) {
+            return peer.to_string();
+        }
+        let forwarded = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+        // From the nearest hop back: the first address no trusted proxy claims is the client's.
+        let mut client = peer;
+        for hop in forwarded.rsplit(',').map(str::trim).filter(|h| !h.is_empty()) {
+            match hop.parse::<IpAddr>() {
+                Ok(ip) if trusted(ip) => client = ip,
+                Ok(ip) => return ip.to_string(),
+                Err(_) => break,
+            }
+        }
+        client.to_string()
     }
 
     /// Counts one request under `key`; 429 once `limit` is reached in the current window.
     pub fn check(&self, key: &str, limit: Limit) -> Result<(), ApiError> {
-        if !self.enabled {
+        if !self.settings.enabled {
             return Ok(());
         }
         let now = Instant::now();
@@ -78,23 +184,62 @@ impl RateLimiter {
     }
 }
 
-/// The client's address as this server sees it (the peer; trusted proxies are issue #13's).
-pub fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip()).map_or_else(|| "unknown".to_owned(), |ip: IpAddr| ip.to_string())
-}
-
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_limit_is_counted_per_key_and_says_when_to_retry() {
-        let limiter = RateLimiter::new(true);
+        let limiter = RateLimiter::new(RateLimits::default());
         let limit = Limit { max: 2, window: Duration::from_secs(60) };
         assert!(limiter.check("a", limit).is_ok());
         assert!(limiter.check("a", limit).is_ok());
         assert!(matches!(limiter.check("a", limit), Err(ApiError::TooManyRequests { retry_after }) if (1..=60).contains(&retry_after)));
         assert!(limiter.check("b", limit).is_ok(), "another key has its own count");
-        assert!(RateLimiter::new(false).check("a", Limit { max: 0, window: Duration::from_secs(60) }).is_ok());
+        let off = RateLimiter::new(RateLimits { enabled: false, ..RateLimits::default() });
+        assert!(off.check("a", Limit { max: 0, window: Duration::from_secs(60) }).is_ok());
+    }
+
+    #[test]
+    fn networks_contain_their_addresses_only() {
+        let net = Network::parse("10.0.0.0/8").unwrap();
+        assert!(net.contains("10.20.30.40".parse().unwrap()));
+        assert!(!net.contains("11.0.0.1".parse().unwrap()));
+        assert!(net.contains("::ffff:10.1.1.1".parse().unwrap()), "IPv4-mapped IPv6 is the same address");
+        let one = Network::parse("127.0.0.1").unwrap();
+        assert!(one.contains("127.0.0.1".parse().unwrap()) && !one.contains("127.0.0.2".parse().unwrap()));
+        assert!(Network::parse("fd00::/8").unwrap().contains("fd12::1".parse().unwrap()));
+        assert!(Network::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+        for bad in ["10.0.0.0/33", "example.org", "10.0.0.0/x", ""] {
+            assert!(Network::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn request(peer: &str, forwarded: Option<&str>) -> HttpRequest {
+        let mut test = actix_web::test::TestRequest::default().peer_addr(format!("{peer}:4000").parse().unwrap());
+        if let Some(value) = forwarded {
+            test = test.insert_header(("x-forwarded-for", value));
+        }
+        test.to_http_request()
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let behind = RateLimiter::new(RateLimits { trusted_proxies: vec![Network::parse("10.0.0.0/8").unwrap()], ..RateLimits::default() });
+        assert_eq!(behind.client_ip(&request("10.0.0.5", Some("203.0.113.7"))), "203.0.113.7");
+        assert_eq!(
+            behind.client_ip(&request("10.0.0.5", Some("1.1.1.1, 203.0.113.7, 10.0.0.9"))),
+            "203.0.113.7",
+            "spoofed hops before the client are ignored"
+        );
+        assert_eq!(behind.client_ip(&request("10.0.0.5", None)), "10.0.0.5");
+        assert_eq!(
+            behind.client_ip(&request("198.51.100.1", Some("203.0.113.7"))),
+            "198.51.100.1",
+            "an untrusted peer's header is ignored"
+        );
+        let direct = RateLimiter::new(RateLimits::default());
+        assert_eq!(direct.client_ip(&request("10.0.0.5", Some("203.0.113.7"))), "10.0.0.5");
     }
 }

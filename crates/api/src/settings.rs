@@ -38,9 +38,9 @@ pub struct Settings {
     /// `smtp://host:587?tls=required`), otherwise one `.eml` file per letter in this folder
     /// (`SOCIO_OUTBOX_DIR`, default `<data dir>/outbox`).
     pub mail: MailSettings,
-    /// Per-IP and per-account limits on sign-in, registration, password reset and reports
-    /// (`SOCIO_RATE_LIMITS=off` disables them, for benchmarks only).
-    pub rate_limits: bool,
+    /// Per-address limits on every API request, stricter ones on sign-in, registration, password
+    /// reset and reports, and the proxies trusted to say the client's address.
+    pub rate_limits: crate::rate_limit::RateLimits,
     /// How often page views are added to the daily counters (`SOCIO_VIEWS_FLUSH_MS`, default 10000).
     pub views_flush: std::time::Duration,
     /// How many days answered reports and unmet searches are kept (`SOCIO_RETENTION_DAYS`,
@@ -153,7 +153,24 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_owned(),
             mail,
-            rate_limits: !env("SOCIO_RATE_LIMITS").is_some_and(|v| v == "off" || v == "0" || v == "false"),
+            rate_limits: crate::rate_limit::RateLimits {
+                enabled: !env("SOCIO_RATE_LIMITS").is_some_and(|v| v == "off" || v == "0" || v == "false"),
+                requests_per_minute: match number("SOCIO_RATE_LIMIT_PER_MINUTE")? {
+                    None => crate::rate_limit::DEFAULT_REQUESTS_PER_MINUTE,
+                    Some(n @ 60..=1_000_000) => n as u32,
+                    Some(n) => anyhow::bail!("SOCIO_RATE_LIMIT_PER_MINUTE is {n}; it must be between 60 and 1000000"),
+                },
+                trusted_proxies: env("SOCIO_TRUSTED_PROXIES")
+                    .map(|list| {
+                        list.split(',')
+                            .filter(|p| !p.trim().is_empty())
+                            .map(crate::rate_limit::Network::parse)
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|e| anyhow::anyhow!("SOCIO_TRUSTED_PROXIES: {e}"))
+                    })
+                    .transpose()?
+                    .unwrap_or_default(),
+            },
             views_flush: std::time::Duration::from_millis(number("SOCIO_VIEWS_FLUSH_MS")?.unwrap_or(10_000)),
             retention_days: match number("SOCIO_RETENTION_DAYS")? {
                 None => DEFAULT_RETENTION_DAYS,
@@ -182,7 +199,7 @@ impl Settings {
             bench_endpoints: false,
             public_url: "http://localhost:8080".to_owned(),
             mail: MailSettings { smtp_url: None, outbox_dir: outbox, from: DEFAULT_MAIL_FROM.to_owned() },
-            rate_limits: true,
+            rate_limits: crate::rate_limit::RateLimits::default(),
             views_flush: std::time::Duration::from_millis(100),
             retention_days: DEFAULT_RETENTION_DAYS,
             hash_concurrency: 2,

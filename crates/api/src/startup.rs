@@ -12,7 +12,7 @@ use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
     dev::{Server, ServiceRequest, ServiceResponse, fn_service},
     http::header,
-    middleware::{Compress, DefaultHeaders},
+    middleware::{Compress, from_fn},
     web,
 };
 use tracing_actix_web::TracingLogger;
@@ -25,6 +25,7 @@ use crate::{
     http, indexing,
     mail::{Mailer, Outgoing},
     openapi,
+    page_headers::PageHeaders,
     rate_limit::RateLimiter,
     routes,
     views::{ViewCounter, flush_views},
@@ -55,7 +56,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
         let hasher = web::Data::new(PasswordHasher::new(settings.hash_concurrency)?);
-        let limiter = web::Data::new(RateLimiter::new(settings.rate_limits));
+        let limiter = web::Data::new(RateLimiter::new(settings.rate_limits.clone()));
         let outgoing = web::Data::new(Outgoing {
             mailer: Mailer::new(&settings.mail)?,
             from: settings.mail.from.clone(),
@@ -66,6 +67,8 @@ impl Application {
         tokio::spawn(crate::retention::purge_daily(store.clone(), settings.retention_days));
         let store = web::Data::new(store);
         let document = openapi::document();
+        let page_headers =
+            std::sync::Arc::new(PageHeaders::new(settings.static_dir.as_deref(), settings.public_url.starts_with("https://"))?);
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -80,13 +83,22 @@ impl Application {
                 .app_data(http::query_config())
                 .app_data(http::path_config())
                 .app_data(http::json_config())
-                .service(scope::scope("/api/v1").wrap(read_cors()).configure(routes::configure_v1))
+                .service(
+                    scope::scope("/api/v1")
+                        .wrap(from_fn({
+                            let limiter = limiter.clone().into_inner();
+                            move |req, next| limiter.clone().limit_requests(req, next)
+                        }))
+                        .wrap(read_cors())
+                        .configure(routes::configure_v1),
+                )
                 .configure(routes::configure_health)
                 .split_for_parts();
             let bench = settings.bench_endpoints;
             let static_dir = settings.static_dir.clone();
+            let page_headers = page_headers.clone();
             app.wrap(Compress::default())
-                .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+                .wrap(from_fn(move |req, next| page_headers.clone().add(req, next)))
                 .wrap(TracingLogger::default())
                 .configure(|cfg| {
                     if bench {

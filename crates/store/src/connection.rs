@@ -4,7 +4,10 @@ use std::{path::Path, time::Duration};
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
-    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+    sqlx::{
+        postgres::PgConnectOptions,
+        sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+    },
 };
 use socio_migrations::{Migrator, MigratorTrait};
 
@@ -16,12 +19,18 @@ pub struct Store {
     pub(crate) db: DatabaseConnection,
 }
 
+/// The longest a statement may run on PostgreSQL (migrations lift it for their own run).
+const STATEMENT_TIMEOUT: &str = "30s";
+
+/// The advisory lock key that lets one process at a time migrate a PostgreSQL database.
+const MIGRATION_LOCK: i64 = 7_262_026_002;
+
 impl Store {
     /// Connects to `sqlite://path?mode=rwc` or `postgres://…`. For SQLite the file's folder is
     /// created, WAL journaling lets readers run beside a writer, and foreign keys are enforced.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let mut options = ConnectOptions::new(url.to_owned());
-        options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
+        options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(5));
         if url.starts_with("sqlite:") {
             let in_memory = url.contains(":memory:") || url.contains("mode=memory");
             if !in_memory {
@@ -39,6 +48,11 @@ impl Store {
             });
         } else {
             options.max_connections(16);
+            // No query may hold a connection longer than this (a URL's own
+            // `options=-c statement_timeout=…` wins); one cut off answers 503, not a hung worker.
+            if !url.contains("statement_timeout") {
+                options.map_sqlx_postgres_opts(|o: PgConnectOptions| o.options([("statement_timeout", STATEMENT_TIMEOUT)]));
+            }
         }
         Ok(Self { db: Database::connect(options).await? })
     }
@@ -68,9 +82,20 @@ impl Store {
         self.db.get_database_backend()
     }
 
-    /// Applies every pending migration.
+    /// Applies every pending migration. On PostgreSQL in one transaction that first takes an
+    /// advisory lock: replicas that start together migrate one after the other (the later ones
+    /// find nothing left to do), a failed run leaves the schema as it was, and the statement
+    /// timeout is lifted for the run (an index over a million rows takes a while). SQLite has
+    /// one writer at a time.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        Migrator::up(&self.db, None).await?;
+        if self.backend() != DbBackend::Postgres {
+            Migrator::up(&self.db, None).await?;
+            return Ok(());
+        }
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK}); SET LOCAL statement_timeout = 0")).await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -47,6 +47,31 @@ impl StoreError {
         Self::Invalid(vec![FieldError::new(field, code, detail)])
     }
 
+    /// Is the database out of reach or overloaded (down, restarting, refusing connections, the
+    /// pool exhausted, a statement cut off by the timeout, SQLite busy) rather than the
+    /// request or the code at fault? Such failures pass: the API answers 503 and a retry later.
+    pub fn is_unavailable(&self) -> bool {
+        use sea_orm::{RuntimeErr, sqlx::Error};
+        let StoreError::Database(error) = self else { return false };
+        let runtime = match error {
+            DbErr::ConnectionAcquire(_) => return true,
+            DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+            _ => return false,
+        };
+        let RuntimeErr::SqlxError(error) = runtime else { return false };
+        match error.as_ref() {
+            Error::Io(_) | Error::Tls(_) | Error::Protocol(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+            Error::Database(error) => error.code().is_some_and(|code| {
+                // PostgreSQL: 08 connection exceptions, 53 insufficient resources, 57 operator
+                // intervention (57014: the statement timeout; 57P01: the server shutting down).
+                // SQLite: 5 busy, 6 locked and their extended codes.
+                ["08", "53", "57"].iter().any(|class| code.starts_with(class))
+                    || code.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+            }),
+            _ => false,
+        }
+    }
+
     /// Is this a unique-key violation (a concurrent insert of the same key)?
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, StoreError::Database(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))))

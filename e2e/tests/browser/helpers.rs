@@ -110,6 +110,10 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
         {
             Ok(client) => {
                 client.set_window_size(1280, 900).await.unwrap();
+                client
+                    .issue_cmd(Cdp(serde_json::json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": CSP_LISTENER}})))
+                    .await
+                    .unwrap();
                 return Some(Browser { client, base, store, driver, dir });
             }
             Err(e) => last_error = e.to_string(),
@@ -207,7 +211,7 @@ impl Browser {
 
     /// Switches the page to print media through Chrome DevTools, as when printing.
     pub async fn emulate_print(&self) {
-        self.client.issue_cmd(CdpEmulatePrint).await.unwrap();
+        self.client.issue_cmd(Cdp(serde_json::json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}}))).await.unwrap();
     }
 
     /// The one-time token of the latest letter in the app's outbox to `to`.
@@ -259,24 +263,33 @@ impl Browser {
         socio_client::Client::new(self.base.clone()).with_token(token)
     }
 
-    /// Ends the session.
+    /// Ends the session; fails if the page broke its Content-Security-Policy anywhere on the way.
     pub async fn close(self) {
+        let violations = self.eval("sessionStorage.getItem('csp-violations')").await;
+        assert!(violations.is_null(), "the Content-Security-Policy was violated: {violations}");
         let client = self.client.clone();
         let _ = client.close().await;
     }
 }
 
-/// chromedriver's `goog/cdp/execute` with `Emulation.setEmulatedMedia` = print.
-#[derive(Debug)]
-struct CdpEmulatePrint;
+/// Run before any page script on every page: notes each Content-Security-Policy violation in
+/// the tab's session storage, which outlives navigations, for [`Browser::close`] to check.
+const CSP_LISTENER: &str = "document.addEventListener('securitypolicyviolation', e => { \
+    const seen = JSON.parse(sessionStorage.getItem('csp-violations') || '[]'); \
+    seen.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + location.pathname); \
+    sessionStorage.setItem('csp-violations', JSON.stringify(seen)); });";
 
-impl fantoccini::wd::WebDriverCompatibleCommand for CdpEmulatePrint {
+/// A Chrome DevTools command through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(serde_json::json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}}).to_string()))
+        (http::Method::POST, Some(self.0.to_string()))
     }
 }
 

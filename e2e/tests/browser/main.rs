@@ -267,3 +267,30 @@ async fn search_answers_as_you_type_with_counts_in_every_filter() {
     browser.text_when("h1", |t| t.contains("ситуации")).await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_site_runs_under_a_policy_that_refuses_injected_scripts() {
+    let Some(browser) = open_browser().await else { return };
+    browser.open("/services").await;
+    browser.text_when("#result-count", |t| t.starts_with("Найдено")).await;
+    // What a partner's text could smuggle in if it ever reached the page unescaped: an inline
+    // script and a handler attribute. The policy refuses both and the browser says so.
+    browser
+        .eval(
+            "(() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.append(s); \
+             document.body.insertAdjacentHTML('beforeend', '<img src=\"/no-such-image.png\" onerror=\"window.injected = 2\">'); return 0; })()",
+        )
+        .await;
+    let mut seen = serde_json::Value::Null;
+    for _ in 0..50 {
+        seen = browser.eval("sessionStorage.getItem('csp-violations')").await;
+        if seen.as_str().is_some_and(|s| s.contains("script-src-elem") && s.contains("script-src-attr")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(seen.as_str().is_some_and(|s| s.contains("script-src-elem") && s.contains("script-src-attr")), "reported: {seen}");
+    assert!(browser.eval("window.injected").await.is_null(), "neither injected script ran");
+    browser.eval("sessionStorage.removeItem('csp-violations')").await;
+    browser.close().await;
+}

@@ -57,6 +57,22 @@ pub fn PhoneLink(
     view! { <a href=tel>{number}</a> }
 }
 
+/// A partner's website: a link only when it is `http(s)` (the API accepts nothing else, this
+/// guards older data), opened with no access back to this page and no referrer.
+#[component]
+pub fn WebsiteLink(
+    /// The address as stored.
+    url: String,
+) -> impl IntoView {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        let href = url.clone();
+        view! { <a href=href rel="noopener noreferrer">{url}</a> }.into_any()
+    } else {
+        view! { <span>{url}</span> }.into_any()
+    }
+}
+
 /// An address with its opening hours and accessibility features.
 #[component]
 pub fn LocationBlock(

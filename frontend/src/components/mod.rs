@@ -4,6 +4,6 @@ mod cards;
 mod filter;
 mod status;
 
-pub use cards::{LocationBlock, PhoneLink, ServiceCard};
+pub use cards::{LocationBlock, PhoneLink, ServiceCard, WebsiteLink};
 pub use filter::{Completions, FilterSelect};
 pub use status::{Pager, Title, loaded};

@@ -9,7 +9,7 @@ use socio_domain::{
 use super::{href_with, query_from_url, services::ReportForm};
 use crate::{
     api::{Failure, client},
-    components::{FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
+    components::{FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, WebsiteLink, loaded},
     state::use_state,
 };
 
@@ -99,7 +99,7 @@ pub fn OrganizationPage() -> impl IntoView {
             <ul>
                 {o.contacts.phone.clone().map(|p| view! { <li>"Позвонить: " <PhoneLink number=p /></li> })}
                 {o.contacts.email.clone().map(|e| view! { <li>"Написать: " <a href=format!("mailto:{e}")>{e.clone()}</a></li> })}
-                {o.contacts.website.clone().map(|w| view! { <li>"Сайт: " <a href=w.clone() rel="noopener">{w.clone()}</a></li> })}
+                {o.contacts.website.clone().map(|w| view! { <li>"Сайт: " <WebsiteLink url=w /></li> })}
             </ul>
             <h2>"Адреса"</h2>
             {o.locations.iter().cloned().map(|l| view! { <LocationBlock location=l /> }).collect_view()}

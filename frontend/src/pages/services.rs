@@ -13,7 +13,7 @@ use socio_domain::{
 use super::{href_with, query_from_url};
 use crate::{
     api::{Failure, client},
-    components::{Completions, FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, loaded},
+    components::{Completions, FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, WebsiteLink, loaded},
     state::use_state,
 };
 
@@ -285,7 +285,7 @@ fn ServiceDetails(service: ServiceDetail) -> impl IntoView {
         <ul>
             {service.contacts.phone.clone().map(|p| view! { <li>"Позвонить: " <PhoneLink number=p /></li> })}
             {service.contacts.email.clone().map(|e| view! { <li>"Написать: " <a href=format!("mailto:{e}")>{e.clone()}</a></li> })}
-            {service.contacts.website.clone().map(|w| view! { <li>"Сайт: " <a href=w.clone() rel="noopener">{w.clone()}</a></li> })}
+            {service.contacts.website.clone().map(|w| view! { <li>"Сайт: " <WebsiteLink url=w /></li> })}
         </ul>
 
         {(!service.locations.is_empty()).then(|| view! {
@@ -342,9 +342,9 @@ pub fn ReportForm(
                                     let id = format!("problem-{}", value.as_str());
                                     let value = *value;
                                     view! {
-                                        <div>
+                                        <div class="choice">
                                             <input type="radio" name="problem" id=id.clone() prop:checked=move || problem.get() == value on:change=move |_| set_problem.set(value) />
-                                            <label for=id style="display:inline">{*label}</label>
+                                            <label for=id>{*label}</label>
                                         </div>
                                     }
                                 }).collect_view()}

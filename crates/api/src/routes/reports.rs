@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::tags;
 use crate::{
     ApiError,
-    rate_limit::{REPORTS_PER_IP, RateLimiter, client_ip},
+    rate_limit::{REPORTS_PER_IP, RateLimiter},
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -37,7 +37,7 @@ async fn file_report(
     limiter: web::Data<RateLimiter>,
     body: web::Json<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("reports:ip:{}", client_ip(&req)), REPORTS_PER_IP)?;
+    limiter.check(&format!("reports:ip:{}", limiter.client_ip(&req)), REPORTS_PER_IP)?;
     let report = ValidReport::try_from(body.into_inner()).map_err(ApiError::Validation)?;
     let id = store.file_report(&report).await.map_err(|e| match e {
         StoreError::UnknownValue { value, .. } => ApiError::Validation(vec![FieldError::new(

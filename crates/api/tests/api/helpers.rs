@@ -75,11 +75,26 @@ impl TestApp {
     /// A second API replica over the same database, as in production behind a load balancer;
     /// returns a client of it.
     pub async fn spawn_replica(&self) -> Client {
-        let store = Store::connect(&self.settings.database_url).await.unwrap_or_else(|e| panic!("replica: {e}"));
-        let app = Application::with_store(self.settings.clone(), store).await.unwrap_or_else(|e| panic!("replica: {e}"));
+        Client::with_http(self.http.clone(), self.spawn_replica_with(|_| ()).await)
+    }
+
+    /// A replica with adjusted settings; returns its address (behind the contract proxy).
+    pub async fn spawn_replica_with(&self, adjust: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = self.settings.clone();
+        adjust(&mut settings);
+        let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| panic!("replica: {e}"));
+        let app = Application::with_store(settings, store).await.unwrap_or_else(|e| panic!("replica: {e}"));
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        Client::with_http(self.http.clone(), crate::contract::proxy(address, self.violations.clone()))
+        crate::contract::proxy(address, self.violations.clone())
+    }
+
+    /// The database's name on the PostgreSQL server, when it is there.
+    pub fn postgres_name(&self) -> Option<&str> {
+        match &self.database {
+            TestDatabase::Postgres(name) => Some(name),
+            _ => None,
+        }
     }
 
     /// The raw connection, to look at what the API must not show.

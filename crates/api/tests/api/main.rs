@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod contract;
+mod faults;
 mod helpers;
 
 mod authoring;
@@ -11,6 +12,7 @@ mod backoffice;
 mod cabinet;
 mod guide;
 mod health;
+mod limits;
 mod meta;
 mod migrations;
 mod openapi;

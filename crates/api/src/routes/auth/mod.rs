@@ -96,8 +96,8 @@ async fn letter_with_link(
     wanted: fn(&Account) -> bool,
     letter: impl Fn(&Account, &str) -> crate::mail::Letter,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    use crate::rate_limit::{LETTERS_PER_ACCOUNT, LETTERS_PER_IP, client_ip};
-    limiter.check(&format!("letters:ip:{}", client_ip(req)), LETTERS_PER_IP)?;
+    use crate::rate_limit::{LETTERS_PER_ACCOUNT, LETTERS_PER_IP};
+    limiter.check(&format!("letters:ip:{}", limiter.client_ip(req)), LETTERS_PER_IP)?;
     let email = body.email().map_err(ApiError::Validation)?;
     limiter.check(&format!("letters:account:{email}"), LETTERS_PER_ACCOUNT)?;
     if let Some(account) = store.account_by_email(&email).await?.filter(|a| a.active && wanted(a)) {

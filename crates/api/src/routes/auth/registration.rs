@@ -13,7 +13,7 @@ use crate::{
     auth::{PasswordHasher, hash_token, random_token},
     http::{JsonBody, private_json},
     mail::{Outgoing, letters},
-    rate_limit::{REGISTER_PER_IP, RateLimiter, client_ip},
+    rate_limit::{REGISTER_PER_IP, RateLimiter},
     routes::tags,
 };
 
@@ -41,7 +41,7 @@ pub async fn register(
     mail: web::Data<Outgoing>,
     body: JsonBody<Registration>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("register:ip:{}", client_ip(&req)), REGISTER_PER_IP)?;
+    limiter.check(&format!("register:ip:{}", limiter.client_ip(&req)), REGISTER_PER_IP)?;
     let registration = ValidRegistration::try_from(&body.into_inner()?).map_err(ApiError::Validation)?;
     let password_hash = hasher.hash(registration.password.expose().to_owned()).await?;
     let new = NewAccount {

@@ -9,7 +9,7 @@ use crate::{
     ApiError,
     auth::{ACCESS_TOKEN_SECONDS, AuthUser, JwtKeys, PasswordHasher, hash_token, random_token},
     http::{JsonBody, private_json},
-    rate_limit::{LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RateLimiter, client_ip},
+    rate_limit::{LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RateLimiter},
     routes::tags,
 };
 
@@ -69,7 +69,7 @@ pub async fn login(
     limiter: web::Data<RateLimiter>,
     body: JsonBody<Login>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("login:ip:{}", client_ip(&req)), LOGIN_PER_IP)?;
+    limiter.check(&format!("login:ip:{}", limiter.client_ip(&req)), LOGIN_PER_IP)?;
     let login = ValidLogin::try_from(&body.into_inner()?).map_err(ApiError::Validation)?;
     limiter.check(&format!("login:account:{}", login.email), LOGIN_PER_ACCOUNT)?;
     let account = store.account_by_email(&login.email).await?.filter(|a| a.active);
