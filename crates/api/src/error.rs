@@ -68,6 +68,9 @@ pub enum ApiError {
     /// 503: the database does not answer.
     #[error("database unavailable")]
     Unavailable(#[source] StoreError),
+    /// 503: this replica's search index is further behind the database than `/readyz` allows.
+    #[error("the search index is {seconds} s behind")]
+    IndexBehind { seconds: u64 },
     /// 500: a bug or an outage; logged, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -198,6 +201,14 @@ impl ApiError {
                 "База данных не отвечает или перегружена. Повторите попытку через несколько секунд.".to_owned(),
                 vec![],
             ),
+            ApiError::IndexBehind { seconds } => (
+                "index_behind",
+                "Поиск отстаёт от базы",
+                format!(
+                    "Поисковый индекс этой копии сервера не учёл изменения последних {seconds} с. Повторите попытку через несколько секунд."
+                ),
+                vec![],
+            ),
             ApiError::Internal(_) => (
                 "internal_error",
                 "Внутренняя ошибка",
@@ -221,7 +232,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy | ApiError::IndexBehind { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -243,7 +254,7 @@ impl ResponseError for ApiError {
             ApiError::Busy => {
                 response.insert_header((actix_web::http::header::RETRY_AFTER, "5"));
             }
-            ApiError::Unavailable(_) => {
+            ApiError::Unavailable(_) | ApiError::IndexBehind { .. } => {
                 response.insert_header((actix_web::http::header::RETRY_AFTER, "10"));
             }
             _ => {}

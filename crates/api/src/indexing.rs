@@ -1,18 +1,49 @@
 //! Keeping this replica's search index in step with the shared database: a full build at start,
 //! then, every `search_refresh`, the records the change log names after the last sequence
-//! applied. Several replicas over one PostgreSQL each do the same and converge on the same state.
+//! applied, and every `reconcile_every` a full comparison with the database that repairs what
+//! the log never named (an edit or a delete made behind the app's back). Several replicas over
+//! one PostgreSQL each do the same and converge on the same state.
+//!
+//! Both run in one task, one after the other: what a reconcile reads is never older than what
+//! the index has applied, and the catch-up after it re-reads whatever changed meanwhile, so
+//! neither can put an older state back over a newer one.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicI64, AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
 use socio_search::SearchIndex;
 use socio_store::Store;
+
+/// How far the index has got, for `/readyz`.
+#[derive(Debug, Default)]
+pub struct IndexStatus {
+    applied: AtomicI64,
+    repaired: AtomicU64,
+}
+
+impl IndexStatus {
+    /// The last change-log sequence the index has applied.
+    pub fn applied(&self) -> i64 {
+        self.applied.load(Ordering::Relaxed)
+    }
+
+    /// Records the reconciles have repaired since start.
+    pub fn repaired(&self) -> u64 {
+        self.repaired.load(Ordering::Relaxed)
+    }
+}
 
 /// Builds the index from everything published; returns it with the change-log sequence read
 /// before the build, from which the first catch-up reads (a change committed during the build
 /// is applied twice, which is harmless, rather than never).
 pub async fn build_index(store: &Store) -> anyhow::Result<(SearchIndex, i64)> {
     let started = store.last_change().await?;
-    let clock = std::time::Instant::now();
+    let clock = Instant::now();
     let catalogue = store.catalogue().await?;
     let feed = store.search_feed(None).await?;
     let read_ms = clock.elapsed().as_millis() as u64;
@@ -22,43 +53,72 @@ pub async fn build_index(store: &Store) -> anyhow::Result<(SearchIndex, i64)> {
     Ok((index, started))
 }
 
-/// Applies what changed since the previous round, forever. Errors are logged and retried: a
-/// database hiccup must not take searches down, they keep answering from the last good state.
-pub async fn catch_up(store: Store, index: Arc<SearchIndex>, mut since: i64, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
+/// How often the index follows the database.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Reading the change log.
+    pub refresh: Duration,
+    /// Comparing everything with the database.
+    pub reconcile: Duration,
+}
+
+/// Applies what changed since the previous round, and reconciles on schedule, forever. Errors
+/// are logged and retried: a database hiccup must not take searches down, they keep answering
+/// from the last good state (a failed apply leaves the previous snapshot in place).
+pub async fn follow(store: Store, index: Arc<SearchIndex>, status: Arc<IndexStatus>, since: i64, schedule: Schedule) {
+    status.applied.store(since, Ordering::Relaxed);
+    let mut ticker = tokio::time::interval(schedule.refresh);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reconciled = Instant::now();
     loop {
         ticker.tick().await;
-        let (changes, last) = match store.changes_after(since).await {
-            Ok(read) => read,
-            Err(error) => {
-                tracing::warn!(%error, "search index: reading the change log failed; retrying");
-                continue;
-            }
-        };
-        if changes.is_empty() {
-            since = last;
-            continue;
-        }
-        let feed = match store.search_feed(Some(&changes)).await {
-            Ok(feed) => feed,
-            Err(error) => {
-                tracing::warn!(%error, "search index: reading changes failed; retrying");
-                continue;
-            }
-        };
-        let started = last;
-        let index = index.clone();
-        let clock = std::time::Instant::now();
-        match tokio::task::spawn_blocking(move || index.apply(feed)).await {
-            Ok(Ok(changed)) => {
-                since = started;
-                if changed > 0 {
-                    tracing::info!(changed, elapsed_ms = clock.elapsed().as_millis() as u64, "search index caught up");
+        if reconciled.elapsed() >= schedule.reconcile {
+            match reconcile(&store, &index).await {
+                Ok(repaired) => {
+                    reconciled = Instant::now();
+                    status.repaired.fetch_add(repaired as u64, Ordering::Relaxed);
                 }
+                Err(error) => tracing::warn!(%error, "search index: reconciling failed; retrying"),
             }
-            Ok(Err(error)) => tracing::error!(%error, "search index: applying changes failed"),
-            Err(error) => tracing::error!(%error, "search index: the indexing task panicked"),
+        }
+        if let Err(error) = catch_up(&store, &index, &status).await {
+            tracing::warn!(%error, "search index: catching up failed; retrying");
         }
     }
+}
+
+/// One round of the change log.
+async fn catch_up(store: &Store, index: &Arc<SearchIndex>, status: &IndexStatus) -> anyhow::Result<()> {
+    let since = status.applied();
+    let (changes, last) = store.changes_after(since).await?;
+    if !changes.is_empty() {
+        let feed = store.search_feed(Some(&changes)).await?;
+        let index = index.clone();
+        let clock = Instant::now();
+        let changed = tokio::task::spawn_blocking(move || index.apply(feed)).await??;
+        if changed > 0 {
+            tracing::info!(changed, elapsed_ms = clock.elapsed().as_millis() as u64, "search index caught up");
+        }
+    }
+    status.applied.store(last, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Compares the whole index with the database and repairs any difference; returns how many
+/// records differed.
+pub async fn reconcile(store: &Store, index: &Arc<SearchIndex>) -> anyhow::Result<usize> {
+    let clock = Instant::now();
+    let feed = store.search_feed(None).await?;
+    let index = index.clone();
+    let repaired = tokio::task::spawn_blocking(move || index.reconcile(feed)).await??;
+    if repaired > 0 {
+        tracing::warn!(
+            repaired,
+            elapsed_ms = clock.elapsed().as_millis() as u64,
+            "search index: the reconcile repaired records the change log did not name"
+        );
+    } else {
+        tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "search index: reconciled, nothing to repair");
+    }
+    Ok(repaired)
 }

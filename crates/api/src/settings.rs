@@ -30,6 +30,12 @@ pub struct Settings {
     pub workers: usize,
     /// How often the search index catches up with the database (`SOCIO_SEARCH_REFRESH_MS`, default 2000).
     pub search_refresh: std::time::Duration,
+    /// How often the search index is compared with the whole database and repaired
+    /// (`SOCIO_RECONCILE_MINUTES`, default 10).
+    pub reconcile_every: std::time::Duration,
+    /// `/readyz` fails when the oldest change the index has not applied is older than this
+    /// (`SOCIO_READY_MAX_LAG_S`, default 60).
+    pub ready_max_lag: std::time::Duration,
     /// Expose `/_bench/fixed` for the benchmark's ceiling (`SOCIO_BENCH_ENDPOINTS=1`).
     pub bench_endpoints: bool,
     /// The site's public address, for links in letters (`SOCIO_PUBLIC_URL`, default `http://localhost:8080`).
@@ -146,6 +152,8 @@ impl Settings {
                     .context("SOCIO_SEARCH_REFRESH_MS must be a number")?
                     .unwrap_or(2000),
             ),
+            reconcile_every: std::time::Duration::from_secs(60 * number("SOCIO_RECONCILE_MINUTES")?.unwrap_or(10).max(1)),
+            ready_max_lag: std::time::Duration::from_secs(number("SOCIO_READY_MAX_LAG_S")?.unwrap_or(60).max(1)),
             bench_endpoints: env("SOCIO_BENCH_ENDPOINTS").is_some_and(|v| v == "1" || v == "true"),
             public_url: env("SOCIO_PUBLIC_URL")
                 .or(file.public_url)
@@ -196,6 +204,8 @@ impl Settings {
             static_dir: None,
             workers: 1,
             search_refresh: std::time::Duration::from_millis(100),
+            reconcile_every: std::time::Duration::from_secs(600),
+            ready_max_lag: std::time::Duration::from_secs(60),
             bench_endpoints: false,
             public_url: "http://localhost:8080".to_owned(),
             mail: MailSettings { smtp_url: None, outbox_dir: outbox, from: DEFAULT_MAIL_FROM.to_owned() },

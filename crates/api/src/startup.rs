@@ -51,7 +51,10 @@ impl Application {
     pub async fn with_store(settings: Settings, store: Store) -> anyhow::Result<Self> {
         let (index, watermark) = indexing::build_index(&store).await?;
         let index = web::Data::new(index);
-        tokio::spawn(indexing::catch_up(store.clone(), index.clone().into_inner(), watermark, settings.search_refresh));
+        let index_status = web::Data::new(indexing::IndexStatus::default());
+        let schedule = indexing::Schedule { refresh: settings.search_refresh, reconcile: settings.reconcile_every };
+        tokio::spawn(indexing::follow(store.clone(), index.clone().into_inner(), index_status.clone().into_inner(), watermark, schedule));
+        let readiness = web::Data::new(routes::health::ReadyLimit(settings.ready_max_lag));
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
@@ -74,6 +77,8 @@ impl Application {
                 .into_utoipa_app()
                 .app_data(store.clone())
                 .app_data(index.clone())
+                .app_data(index_status.clone())
+                .app_data(readiness.clone())
                 .app_data(keys.clone())
                 .app_data(hasher.clone())
                 .app_data(limiter.clone())

@@ -230,13 +230,16 @@ impl Client {
         Err(ClientError::Api { problem: Box::new(problem) })
     }
 
-    /// `/readyz`: `Ok` when the server and its database answer.
-    pub async fn ready(&self) -> Result<(), ClientError> {
+    /// `/readyz`: the index's progress when the server, its database and its search index are
+    /// ready; the problem otherwise.
+    pub async fn ready(&self) -> Result<socio_domain::api::Readiness, ClientError> {
         let response = self.http.get(format!("{}/readyz", self.base)).send().await?;
-        if response.status().is_success() {
-            return Ok(());
+        let success = response.status().is_success();
+        let text = response.text().await?;
+        if success {
+            return json::decode(&text);
         }
-        Err(ClientError::Api { problem: Box::new(json::decode(&response.text().await?)?) })
+        Err(ClientError::Api { problem: Box::new(json::decode(&text)?) })
     }
 
     /// `/api/v1/meta`: what the installation holds, and whether it is a demo.

@@ -5,7 +5,7 @@
 //! it in, so searches never wait for indexing and always see one consistent state.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex, RwLock},
 };
 
@@ -421,6 +421,20 @@ impl SearchIndex {
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(changed)
+    }
+
+    /// Makes the index hold exactly a full feed: what it holds that the feed lacks is dropped
+    /// (deleted behind the change log's back), what differs is re-indexed, what is equal is
+    /// left alone. Returns how many records it repaired.
+    pub fn reconcile(&self, mut feed: Feed) -> Result<usize, SearchError> {
+        let snap = self.snapshot();
+        let services: HashSet<i64> = feed.services.iter().map(|d| d.summary.id).collect();
+        let organizations: HashSet<i64> = feed.organizations.iter().map(|d| d.summary.id).collect();
+        let situations: HashSet<i64> = feed.situations.iter().map(|d| d.id).collect();
+        feed.removed_services.extend(snap.services.keys().filter(|id| !services.contains(id)));
+        feed.removed_organizations.extend(snap.organizations.keys().filter(|id| !organizations.contains(id)));
+        feed.removed_situations.extend(snap.situations.keys().filter(|id| !situations.contains(id)));
+        self.apply(feed)
     }
 
     pub(crate) fn snapshot(&self) -> Arc<Snapshot> {

@@ -94,6 +94,19 @@ impl Store {
         Ok(last.unwrap_or(0))
     }
 
+    /// When the first change after `seq` was written, if there is one.
+    pub async fn first_change_after(&self, seq: i64) -> Result<Option<chrono::DateTime<Utc>>, StoreError> {
+        Ok(change_log::Entity::find()
+            .select_only()
+            .column(change_log::Column::CreatedAt)
+            .filter(change_log::Column::Seq.gt(seq))
+            .order_by_asc(change_log::Column::Seq)
+            .limit(1)
+            .into_tuple()
+            .one(&self.db)
+            .await?)
+    }
+
     /// What changed after `seq`, and the last sequence read.
     pub async fn changes_after(&self, seq: i64) -> Result<(ChangeSet, i64), StoreError> {
         let rows: Vec<(i64, String, i64)> = change_log::Entity::find()

@@ -5,6 +5,9 @@
 //! address re-feeds its organization (its cities) and the services delivered there (their
 //! points). Withdrawn records are the named ones that are no longer public; a service whose
 //! organization is not published stays out, however long ago the organization was withdrawn.
+//!
+//! A record whose stored values do not parse (a manual edit, a bug) is logged and left out, as
+//! if withdrawn, so it cannot keep every other record out of the index.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -66,7 +69,10 @@ impl Store {
         for chunk in public_orgs.chunks(BATCH) {
             let updated: HashMap<i64, DateTime<Utc>> = chunk.iter().map(|o| (o.id, o.updated_at)).collect();
             let descriptions: HashMap<i64, String> = chunk.iter().map(|o| (o.id, o.description.clone())).collect();
-            for summary in organization_summaries(&self.db, chunk.to_vec()).await? {
+            let summaries =
+                tolerant("organization", chunk, |o| o.id, |rows| organization_summaries(&self.db, rows), &mut feed.removed_organizations)
+                    .await?;
+            for (_, summary) in summaries {
                 feed.organizations.push(OrganizationDocument {
                     description: descriptions.get(&summary.id).cloned().unwrap_or_default(),
                     updated_at: updated.get(&summary.id).copied().unwrap_or_default(),
@@ -132,7 +138,9 @@ impl Store {
             let mut places = service_places(&self.db, &ids).await?;
             let extra: HashMap<i64, (String, DateTime<Utc>)> =
                 chunk.iter().map(|s| (s.id, (format!("{} {} {}", s.description, s.eligibility, s.how_to_apply), s.updated_at))).collect();
-            for summary in service_summaries(&self.db, chunk.to_vec()).await? {
+            let summaries =
+                tolerant("service", chunk, |s| s.id, |rows| service_summaries(&self.db, rows), &mut feed.removed_services).await?;
+            for (_, summary) in summaries {
                 let (mut body, updated_at) = extra.get(&summary.id).cloned().unwrap_or_default();
                 let (points, addresses) = places.remove(&summary.id).unwrap_or_default();
                 // People search by street too («логопед на Ленина»).
@@ -154,13 +162,51 @@ impl Store {
         };
         let (public, hidden): (Vec<_>, Vec<_>) = situations.into_iter().partition(|s| s.status == PUBLISHED);
         feed.removed_situations.extend(hidden.iter().map(|s| s.id));
-        let rows: Vec<(i64, i32, String, DateTime<Utc>)> =
-            public.iter().map(|s| (s.id, s.position, s.description.clone(), s.updated_at)).collect();
-        for ((id, position, body, updated_at), summary) in rows.into_iter().zip(situation_summaries(&self.db, public).await?) {
+        let rows: HashMap<i64, (i32, String, DateTime<Utc>)> =
+            public.iter().map(|s| (s.id, (s.position, s.description.clone(), s.updated_at))).collect();
+        for (id, summary) in
+            tolerant("situation", &public, |s| s.id, |rows| situation_summaries(&self.db, rows), &mut feed.removed_situations).await?
+        {
+            let (position, body, updated_at) = rows.get(&id).cloned().unwrap_or_default();
             feed.situations.push(SituationDocument { id, position, summary, body, updated_at });
         }
         Ok(feed)
     }
+}
+
+/// The summaries of `rows` (in their order, with their ids), made together; when one of them
+/// does not parse, one by one, leaving out and logging each that does not (its id goes to
+/// `skipped`, so the index drops what it held of it). Database failures still fail the feed.
+async fn tolerant<R, S, F, Fut>(
+    kind: &str,
+    rows: &[R],
+    id: impl Fn(&R) -> i64,
+    summarise: F,
+    skipped: &mut Vec<i64>,
+) -> Result<Vec<(i64, S)>, StoreError>
+where
+    R: Clone,
+    F: Fn(Vec<R>) -> Fut,
+    Fut: Future<Output = Result<Vec<S>, StoreError>>,
+{
+    match summarise(rows.to_vec()).await {
+        Ok(summaries) if summaries.len() == rows.len() => return Ok(rows.iter().map(&id).zip(summaries).collect()),
+        Ok(_) | Err(StoreError::Corrupt(_)) => {}
+        Err(other) => return Err(other),
+    }
+    let mut summaries = Vec::with_capacity(rows.len());
+    for row in rows {
+        match summarise(vec![row.clone()]).await {
+            Ok(mut one) if one.len() == 1 => summaries.extend(one.pop().map(|s| (id(row), s))),
+            Ok(_) => skipped.push(id(row)),
+            Err(StoreError::Corrupt(reason)) => {
+                tracing::error!(kind, id = id(row), %reason, "search index: a record does not parse; it is left out");
+                skipped.push(id(row));
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(summaries)
 }
 
 /// Named ids whose rows are gone (deleted): they leave the index too.

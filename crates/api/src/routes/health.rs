@@ -1,11 +1,17 @@
 //! Liveness and readiness probes for load balancers and orchestrators.
 
 use actix_web::{HttpResponse, get, web};
+use socio_domain::api::{IndexReadiness, Readiness};
+use socio_search::SearchIndex;
 use socio_store::Store;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
-use crate::ApiError;
+use crate::{ApiError, indexing::IndexStatus};
+
+/// How far behind the change log the index may be for this replica to count as ready.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadyLimit(pub std::time::Duration);
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(healthz).service(readyz);
@@ -22,16 +28,40 @@ async fn healthz() -> HttpResponse {
 
 /// Сервис готов принимать запросы
 ///
-/// Проверяет, что база данных отвечает.
+/// Проверяет, что база данных отвечает и что поисковый индекс этой копии сервера отстаёт от
+/// журнала изменений не больше допустимого (`SOCIO_READY_MAX_LAG_S`, по умолчанию 60 с).
+/// Балансировщик не шлёт запросы копии, которая отвечает 503.
 #[utoipa::path(
     tag = tags::OPERATIONS,
     responses(
-        (status = 200, description = "База данных отвечает", body = String, example = "ready"),
-        (status = 503, description = "База данных недоступна", body = socio_domain::api::Problem, content_type = "application/problem+json"),
+        (status = 200, description = "База данных отвечает, индекс догнал журнал изменений", body = Readiness),
+        (status = 503, description = "База данных недоступна (`unavailable`) или индекс отстал (`index_behind`); см. Retry-After", body = socio_domain::api::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
-async fn readyz(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
-    store.ping().await.map_err(ApiError::Unavailable)?;
-    Ok(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ready"))
+async fn readyz(
+    store: web::Data<Store>,
+    index: web::Data<SearchIndex>,
+    status: web::Data<IndexStatus>,
+    limit: web::Data<ReadyLimit>,
+) -> Result<HttpResponse, ApiError> {
+    let last_change = store.last_change().await.map_err(ApiError::Unavailable)?;
+    let applied_change = status.applied();
+    let behind_seconds = match store.first_change_after(applied_change).await.map_err(ApiError::Unavailable)? {
+        Some(written) => (chrono::Utc::now() - written).num_seconds().max(0) as u64,
+        None => 0,
+    };
+    let max_behind_seconds = limit.0.as_secs();
+    if behind_seconds > max_behind_seconds {
+        return Err(ApiError::IndexBehind { seconds: behind_seconds });
+    }
+    let index = IndexReadiness {
+        applied_change,
+        last_change,
+        behind_seconds,
+        max_behind_seconds,
+        services: index.service_count() as u64,
+        repaired: status.repaired(),
+    };
+    Ok(HttpResponse::Ok().json(Readiness { status: "ready".to_owned(), index }))
 }

@@ -3,7 +3,7 @@
 mod auth;
 mod backoffice;
 mod cabinet;
-mod health;
+pub mod health;
 mod meta;
 mod municipalities;
 mod organizations;

@@ -11,10 +11,10 @@ async fn health_and_readiness_answer(app: TestApp) {
     let health = app.get("/healthz").await;
     assert_eq!(health.status().as_u16(), 200);
     assert_eq!(health.text().await.unwrap(), "ok");
-    let ready = app.get("/readyz").await;
-    assert_eq!(ready.status().as_u16(), 200);
-    assert_eq!(ready.text().await.unwrap(), "ready");
-    app.client.ready().await.unwrap();
+    let ready = app.get_json("/readyz", 200).await;
+    assert_eq!(ready["status"], "ready");
+    let index = app.client.ready().await.unwrap().index;
+    assert!(index.services > 0 && index.applied_change <= index.last_change, "{index:?}");
 }
 
 async fn readiness_fails_with_503_when_the_database_is_gone(app: TestApp) {

@@ -12,6 +12,7 @@ mod backoffice;
 mod cabinet;
 mod guide;
 mod health;
+mod index_sync;
 mod limits;
 mod meta;
 mod migrations;

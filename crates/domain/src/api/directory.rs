@@ -111,3 +111,31 @@ pub struct Meta {
     /// Количество записей.
     pub counts: Counts,
 }
+
+/// What `/readyz` found: the database answers and the search index is not far behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    /// `ready`.
+    pub status: String,
+    /// Поисковый индекс этой копии сервера.
+    pub index: IndexReadiness,
+}
+
+/// How far this replica's search index has followed the change log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndexReadiness {
+    /// Последняя запись журнала изменений, учтённая индексом.
+    pub applied_change: i64,
+    /// Последняя запись журнала изменений в базе.
+    pub last_change: i64,
+    /// Сколько секунд ждёт самое старое ещё не учтённое изменение (0 — индекс догнал базу).
+    pub behind_seconds: u64,
+    /// Предел отставания, после которого сервер не готов (`SOCIO_READY_MAX_LAG_S`).
+    pub max_behind_seconds: u64,
+    /// Услуг в индексе.
+    pub services: u64,
+    /// Сколько записей исправила сверка индекса с базой с запуска сервера (расхождения, не замеченные журналом).
+    pub repaired: u64,
+}
