@@ -174,6 +174,7 @@ impl SearchIndex {
         if let Some(q) = &filter.q {
             advice.spelling = understood.respelled(q);
         }
+        advice.ignored_words = understood.ignored.clone();
         if total == 0
             && let Some(m) = selected.values[MUNICIPALITY]
             && let Some(centre) = snap.catalogue.centres.get(usize::from(m))

@@ -8,7 +8,7 @@ use std::{
     collections::{HashMap, HashSet},
 };
 
-use socio_domain::api::SnippetPart;
+use socio_domain::api::{MAX_QUERY_WORDS, SnippetPart};
 use tantivy::{
     DocSet, Score, TERMINATED, Term,
     query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery},
@@ -116,17 +116,32 @@ pub(crate) struct Understood {
     hashes: Vec<u64>,
     /// Stems to highlight: the query's own and those of its synonyms.
     stems: HashSet<String>,
+    /// Words left out: past [`MAX_QUERY_WORDS`] different ones.
+    pub(crate) ignored: Vec<String>,
 }
 
 impl Understood {
     pub(crate) fn new(snap: &Snapshot, q: Option<&str>) -> Result<Self, SearchError> {
-        let found = with_analyzer(|a| query_words(a, q.unwrap_or_default()));
-        let count = found.len();
-        let mut stems: HashSet<String> = found.iter().map(|w| w.stem.clone()).collect();
-        stems.extend(snap.synonyms.related_stems(&found));
+        let written = with_analyzer(|a| query_words(a, q.unwrap_or_default()));
+        let count = written.len();
+        // A repeated word (in any form) counts once; past the cap, words are named, not searched.
+        let (mut found, mut ignored, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
+        for (i, word) in written.into_iter().enumerate() {
+            if !seen.insert(word.stem.clone()) {
+                continue;
+            }
+            if found.len() < MAX_QUERY_WORDS {
+                found.push((i, word));
+            } else {
+                ignored.push(word.lower.clone());
+            }
+        }
+        let mut stems: HashSet<String> = found.iter().map(|(_, w)| w.stem.clone()).collect();
+        let kept: Vec<Word> = found.iter().map(|(_, w)| w.clone()).collect();
+        stems.extend(snap.synonyms.related_stems(&kept));
         let mut understood_words = Vec::with_capacity(count);
         let mut unknown = 0;
-        for (i, word) in found.into_iter().enumerate() {
+        for (i, word) in found {
             let known = in_index(snap, &word.stem)?;
             unknown += usize::from(!known);
             let looked_up = !known && unknown <= MAX_CORRECTED;
@@ -135,7 +150,7 @@ impl Understood {
             understood_words.push(QueryWord { word, known, looked_up, last: i + 1 == count, corrections, spelling });
         }
         let hashes = understood_words.iter().map(|w| stem_hash(&w.word.stem)).collect();
-        Ok(Understood { words: understood_words, hashes, stems })
+        Ok(Understood { words: understood_words, hashes, stems, ignored })
     }
 
     pub(crate) fn is_empty(&self) -> bool {

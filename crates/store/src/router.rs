@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Value};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 use socio_domain::{
     Coordinates, Slug,
     api::{CandidateLocation, ServiceCandidate, TargetGroup},
@@ -18,9 +18,15 @@ use crate::{
     links::{owners_linked_to, slugs_through, values_of},
 };
 
+/// Candidates of one route at most: a route's steps show a few services each, and a big city's
+/// catalogue must not turn one route into thousands of rows (and `IN` lists past the databases'
+/// parameter limits). The most recently verified are kept.
+pub const MAX_ROUTE_CANDIDATES: u64 = 500;
+
 impl Store {
     /// Published services available in the municipality that belong to any of the categories
-    /// (second-level slugs), with what eligibility and distance need.
+    /// (second-level slugs), with what eligibility and distance need; at most
+    /// [`MAX_ROUTE_CANDIDATES`], the most recently verified, in id order.
     pub async fn route_candidates(&self, municipality: &Slug, categories: &[String]) -> Result<Vec<ServiceCandidate>, StoreError> {
         let city = self.municipality_id("municipality", municipality).await?;
         let category_ids: Vec<Value> = crate::entity::category::Entity::find()
@@ -42,9 +48,13 @@ impl Store {
                 vec![city.into()],
             )))
             .filter(service::Column::Id.in_subquery(owners_linked_to("service_categories", "service_id", "category_id", category_ids)))
+            .order_by_with_nulls(service::Column::LastVerified, sea_orm::Order::Desc, sea_orm::sea_query::NullOrdering::Last)
             .order_by_asc(service::Column::Id)
+            .limit(MAX_ROUTE_CANDIDATES)
             .all(&self.db)
             .await?;
+        let mut rows = rows;
+        rows.sort_by_key(|s| s.id);
         let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
         let orgs: HashMap<i64, organization::Model> = organization::Entity::find()
             .filter(organization::Column::Id.is_in(rows.iter().map(|s| s.organization_id)))

@@ -6,7 +6,7 @@ use leptos_router::{
 };
 use socio_domain::wording;
 use socio_domain::{
-    api::{FacetValue, Facets, NewReport, ReportProblem, ReportSubject, SearchQuery, ServiceDetail},
+    api::{FacetValue, Facets, MAX_QUERY_WORDS, NewReport, ReportProblem, ReportSubject, SearchQuery, ServiceDetail},
     vocabulary::{Cost, ServiceFormat},
 };
 
@@ -191,6 +191,10 @@ pub fn ServicesPage() -> impl IntoView {
                 let link = href_with("/services", &SearchQuery { q: Some(better.clone()), page: None, ..raw.clone() });
                 view! { <p class="panel">"Возможно, вы имели в виду: " <a id="spelling" href=link>{better}</a></p> }
             });
+            let ignored = (!found.advice.ignored_words.is_empty()).then(|| {
+                let words = found.advice.ignored_words.join(", ");
+                view! { <p class="hint" id="ignored-words">{format!("Учтены первые {MAX_QUERY_WORDS} разных слов запроса; не учтены: {words}.")}</p> }
+            });
             let nearby: Vec<_> = found.advice.nearby.iter().map(|c| {
                 let link = href_with("/services", &SearchQuery { municipality: Some(c.municipality.slug.clone()), page: None, sort: None, ..raw.clone() });
                 let text = format!("{} — {} ({})", c.municipality.name, wording::plural(c.count, "услуга", "услуги", "услуг"), wording::distance(c.distance_km));
@@ -200,6 +204,7 @@ pub fn ServicesPage() -> impl IntoView {
             view! {
                 {(!found.all_words).then(|| view! { <p class="hint">"Услуг со всеми словами запроса нет — показаны те, где есть часть слов."</p> })}
                 {spelling}
+                {ignored}
                 {(!situations.is_empty()).then(|| view! {
                     <section class="panel" aria-labelledby="found-situations">
                         <h2 id="found-situations">"Похоже на жизненную ситуацию"</h2>

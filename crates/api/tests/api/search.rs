@@ -28,6 +28,7 @@ on_both_databases!(
     unmet_searches_are_counted_for_moderators_only,
     bad_search_parameters_are_named,
     completions_come_as_you_type,
+    a_long_query_counts_its_first_different_words_and_names_the_rest,
 );
 
 fn slug(raw: &str) -> Option<Slug> {
@@ -261,4 +262,20 @@ async fn completions_come_as_you_type(app: TestApp) {
     let situations = app.client.complete("инвалид", 8).await.unwrap();
     assert!(situations.iter().any(|c| c.kind == socio_domain::api::CompletionKind::Situation && c.slug.is_some()), "{situations:?}");
     assert!(app.client.complete("", 8).await.unwrap().is_empty());
+}
+
+async fn a_long_query_counts_its_first_different_words_and_names_the_rest(app: TestApp) {
+    let one = search(&app, q("логопед")).await;
+    let repeated = search(&app, q(&["логопед", "логопеда", "логопеду", "Логопед"].repeat(5).join(" "))).await;
+    assert_eq!(slugs(&repeated), slugs(&one), "a word repeated in any form counts once");
+    assert!(repeated.advice.ignored_words.is_empty());
+
+    let words = ["пособие", "многодетным", "семьям", "выплата", "детям", "пенсионерам", "инвалидам", "помощь"];
+    let capped = search(&app, q(&words.join(" "))).await;
+    let extra = ["стоматолог", "сурдопереводчик", "ветеринар", "бассейн", "кружок"];
+    let long = format!("{} {}", words.join(" "), extra.join(" "));
+    let answer = search(&app, q(&long)).await;
+    assert_eq!(answer.advice.ignored_words, extra, "the words past the eighth are named");
+    assert_eq!((answer.total, slugs(&answer)), (capped.total, slugs(&capped)), "and not searched");
+    assert!(capped.advice.ignored_words.is_empty());
 }

@@ -92,7 +92,15 @@ pub struct SearchAdvice {
     pub spelling: Option<String>,
     /// Ближайшие города, где по этому запросу что-то есть.
     pub nearby: Vec<NearbyCity>,
+    /// Слова запроса, которые не учитывались: поиск берёт первые 8 разных слов, повторы
+    /// (в том числе в другой форме: «логопед логопеда») считаются одним словом.
+    #[serde(default)]
+    pub ignored_words: Vec<String>,
 }
+
+/// How many different words of a query a search takes; the rest are named in
+/// [`SearchAdvice::ignored_words`].
+pub const MAX_QUERY_WORDS: usize = 8;
 
 /// The answer of `GET /api/v1/search`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
