@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod cpu;
 pub mod error;
 pub mod http;
 pub mod indexing;

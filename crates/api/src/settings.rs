@@ -52,6 +52,9 @@ pub struct Settings {
     /// How many days answered reports and unmet searches are kept (`SOCIO_RETENTION_DAYS`,
     /// 30–3650, default 365); a daily purge deletes older ones.
     pub retention_days: u32,
+    /// Searches waiting for a core at most (`SOCIO_SEARCH_QUEUE`, default 64); more are answered
+    /// 503 with `Retry-After` at once. As many run at once as there are HTTP workers.
+    pub search_queue: usize,
     /// Password hashes computed at once at most (`SOCIO_HASH_CONCURRENCY`, default: cores, at most
     /// 4); each takes about 19 MiB, so this bounds the memory a sign-in flood can take.
     pub hash_concurrency: usize,
@@ -185,6 +188,7 @@ impl Settings {
                 Some(days @ 30..=3650) => days as u32,
                 Some(days) => anyhow::bail!("SOCIO_RETENTION_DAYS is {days}; it must be between 30 and 3650"),
             },
+            search_queue: number("SOCIO_SEARCH_QUEUE")?.map_or(64, |n| n.clamp(1, 100_000) as usize),
             hash_concurrency: number("SOCIO_HASH_CONCURRENCY")?.map_or(cores.min(4), |n| n.clamp(1, 64) as usize),
             database_url,
         })
@@ -212,6 +216,7 @@ impl Settings {
             rate_limits: crate::rate_limit::RateLimits::default(),
             views_flush: std::time::Duration::from_millis(100),
             retention_days: DEFAULT_RETENTION_DAYS,
+            search_queue: 64,
             hash_concurrency: 2,
         }
     }

@@ -60,6 +60,8 @@ impl Application {
         let keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
         let hasher = web::Data::new(PasswordHasher::new(settings.hash_concurrency)?);
         let limiter = web::Data::new(RateLimiter::new(settings.rate_limits.clone()));
+        let cpu = web::Data::new(crate::cpu::CpuQueue::new(settings.workers, settings.search_queue));
+        let search_cache = web::Data::new(crate::cpu::SearchCache::default());
         let outgoing = web::Data::new(Outgoing {
             mailer: Mailer::new(&settings.mail)?,
             from: settings.mail.from.clone(),
@@ -82,6 +84,8 @@ impl Application {
                 .app_data(keys.clone())
                 .app_data(hasher.clone())
                 .app_data(limiter.clone())
+                .app_data(cpu.clone())
+                .app_data(search_cache.clone())
                 .app_data(outgoing.clone())
                 .app_data(views.clone())
                 .app_data(web::PayloadConfig::new(http::MAX_FORM_BYTES))

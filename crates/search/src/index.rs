@@ -234,6 +234,8 @@ pub struct SearchIndex {
     synonyms: Arc<Synonyms>,
     writer: Mutex<Writer>,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// Counts the snapshots made: equal numbers, equal answers (for caches of answers).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl SearchIndex {
@@ -280,6 +282,7 @@ impl SearchIndex {
                 vocabulary: Arc::default(),
             }),
             snapshot: RwLock::new(snapshot),
+            generation: std::sync::atomic::AtomicU64::new(0),
         };
         search.apply(feed)?;
         Ok(search)
@@ -420,6 +423,7 @@ impl SearchIndex {
             vocabulary: w.vocabulary.clone(),
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
         Ok(changed)
     }
 
@@ -449,6 +453,12 @@ impl SearchIndex {
             Record::Organization => snap.organizations.get(&id).is_some_and(|e| e.updated_at == updated_at),
             Record::Situation => snap.situations.get(&id).is_some_and(|e| e.updated_at == updated_at),
         }
+    }
+
+    /// Which snapshot searches read now; it changes whenever what they could find does. Read
+    /// it before a search: an answer is then never older than its number says.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// How many services are searchable now.

@@ -5,7 +5,10 @@
 //! long numbers, city, day; nothing about the person), off the request path so it never slows
 //! the answer.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use socio_domain::{
@@ -19,6 +22,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::tags;
 use crate::{
     ApiError,
+    cpu::{CpuQueue, SearchCache},
     http::{cached_json, parse_filter},
 };
 
@@ -41,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (status = 200, description = "Результаты поиска", body = SearchResults),
         (status = 304, description = "Не изменилось с прошлого запроса (If-None-Match)"),
         (status = 400, description = "Неверный параметр: неизвестное значение фильтра, координаты вне диапазона, страница вне диапазона", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Слишком много поисков одновременно (`busy`) или база недоступна; см. Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/search")]
@@ -48,17 +53,28 @@ async fn search(
     req: HttpRequest,
     index: web::Data<SearchIndex>,
     store: web::Data<Store>,
+    cpu: web::Data<CpuQueue>,
+    cache: web::Data<SearchCache>,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let request: SearchRequest = parse_filter(&*query)?;
-    let results = index.search(&request)?;
+    let generation = index.generation();
+    let results = match cache.get(generation, req.query_string()) {
+        Some(results) => results,
+        None => {
+            let (index, asked) = (index.into_inner(), request.clone());
+            let results = Arc::new(cpu.run(move || index.search(&asked)).await??);
+            cache.put(generation, req.query_string(), results.clone());
+            results
+        }
+    };
     if results.page > results.pages.max(1) {
         return Err(ApiError::PageOutOfRange { page: results.page, pages: results.pages });
     }
     if (results.total == 0 || !results.all_words) && results.page == 1 {
         count_unmet(&store, &request);
     }
-    cached_json(&req, &results)
+    cached_json(&req, &*results)
 }
 
 /// Unmet searches being written now; beyond [`MAX_UNMET_WRITES`] a flood of them is not counted

@@ -26,6 +26,7 @@ pub async fn list_organizations(
     req: HttpRequest,
     store: web::Data<Store>,
     index: web::Data<SearchIndex>,
+    cpu: web::Data<crate::cpu::CpuQueue>,
     query: web::Query<OrganizationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut filter: OrganizationFilter = parse_filter(&*query)?;
@@ -33,7 +34,10 @@ pub async fn list_organizations(
     // and a `q` of only stop words or punctuation, are answered by the database in name order.
     filter.q = filter.q.filter(|q| index.has_words(q));
     let (items, total) = match filter.q {
-        Some(_) => index.organizations(&filter)?,
+        Some(_) => {
+            let (index, asked) = (index.into_inner(), filter.clone());
+            cpu.run(move || index.organizations(&asked)).await??
+        }
         None => store.list_organizations(&filter).await?,
     };
     cached_json(&req, &page(filter.page, items, total)?)

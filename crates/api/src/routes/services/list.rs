@@ -27,6 +27,7 @@ pub async fn list_services(
     req: HttpRequest,
     store: web::Data<Store>,
     index: web::Data<SearchIndex>,
+    cpu: web::Data<crate::cpu::CpuQueue>,
     query: web::Query<ServiceQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut filter: ServiceFilter = parse_filter(&*query)?;
@@ -34,7 +35,10 @@ pub async fn list_services(
     // and a `q` of only stop words or punctuation, are answered by the database in name order.
     filter.q = filter.q.filter(|q| index.has_words(q));
     let (items, total) = match filter.q {
-        Some(_) => index.services(&filter)?,
+        Some(_) => {
+            let (index, asked) = (index.into_inner(), filter.clone());
+            cpu.run(move || index.services(&asked)).await??
+        }
         None => store.list_services(&filter).await?,
     };
     cached_json(&req, &page(filter.page, items, total)?)

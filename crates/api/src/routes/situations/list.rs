@@ -27,6 +27,7 @@ pub async fn list_situations(
     req: HttpRequest,
     store: web::Data<Store>,
     index: web::Data<SearchIndex>,
+    cpu: web::Data<crate::cpu::CpuQueue>,
     query: web::Query<SituationQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut filter: SituationFilter = parse_filter(&*query)?;
@@ -34,7 +35,10 @@ pub async fn list_situations(
     // and a `q` of only stop words or punctuation, are answered by the database in name order.
     filter.q = filter.q.filter(|q| index.has_words(q));
     let (items, total) = match filter.q {
-        Some(_) => index.situations(&filter)?,
+        Some(_) => {
+            let (index, asked) = (index.into_inner(), filter.clone());
+            cpu.run(move || index.situations(&asked)).await??
+        }
         None => store.list_situations(&filter).await?,
     };
     cached_json(&req, &page(filter.page, items, total)?)

@@ -1,0 +1,148 @@
+//! Searches run off the HTTP workers, a few at a time, behind a bounded line: the workers stay
+//! free for `/healthz`, page views and everything else while a flood of heavy searches waits,
+//! and once the line is full the answer is 503 with `Retry-After` at once instead of a latency
+//! that grows with the flood. Identical searches within one snapshot of the index are answered
+//! from a small cache.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
+
+use socio_domain::api::SearchResults;
+use tokio::sync::Semaphore;
+
+use crate::ApiError;
+
+/// The line for CPU-heavy work.
+pub struct CpuQueue {
+    running: Semaphore,
+    /// Running and waiting together.
+    admitted: AtomicUsize,
+    max_admitted: usize,
+}
+
+impl CpuQueue {
+    /// `concurrency` jobs at once, up to `waiting` more in line.
+    pub fn new(concurrency: usize, waiting: usize) -> Self {
+        let concurrency = concurrency.max(1);
+        Self { running: Semaphore::new(concurrency), admitted: AtomicUsize::new(0), max_admitted: concurrency + waiting }
+    }
+
+    /// Runs `work` on the blocking pool when a slot is free; `Busy` (503) if the line is full.
+    pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+        if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.max_admitted {
+            self.admitted.fetch_sub(1, Ordering::AcqRel);
+            return Err(ApiError::Busy);
+        }
+        let _admitted = Admitted(&self.admitted);
+        let _slot = self.running.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::Internal(e.into()))
+    }
+}
+
+/// Leaves the line when dropped, however the job ended (a client that hangs up included).
+struct Admitted<'a>(&'a AtomicUsize);
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Answers kept per snapshot at most; past it the cache starts afresh.
+const CACHED: usize = 512;
+
+/// Search answers of the current snapshot by their query string.
+#[derive(Default)]
+pub struct SearchCache {
+    entries: Mutex<(u64, HashMap<String, Arc<SearchResults>>)>,
+}
+
+impl SearchCache {
+    /// The answer to `query` computed on snapshot `generation`, if kept.
+    pub fn get(&self, generation: u64, query: &str) -> Option<Arc<SearchResults>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        (entries.0 == generation).then(|| entries.1.get(query).cloned()).flatten()
+    }
+
+    /// Keeps an answer computed on snapshot `generation` (an older one is forgotten).
+    pub fn put(&self, generation: u64, query: &str, results: Arc<SearchResults>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.0 != generation || entries.1.len() >= CACHED {
+            if generation < entries.0 {
+                return;
+            }
+            *entries = (generation, HashMap::new());
+        }
+        entries.1.insert(query.to_owned(), results);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_line_is_refused_at_once_and_a_freed_slot_is_used() {
+        let queue = Arc::new(CpuQueue::new(1, 1));
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let (started_tx, mut started) = tokio::sync::mpsc::channel::<()>(1);
+        let running = tokio::spawn({
+            let queue = queue.clone();
+            async move {
+                queue
+                    .run(move || {
+                        started_tx.blocking_send(()).unwrap();
+                        held.recv().unwrap();
+                        1
+                    })
+                    .await
+            }
+        });
+        started.recv().await.unwrap();
+        let waiting = tokio::spawn({
+            let queue = queue.clone();
+            async move { queue.run(|| 2).await }
+        });
+        while queue.admitted.load(Ordering::Acquire) < 2 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(queue.run(|| 3).await, Err(ApiError::Busy)), "one running, one waiting: the third is refused");
+        release.send(()).unwrap();
+        assert_eq!(running.await.unwrap().unwrap(), 1);
+        assert_eq!(waiting.await.unwrap().unwrap(), 2, "the one in line runs when the slot frees");
+        assert_eq!(queue.run(|| 4).await.unwrap(), 4);
+        assert_eq!(queue.admitted.load(Ordering::Acquire), 0);
+    }
+
+    #[test]
+    fn the_cache_holds_one_snapshot() {
+        let cache = SearchCache::default();
+        let results = || {
+            Arc::new(SearchResults {
+                items: Vec::new(),
+                total: 0,
+                page: 1,
+                per_page: 20,
+                pages: 0,
+                all_words: true,
+                facets: Default::default(),
+                situations: Vec::new(),
+                organizations: Vec::new(),
+                advice: Default::default(),
+            })
+        };
+        cache.put(1, "q=а", results());
+        assert!(cache.get(1, "q=а").is_some());
+        assert!(cache.get(2, "q=а").is_none(), "a newer snapshot does not see older answers");
+        cache.put(2, "q=б", results());
+        assert!(cache.get(1, "q=а").is_none() && cache.get(2, "q=б").is_some());
+        cache.put(1, "q=в", results());
+        assert!(cache.get(2, "q=в").is_none(), "an answer of an older snapshot is not kept");
+    }
+}
