@@ -22,20 +22,20 @@ use std::{
 
 use crate::tools;
 
-const BIND: &str = "127.0.0.1:18089";
-const CATALOGUE: &str = "/api/v1/services?municipality=ekaterinburg&category=social-services";
+pub(crate) const BIND: &str = "127.0.0.1:18089";
+pub(crate) const CATALOGUE: &str = "/api/v1/services?municipality=ekaterinburg&category=social-services";
 
-struct Options {
-    services: usize,
-    seconds: u64,
-    connections: usize,
-    postgres: bool,
-    reuse: bool,
+pub(crate) struct Options {
+    pub(crate) services: usize,
+    pub(crate) seconds: u64,
+    pub(crate) connections: usize,
+    pub(crate) postgres: bool,
+    pub(crate) reuse: bool,
     /// bench-search only: skip the baseline (for profiling the index; the ratio needs both).
-    index_only: bool,
+    pub(crate) index_only: bool,
 }
 
-fn options(args: &[String]) -> Result<Options, String> {
+pub(crate) fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options { services: 100_000, seconds: 10, connections: 32, postgres: false, reuse: false, index_only: false };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -54,7 +54,7 @@ fn options(args: &[String]) -> Result<Options, String> {
 }
 
 /// Kills the server when the benchmark ends, however it ends.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -201,7 +201,7 @@ fn table(rows: &[(&str, &Stats)], reference: &str) {
 }
 
 /// Resident memory of a process in MB, from /proc (Linux only).
-fn resident_mb(pid: u32) -> Option<u64> {
+pub(crate) fn resident_mb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb: u64 = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
     Some(kb / 1024)
@@ -212,14 +212,14 @@ fn json_total(body: &[u8]) -> String {
     text.split("\"total\":").nth(1).and_then(|t| t.split([',', '}']).next()).unwrap_or("?").to_owned()
 }
 
-fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 
 /// Builds the release server, seeds the synthetic dataset (unless `--reuse`) and starts serving.
-fn prepare(options: &Options) -> Result<(&'static str, Server), String> {
+pub(crate) fn prepare(options: &Options) -> Result<(&'static str, Server), String> {
     tools::cargo(&["build", "--release", "--quiet", "-p", "socio-api"])?;
     let socio = tools::target_dir().join("release").join("socio");
     let dir = tools::target_dir().join("bench");
@@ -281,7 +281,7 @@ fn prepare(options: &Options) -> Result<(&'static str, Server), String> {
     Ok((backend, server))
 }
 
-fn wait_ready(timeout: Duration) -> Result<(), String> {
+pub(crate) fn wait_ready(timeout: Duration) -> Result<(), String> {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if get_once("/readyz").is_ok_and(|(status, _)| status == 200) {
@@ -299,14 +299,14 @@ struct Stats {
     errors: usize,
 }
 
-fn get_once(path: &str) -> Result<(u16, Vec<u8>), String> {
+pub(crate) fn get_once(path: &str) -> Result<(u16, Vec<u8>), String> {
     let stream = TcpStream::connect(BIND).map_err(|e| e.to_string())?;
     let mut reader = BufReader::new(stream);
     request(&mut reader, path).map_err(|e| e.to_string())
 }
 
 /// One keep-alive request: writes it and reads the whole response.
-fn request(reader: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
+pub(crate) fn request(reader: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
     write!(reader.get_mut(), "GET {path} HTTP/1.1\r\nHost: {BIND}\r\nAccept: application/json\r\n\r\n")?;
     let mut line = String::new();
     reader.read_line(&mut line)?;

@@ -4,6 +4,7 @@
 //! cargo and to the `socio` binary. Missing tools are installed or named with the exact command.
 
 mod bench;
+mod soak;
 mod tools;
 
 use std::{env, process::ExitCode};
@@ -21,6 +22,10 @@ cargo xtask <command>
   bench-search seed 100 000 synthetic services into PostgreSQL and load-test GET /api/v1/search
                against the same search done by PostgreSQL full-text search (GIN); prints the ratio
                (--reuse: keep the seeded data; --index-only: no baseline, for profiling)
+  soak      the release server on PostgreSQL with 100 000 synthetic services: 60 s of mixed
+            traffic (memory must not grow), the same while PostgreSQL is stopped and started
+            (503s during, only 200s after), a burst of `q=помощь` while /healthz is timed
+            (--services N, --seconds S, --connections C, --reuse); restarts the local cluster
   bench-route  time route computation on the demo situations with 10 000 services (criterion)
   openapi   regenerate openapi/openapi.json from the code
 ";
@@ -33,6 +38,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::build_spa(),
         Some("bench-search") => bench::run_search(&args[1..]),
+        Some("soak") => soak::run(&args[1..]),
         Some("bench-route") => tools::cargo(&["bench", "-p", "socio-store", "--bench", "route"]),
         Some("openapi") => tools::cargo(&["run", "--quiet", "-p", "socio-api", "--", "openapi"]),
         _ => {

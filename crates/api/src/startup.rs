@@ -52,7 +52,11 @@ impl Application {
         let (index, watermark) = indexing::build_index(&store).await?;
         let index = web::Data::new(index);
         let index_status = web::Data::new(indexing::IndexStatus::default());
-        let schedule = indexing::Schedule { refresh: settings.search_refresh, reconcile: settings.reconcile_every };
+        let schedule = indexing::Schedule {
+            listen: settings.database_url.starts_with("postgres").then(|| settings.database_url.clone()),
+            refresh: settings.search_refresh,
+            reconcile: settings.reconcile_every,
+        };
         tokio::spawn(indexing::follow(store.clone(), index.clone().into_inner(), index_status.clone().into_inner(), watermark, schedule));
         let readiness = web::Data::new(routes::health::ReadyLimit(settings.ready_max_lag));
         let listener = TcpListener::bind(&settings.bind)?;

@@ -24,6 +24,46 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// A citizen's free text with what could identify a person replaced by a mark: e-mail addresses
+/// and numbers of seven digits or more (a phone, СНИЛС, a passport), written with or without
+/// spaces, dashes, dots, brackets or `+`. Shorter numbers stay: a house, a room, hours
+/// («с 9.00 до 18.00»), an age. Reports are stored in this form: they reach partners and
+/// moderators, who need the problem, not the person.
+pub fn scrubbed(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|word| {
+            let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+            match core.split_once('@') {
+                Some((user, domain)) if !user.is_empty() && domain.contains('.') => word.replace(core, "[почта скрыта]"),
+                _ => word.to_owned(),
+            }
+        })
+        .collect();
+    let text = words.join(" ");
+    let is_number_part = |c: char| c.is_ascii_digit() || " +-().".contains(c);
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit() || c == '+') {
+        let (before, from) = rest.split_at(start);
+        let end = from.find(|c: char| !is_number_part(c)).unwrap_or(from.len());
+        let (number, after) = from.split_at(end);
+        kept.push_str(before);
+        if number.chars().filter(char::is_ascii_digit).count() >= 7 {
+            // Keep the spacing around it: «звоните 8 912 000-00-00 вечером».
+            let trimmed = number.trim_end_matches(|c: char| !c.is_ascii_digit());
+            kept.push_str(if number.starts_with(' ') { " " } else { "" });
+            kept.push_str("[номер скрыт]");
+            kept.push_str(&number[trimmed.len()..]);
+        } else {
+            kept.push_str(number);
+        }
+        rest = after;
+    }
+    kept.push_str(rest);
+    kept
+}
+
 /// The folded query without what could identify a person: words with an `@` (e-mail) and runs
 /// of digits and separators holding three or more digits (phone, СНИЛС, passport, date of birth)
 /// are dropped; short numbers such as an age («пособие до 3 лет») stay. Unmet searches are kept
@@ -75,6 +115,19 @@ pub fn query_stems(query: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubbing_hides_phones_and_emails_and_keeps_the_rest() {
+        assert_eq!(scrubbed("Звонила на +7 (343) 123-45-67, не отвечают"), "Звонила на [номер скрыт], не отвечают");
+        assert_eq!(scrubbed("мой номер 89120000000 звоните"), "мой номер [номер скрыт] звоните");
+        assert_eq!(scrubbed("пишите ivan.petrov@mail.ru."), "пишите [почта скрыта].");
+        assert_eq!(scrubbed("СНИЛС 123-456-789 01"), "СНИЛС [номер скрыт]");
+        assert_eq!(
+            scrubbed("Переехали на Ленина, 12, каб. 305; часы с 9.00 до 18.00, ребёнку 3 года"),
+            "Переехали на Ленина, 12, каб. 305; часы с 9.00 до 18.00, ребёнку 3 года"
+        );
+        assert_eq!(scrubbed("кабинет @ 2 этаж"), "кабинет @ 2 этаж", "a lone @ is not an address");
+    }
 
     #[test]
     fn folds_case_yo_and_punctuation() {

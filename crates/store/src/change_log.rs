@@ -16,6 +16,9 @@ use crate::{Store, StoreError, entity::change_log};
 
 /// The advisory lock key that orders change-log writers on PostgreSQL.
 const CHANGE_LOG_LOCK: i64 = 7_262_026_001;
+/// The PostgreSQL channel told of every logged change (at commit), so replicas catch up at once
+/// rather than at their next poll.
+pub const CHANGES_CHANNEL: &str = "socio_changes";
 /// Rows read per catch-up at most; the next round reads on.
 const READ_LIMIT: u64 = 10_000;
 
@@ -54,13 +57,35 @@ impl ChangeSet {
     }
 }
 
+/// Notices of logged changes on PostgreSQL, on a connection of its own.
+pub struct ChangeListener(sea_orm::sqlx::postgres::PgListener);
+
+impl ChangeListener {
+    /// Listens on [`CHANGES_CHANNEL`] of the database at `url`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let runtime = |e: sea_orm::sqlx::Error| StoreError::Database(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())));
+        let mut listener = sea_orm::sqlx::postgres::PgListener::connect(url).await.map_err(runtime)?;
+        listener.listen(CHANGES_CHANNEL).await.map_err(runtime)?;
+        Ok(Self(listener))
+    }
+
+    /// Waits for the next notice; the ones already waiting count as the same one.
+    pub async fn next(&mut self) -> Result<(), StoreError> {
+        let runtime = |e: sea_orm::sqlx::Error| StoreError::Database(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())));
+        self.0.recv().await.map_err(runtime)?;
+        while self.0.next_buffered().is_some() {}
+        Ok(())
+    }
+}
+
 /// Logs `changes` inside the caller's transaction; call it last, right before commit.
 pub(crate) async fn log_changes(db: &impl ConnectionTrait, changes: &[(Changed, i64)]) -> Result<(), StoreError> {
     if changes.is_empty() {
         return Ok(());
     }
     if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CHANGE_LOG_LOCK})")).await?;
+        // The notice is delivered when (and only if) the transaction commits.
+        db.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({CHANGE_LOG_LOCK}); NOTIFY {CHANGES_CHANNEL}")).await?;
     }
     let now = Utc::now();
     let mut seen = BTreeSet::new();

@@ -33,7 +33,7 @@ mod usage;
 pub use accounts::{Account, NewAccount, Refresh, RegistrationRequest, TokenPurpose};
 pub use audit::Actor;
 pub use bench::FULLTEXT;
-pub use change_log::{ChangeSet, Changed};
+pub use change_log::{CHANGES_CHANNEL, ChangeListener, ChangeSet, Changed};
 pub use connection::Store;
 pub use editing::{
     Kind, Record, Saved,

@@ -355,7 +355,7 @@ pub fn ReportForm(
                                 }).collect_view()}
                             </fieldset>
                             <label for="report-message">"Подробности"</label>
-                            <p class="hint" id="report-hint">"Например, новый адрес или телефон. Не пишите имя, телефон и другие личные данные."</p>
+                            <p class="hint" id="report-hint">"Например, новый адрес или часы работы. Не пишите своё имя и другие личные данные: номера телефонов и адреса почты мы скрываем."</p>
                             <textarea id="report-message" aria-describedby="report-hint" maxlength="2000" prop:value=message on:input=move |ev| set_message.set(event_target_value(&ev))></textarea>
                             <p><button type="submit" disabled=move || sending.get()>{move || if sending.get() { "Отправляем…" } else { "Отправить сообщение" }}</button></p>
                         </form>

@@ -38,6 +38,18 @@ async fn a_report_about_a_service_is_stored_anonymously(app: TestApp) {
         .await
         .unwrap();
     assert!(org.id > receipt.id);
+    let personal = app
+        .client
+        .file_report(&NewReport {
+            subject: ReportSubject::Service,
+            slug: service.slug.clone(),
+            problem: ReportProblem::Other,
+            message: "Перезвоните мне: 8 912 000-00-00 или ivan.petrov@mail.ru, кабинет 12".into(),
+        })
+        .await
+        .unwrap();
+    let stored = report::Entity::find_by_id(personal.id).one(app.db()).await.unwrap().unwrap();
+    assert_eq!(stored.message, "Перезвоните мне: [номер скрыт] или [почта скрыта], кабинет 12", "partners never see a citizen's contacts");
 }
 
 async fn bad_reports_are_refused_with_the_field_named(app: TestApp) {

@@ -76,7 +76,8 @@ pub struct NewReport {
     pub slug: String,
     /// Что не так.
     pub problem: ReportProblem,
-    /// Подробности (до 2000 символов; обязательны для «Другое»). Не пишите личные данные.
+    /// Подробности (до 2000 символов; обязательны для «Другое»). Номера из 7 и более цифр и адреса
+    /// почты заменяются пометкой «[номер скрыт]», «[почта скрыта]»: сообщение видят партнёр и модератор.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub message: String,
@@ -98,8 +99,8 @@ impl TryFrom<NewReport> for ValidReport {
         let slug = Slug::parse(report.slug.trim())
             .map_err(|e| errors.push(FieldError::new("slug", "invalid_slug", format!("Код записи: {e}."))))
             .ok();
-        let message = report.message.trim().to_owned();
-        if message.chars().count() > MAX_REPORT_MESSAGE {
+        let message = crate::text::scrubbed(report.message.trim());
+        if report.message.trim().chars().count() > MAX_REPORT_MESSAGE {
             errors.push(FieldError::new("message", "too_long", format!("Сообщение длиннее {MAX_REPORT_MESSAGE} символов; сократите его.")));
         }
         if report.problem == ReportProblem::Other && message.is_empty() {
