@@ -57,7 +57,10 @@ fn drive(paths: &[String], connections: usize, duration: Duration) -> Tally {
                     let reader = match connection.as_mut() {
                         Some(reader) => reader,
                         None => match TcpStream::connect(BIND) {
-                            Ok(stream) => connection.insert(BufReader::new(stream)),
+                            Ok(stream) => {
+                                let _ = stream.set_nodelay(true);
+                                connection.insert(BufReader::new(stream))
+                            }
                             Err(_) => {
                                 mine.push((Instant::now(), 0, Duration::ZERO));
                                 thread::sleep(Duration::from_millis(50));
@@ -86,9 +89,29 @@ fn drive(paths: &[String], connections: usize, duration: Duration) -> Tally {
     Arc::try_unwrap(tally).map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default()
 }
 
-fn json_strings(body: &[u8], key: &str) -> Vec<String> {
+/// The slugs of a list's own items (not of the records nested in them): a service item opens
+/// with `{"id":…,"slug":` inside the list (a nested organization follows a `:`), a situation
+/// has `"slug":…,"title":`.
+fn item_slugs(body: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(body);
-    text.split(&format!("\"{key}\":\"")).skip(1).filter_map(|rest| rest.split('"').next()).map(str::to_owned).collect()
+    let mut slugs = Vec::new();
+    for (at, _) in text.match_indices("{\"id\":") {
+        if at > 0
+            && matches!(text.as_bytes()[at - 1], b'[' | b',')
+            && let Some(rest) = text[at..].split_once("\"slug\":\"").map(|(_, r)| r)
+            && let Some(slug) = rest.split('"').next()
+        {
+            slugs.push(slug.to_owned());
+        }
+    }
+    for rest in text.split("\"slug\":\"").skip(1) {
+        if let Some((slug, after)) = rest.split_once('"')
+            && after.starts_with(",\"title\":")
+        {
+            slugs.push(slug.to_owned());
+        }
+    }
+    slugs
 }
 
 fn postgres(action: &str) -> Result<(), String> {
@@ -122,8 +145,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         format!("/api/v1/search/complete?q={}", bench::percent_encode("посо")),
         "/api/v1/organizations?municipality=ekaterinburg".into(),
     ];
-    paths.extend(json_strings(&services, "slug").into_iter().step_by(2).take(20).map(|s| format!("/api/v1/services/{s}")));
-    for slug in json_strings(&situations, "slug").into_iter().take(5) {
+    paths.extend(item_slugs(&services).into_iter().step_by(2).take(20).map(|s| format!("/api/v1/services/{s}")));
+    for slug in item_slugs(&situations).into_iter().take(5) {
         paths.push(format!("/api/v1/situations/{slug}"));
         paths.push(format!("/api/v1/router/candidates?situation={slug}&municipality=ekaterinburg"));
     }
@@ -180,7 +203,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // 3. The worst-case search from many connections, /healthz timed beside it (and before it).
     let health = vec!["/healthz".to_owned()];
     let quiet = drive(&health, 1, Duration::from_secs(5));
-    let worst = vec![format!("/api/v1/search?q={}", bench::percent_encode("помощь"))];
+    // A thousand pages of it: more than the cache of identical searches keeps, so each is
+    // computed, as a flood of different common-word searches would be.
+    let word = bench::percent_encode("помощь");
+    let worst: Vec<String> = (1..=10)
+        .flat_map(|page| (1..=100).map(move |size| (page, size)))
+        .map(|(page, size)| format!("/api/v1/search?q={word}&page={page}&per_page={size}"))
+        .collect();
     let burst_clients = (options.connections * 4).max(64);
     let loud = Arc::new(Mutex::new(None));
     let prober = thread::spawn({
@@ -210,7 +239,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     row(&format!("mixed traffic, {seconds} s"), &mixed);
     row("the same, PostgreSQL stopped 5 s and started (40 s)", &restart);
-    row(&format!("worst-case search `q=помощь`, no filters, {burst_clients} connections"), &burst);
+    row(&format!("worst-case search `q=помощь`, no filters, 1 000 different pages, {burst_clients} connections"), &burst);
     row("`/healthz` alone (baseline)", &quiet);
     row("`/healthz` during the burst", &loud);
     println!(

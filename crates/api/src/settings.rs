@@ -233,26 +233,52 @@ fn data_dir(database_url: &str) -> PathBuf {
     PathBuf::from("data")
 }
 
-/// Reads the JWT secret kept in `dir/jwt-secret`, creating it (mode 0600) on first run.
+/// Reads the JWT secret kept in `dir/jwt-secret`, creating it on first run: written in full to a
+/// private temporary file (mode 0600) and then linked into place, which fails if another process
+/// got there first, so two servers starting together end up with the same secret and nobody
+/// ever reads half a file. A kept file that others may read is refused.
 fn persisted_secret(dir: &Path) -> anyhow::Result<String> {
     let path = dir.join("jwt-secret");
-    if let Ok(secret) = fs::read_to_string(&path) {
-        let secret = secret.trim().to_owned();
-        if secret.len() >= 32 {
-            return Ok(secret);
-        }
+    if let Some(secret) = kept_secret(&path)? {
+        return Ok(secret);
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for the JWT secret: {e}"))?;
     let secret = hex::encode(bytes);
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let temporary = dir.join(format!("jwt-secret.{}.tmp", std::process::id()));
     let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path).with_context(|| format!("writing {}", path.display()))?;
-    file.write_all(secret.as_bytes())?;
-    Ok(secret)
+    let written = options.open(&temporary).and_then(|mut file| {
+        file.write_all(secret.as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| fs::hard_link(&temporary, &path));
+    let _ = fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => Ok(secret),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            kept_secret(&path)?.ok_or_else(|| anyhow::anyhow!("{} exists but holds no usable secret", path.display()))
+        }
+        Err(e) => Err(e).with_context(|| format!("writing {}", path.display())),
+    }
+}
+
+/// The secret in `path`, if there is one of at least 32 bytes; an error if others may read it.
+fn kept_secret(path: &Path) -> anyhow::Result<Option<String>> {
+    let Ok(secret) = fs::read_to_string(path) else { return Ok(None) };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            anyhow::bail!("{} may be read by others (mode {:o}); run `chmod 600 {}`", path.display(), mode & 0o777, path.display());
+        }
+    }
+    let secret = secret.trim().to_owned();
+    Ok((secret.len() >= 32).then_some(secret))
 }
 
 #[cfg(test)]
@@ -273,6 +299,16 @@ mod tests {
         assert_eq!(first.bind, "0.0.0.0:9000");
         assert_eq!(first.database_url, url);
         assert_eq!(first.jwt_secret.expose_secret().len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let kept = dir.join("jwt-secret");
+            assert_eq!(fs::metadata(&kept).unwrap_or_else(|e| panic!("{e}")).permissions().mode() & 0o777, 0o600);
+            fs::set_permissions(&kept, fs::Permissions::from_mode(0o644)).unwrap_or_else(|e| panic!("{e}"));
+            let refused = Settings::load_from(|k| env.get(k).cloned()).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(refused.contains("chmod 600"), "{refused}");
+            fs::set_permissions(&kept, fs::Permissions::from_mode(0o600)).unwrap_or_else(|e| panic!("{e}"));
+        }
         assert_eq!(first.jwt_secret.expose_secret(), second.jwt_secret.expose_secret(), "the generated secret is reused");
         assert!(!format!("{first:?}").contains(first.jwt_secret.expose_secret()), "the secret never prints");
         let _ = fs::remove_dir_all(dir);
