@@ -348,6 +348,16 @@ fn load(path: &str, connections: usize, duration: Duration) -> Result<Stats, Str
     Ok(Stats { rps: latencies.len() as f64 / elapsed, p50_ms: percentile(0.50), p99_ms: percentile(0.99), errors })
 }
 
+/// A load client's keep-alive connection, opened (without Nagle's delay) when it has none.
+pub(crate) fn open(connection: &mut Option<BufReader<TcpStream>>) -> Option<&mut BufReader<TcpStream>> {
+    if connection.is_none() {
+        let stream = TcpStream::connect(BIND).ok()?;
+        let _ = stream.set_nodelay(true);
+        *connection = Some(BufReader::new(stream));
+    }
+    connection.as_mut()
+}
+
 fn run_clients(path: &str, connections: usize, duration: Duration) -> Vec<(Vec<Duration>, usize)> {
     let stop = Arc::new(AtomicBool::new(false));
     let handles: Vec<_> = (0..connections)
@@ -359,19 +369,10 @@ fn run_clients(path: &str, connections: usize, duration: Duration) -> Vec<(Vec<D
                 let mut errors = 0;
                 let mut connection: Option<BufReader<TcpStream>> = None;
                 while !stop.load(Ordering::Relaxed) {
-                    let reader = match connection.as_mut() {
-                        Some(reader) => reader,
-                        None => match TcpStream::connect(BIND) {
-                            Ok(stream) => {
-                                let _ = stream.set_nodelay(true);
-                                connection.insert(BufReader::new(stream))
-                            }
-                            Err(_) => {
-                                errors += 1;
-                                thread::sleep(Duration::from_millis(10));
-                                continue;
-                            }
-                        },
+                    let Some(reader) = open(&mut connection) else {
+                        errors += 1;
+                        thread::sleep(Duration::from_millis(10));
+                        continue;
                     };
                     let sent = Instant::now();
                     match request(reader, &path) {

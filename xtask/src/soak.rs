@@ -18,7 +18,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::bench::{self, BIND, CATALOGUE};
+use crate::bench::{self, CATALOGUE};
 
 /// Answers of one phase by status, with when they came.
 #[derive(Default)]
@@ -54,19 +54,10 @@ fn drive(paths: &[String], connections: usize, duration: Duration) -> Tally {
                 while !stop.load(Ordering::Relaxed) {
                     let path = &paths[i % paths.len()];
                     i += 1;
-                    let reader = match connection.as_mut() {
-                        Some(reader) => reader,
-                        None => match TcpStream::connect(BIND) {
-                            Ok(stream) => {
-                                let _ = stream.set_nodelay(true);
-                                connection.insert(BufReader::new(stream))
-                            }
-                            Err(_) => {
-                                mine.push((Instant::now(), 0, Duration::ZERO));
-                                thread::sleep(Duration::from_millis(50));
-                                continue;
-                            }
-                        },
+                    let Some(reader) = bench::open(&mut connection) else {
+                        mine.push((Instant::now(), 0, Duration::ZERO));
+                        thread::sleep(Duration::from_millis(50));
+                        continue;
                     };
                     let sent = Instant::now();
                     match bench::request(reader, path) {

@@ -8,6 +8,9 @@
 //! a listener wakes the catch-up at once: changes are searchable well under a second after they
 //! commit. Polling stays as the fallback (a lost listener is reconnected every 30 s).
 //!
+//! The reconcile also notices new reference data (a city, a category, a target group) and then
+//! rebuilds the index over it, so none of them needs a restart.
+//!
 //! Both run in one task, one after the other: what a reconcile reads is never older than what
 //! the index has applied, and the catch-up after it re-reads whatever changed meanwhile, so
 //! neither can put an older state back over a newer one.
@@ -154,8 +157,15 @@ async fn catch_up(store: &Store, index: &Arc<SearchIndex>, status: &IndexStatus)
 /// records differed.
 pub async fn reconcile(store: &Store, index: &Arc<SearchIndex>) -> anyhow::Result<usize> {
     let clock = Instant::now();
+    let catalogue = store.catalogue().await?;
     let feed = store.search_feed(None).await?;
     let index = index.clone();
+    if !index.has_catalogue(&catalogue) {
+        // Cities, categories or target groups changed: every entry's filters change with them.
+        let services = tokio::task::spawn_blocking(move || index.rebuild(&catalogue, feed)).await??;
+        tracing::warn!(services, elapsed_ms = clock.elapsed().as_millis() as u64, "search index: the reference data changed; rebuilt");
+        return Ok(0);
+    }
     let repaired = tokio::task::spawn_blocking(move || index.reconcile(feed)).await??;
     if repaired > 0 {
         tracing::warn!(

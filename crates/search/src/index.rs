@@ -225,12 +225,14 @@ struct Writer {
     organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
     situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
     vocabulary: Arc<HashMap<String, u32>>,
+    /// The reference data the entries are interned against, and what it was made from.
+    catalogue: Arc<Interned>,
+    source: Catalogue,
 }
 
 /// The search index of one API replica.
 pub struct SearchIndex {
     fields: Fields,
-    catalogue: Arc<Interned>,
     synonyms: Arc<Synonyms>,
     writer: Mutex<Writer>,
     snapshot: RwLock<Arc<Snapshot>>,
@@ -241,6 +243,7 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Builds the index from a full feed.
     pub fn build(catalogue: &Catalogue, feed: Feed) -> Result<Self, SearchError> {
+        let catalogue_source = catalogue;
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
         index.tokenizers().register(ANALYZER, russian());
@@ -267,7 +270,6 @@ impl SearchIndex {
         });
         let search = SearchIndex {
             fields,
-            catalogue,
             synonyms,
             writer: Mutex::new(Writer {
                 writer,
@@ -280,6 +282,8 @@ impl SearchIndex {
                 organizations: Arc::default(),
                 situations: Arc::default(),
                 vocabulary: Arc::default(),
+                catalogue,
+                source: catalogue_source.clone(),
             }),
             snapshot: RwLock::new(snapshot),
             generation: std::sync::atomic::AtomicU64::new(0),
@@ -292,7 +296,9 @@ impl SearchIndex {
     /// Returns how many records changed.
     pub fn apply(&self, feed: Feed) -> Result<usize, SearchError> {
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let Writer { writer, reader, analyzer, services, slots, slot_of, free, organizations, situations, vocabulary } = &mut *w;
+        let Writer { writer, reader, analyzer, services, slots, slot_of, free, organizations, situations, vocabulary, catalogue, .. } =
+            &mut *w;
+        let catalogue = catalogue.clone();
         let mut changed = 0;
         let f = self.fields;
 
@@ -328,7 +334,7 @@ impl SearchIndex {
             }) {
                 continue;
             }
-            let entry = self.service_entry(analyzer, doc);
+            let entry = Self::service_entry(&catalogue, analyzer, doc);
             writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(entry.summary.id)));
             let s = &entry.summary;
             let text = [
@@ -403,7 +409,7 @@ impl SearchIndex {
         }
         writer.commit()?;
         reader.reload()?;
-        let completions = Arc::new(Completions::build(&self.catalogue, &self.synonyms, services, situations));
+        let completions = Arc::new(Completions::build(&catalogue, &self.synonyms, services, situations));
         let searcher = reader.searcher();
         let keys = segment_keys(&searcher)?;
         let next = Arc::new(Snapshot {
@@ -411,10 +417,10 @@ impl SearchIndex {
             keys: Arc::new(keys),
             searcher,
             fields: f,
-            catalogue: self.catalogue.clone(),
+            catalogue: catalogue.clone(),
             synonyms: self.synonyms.clone(),
             services: services.clone(),
-            membership: Arc::new(Membership::build(slots, self.catalogue.membership_sizes())),
+            membership: Arc::new(Membership::build(slots, catalogue.membership_sizes())),
             entries: Arc::new(slot_entries(services, slot_of, slots.len())),
             slots: slots.clone(),
             organizations: organizations.clone(),
@@ -425,6 +431,25 @@ impl SearchIndex {
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
         self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
         Ok(changed)
+    }
+
+    /// Whether the index was built over this reference data.
+    pub fn has_catalogue(&self, catalogue: &Catalogue) -> bool {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).source == *catalogue
+    }
+
+    /// Starts afresh over new reference data (a city, category or target group added, renamed
+    /// or removed: every entry's interned filters change) from a full feed; searches go on over
+    /// the old snapshot until the new one is in place. Returns how many services it holds.
+    pub fn rebuild(&self, catalogue: &Catalogue, feed: Feed) -> Result<usize, SearchError> {
+        let fresh = SearchIndex::build(catalogue, feed)?;
+        let services = fresh.service_count();
+        let SearchIndex { writer, snapshot, .. } = fresh;
+        let mut current = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        *current = writer.into_inner().unwrap_or_else(|e| e.into_inner());
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snapshot.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
+        Ok(services)
     }
 
     /// Makes the index hold exactly a full feed: what it holds that the feed lacks is dropped
@@ -466,9 +491,9 @@ impl SearchIndex {
         self.snapshot().services.len()
     }
 
-    fn service_entry(&self, analyzer: &mut TextAnalyzer, doc: ServiceDocument) -> ServiceEntry {
+    /// A service as the index keeps it, its filter values interned against `c`.
+    fn service_entry(c: &Interned, analyzer: &mut TextAnalyzer, doc: ServiceDocument) -> ServiceEntry {
         let ServiceDocument { summary, body, points, updated_at } = doc;
-        let c = &self.catalogue;
         let mut hashes = |text: &str| {
             let mut h: Vec<u64> = words(analyzer, text).iter().map(|w| stem_hash(&w.stem)).collect();
             h.sort_unstable();

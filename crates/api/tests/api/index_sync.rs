@@ -16,7 +16,8 @@ use crate::{helpers::TestApp, on_both_databases};
 on_both_databases!(
     edits_and_deletes_behind_the_apps_back_are_repaired_by_the_reconcile,
     a_record_that_does_not_parse_keeps_no_other_out_of_the_index,
-    readiness_fails_when_the_index_falls_behind
+    readiness_fails_when_the_index_falls_behind,
+    a_new_city_is_searchable_after_the_reconcile_without_a_restart
 );
 
 async fn found(client: &socio_client::Client, text: &str) -> SearchResults {
@@ -156,4 +157,32 @@ async fn on_postgres_a_change_wakes_every_replica_at_once() {
         .unwrap();
     app.store.log_changes(&[(Changed::Service, service.id)]).await.unwrap();
     until(&replica, "пасека", |r| has(r, service.id)).await;
+}
+
+async fn a_new_city_is_searchable_after_the_reconcile_without_a_restart(app: TestApp) {
+    let address = app.spawn_replica_with(|s| s.reconcile_every = Duration::from_millis(300)).await;
+    let problem = app.get_problem("/api/v1/search?municipality=verkhoturye", 400).await;
+    assert_eq!(problem.errors[0].field, "municipality", "an unknown city is refused");
+    let service = service::Entity::find().filter(service::Column::Status.eq("published")).one(app.db()).await.unwrap().unwrap();
+    for statement in [
+        "INSERT INTO municipalities (slug, name, lat, lon, position) VALUES ('verkhoturye', 'Верхотурье', 58.86, 60.8, 99)".to_owned(),
+        format!(
+            "INSERT INTO service_municipalities (service_id, municipality_id) SELECT {}, id FROM municipalities WHERE slug = 'verkhoturye'",
+            service.id
+        ),
+    ] {
+        app.db().execute_unprepared(&statement).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+    let mut answer = None;
+    for _ in 0..150 {
+        let response = app.http.get(format!("{address}/api/v1/search?municipality=verkhoturye")).send().await.unwrap();
+        if response.status() == 200 {
+            answer = Some(response.json::<SearchResults>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let answer = answer.expect("the replica never learnt the new city");
+    assert!(has(&answer, service.id), "the service linked to it is found there");
+    assert!(found(&socio_client::Client::with_http(app.http.clone(), address), "").await.total > 0);
 }
