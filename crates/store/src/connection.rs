@@ -17,6 +17,9 @@ use crate::StoreError;
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// Statements run through this store since it connected: tests bound the database work a
+    /// request may cause with it.
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The longest a statement may run on PostgreSQL (migrations lift it for their own run).
@@ -54,7 +57,7 @@ impl Store {
                 options.map_sqlx_postgres_opts(|o: PgConnectOptions| o.options([("statement_timeout", STATEMENT_TIMEOUT)]));
             }
         }
-        Ok(Self { db: Database::connect(options).await? })
+        Ok(Self::from_connection(Database::connect(options).await?))
     }
 
     /// A write transaction. On SQLite it takes the write lock at `BEGIN` (`IMMEDIATE`): a
@@ -68,8 +71,18 @@ impl Store {
     }
 
     /// Wraps an existing connection (tests, tools).
-    pub fn from_connection(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn from_connection(mut db: DatabaseConnection) -> Self {
+        let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        Self { db, statements }
+    }
+
+    /// How many statements this store has run (in transactions too) since it connected.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The underlying connection, for migrations and tools.

@@ -80,13 +80,18 @@ impl TestApp {
 
     /// A replica with adjusted settings; returns its address (behind the contract proxy).
     pub async fn spawn_replica_with(&self, adjust: impl FnOnce(&mut Settings)) -> String {
+        self.spawn_replica_and_store(adjust).await.0
+    }
+
+    /// The same, with the replica's own store (to count the statements it runs).
+    pub async fn spawn_replica_and_store(&self, adjust: impl FnOnce(&mut Settings)) -> (String, Store) {
         let mut settings = self.settings.clone();
         adjust(&mut settings);
         let store = Store::connect(&settings.database_url).await.unwrap_or_else(|e| panic!("replica: {e}"));
-        let app = Application::with_store(settings, store).await.unwrap_or_else(|e| panic!("replica: {e}"));
+        let app = Application::with_store(settings, store.clone()).await.unwrap_or_else(|e| panic!("replica: {e}"));
         let address = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
-        crate::contract::proxy(address, self.violations.clone())
+        (crate::contract::proxy(address, self.violations.clone()), store)
     }
 
     /// The database's name on the PostgreSQL server, when it is there.

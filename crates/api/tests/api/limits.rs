@@ -2,7 +2,10 @@
 
 use crate::{helpers::TestApp, on_both_databases};
 
-on_both_databases!(every_api_request_counts_against_the_limit_of_its_address);
+on_both_databases!(
+    every_api_request_counts_against_the_limit_of_its_address,
+    inputs_ten_times_their_cap_cost_no_more_than_a_normal_request
+);
 
 async fn every_api_request_counts_against_the_limit_of_its_address(app: TestApp) {
     let limited = app
@@ -38,4 +41,51 @@ async fn every_api_request_counts_against_the_limit_of_its_address(app: TestApp)
     // Probes and the site are not API requests.
     assert_eq!(get("/healthz", Some("203.0.113.1")).await.status(), 200);
     assert_eq!(get("/readyz", Some("203.0.113.1")).await.status(), 200);
+}
+
+/// Each capped input at ten times its cap: refused with the field named, or answered capped,
+/// with no more database statements than a normal request of the same endpoint.
+async fn inputs_ten_times_their_cap_cost_no_more_than_a_normal_request(app: TestApp) {
+    use socio_domain::router::NEEDS;
+    // Nothing in the background: the replica's index polls hourly, views are flushed hourly.
+    let (address, store) = app
+        .spawn_replica_and_store(|s| {
+            s.search_refresh = std::time::Duration::from_secs(3600);
+            s.views_flush = std::time::Duration::from_secs(3600);
+        })
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let cost = |method: &'static str, path: &'static str, body: serde_json::Value| {
+        let (http, url, store) = (app.http.clone(), format!("{address}{path}"), store.clone());
+        async move {
+            let before = store.statements();
+            let request = if method == "POST" { http.post(url).json(&body) } else { http.get(url) };
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            (status, text, store.statements() - before)
+        }
+    };
+    let normal = cost("POST", "/api/v1/router/suggest", serde_json::json!({"needs": [NEEDS[0].0]})).await;
+    assert_eq!(normal.0, 200, "{}", normal.1);
+    assert!(normal.2 > 0, "a suggestion reads the situations from the database, and the count sees it");
+    let all: Vec<&str> = NEEDS.iter().map(|(key, ..)| *key).cycle().take(NEEDS.len() * 10).collect();
+    let flood = cost("POST", "/api/v1/router/suggest", serde_json::json!({"needs": all})).await;
+    assert_eq!(flood.0, 422, "{}", flood.1);
+    assert!(flood.1.contains("\"needs\""), "the field is named: {}", flood.1);
+    assert!(flood.2 <= normal.2, "{} statements for the flood, {} for a normal request", flood.2, normal.2);
+
+    let words = (0..80).map(|i| format!("слово{i}")).collect::<Vec<_>>().join(" ");
+    let search = |q: String| {
+        let (http, url, store) = (app.http.clone(), format!("{address}/api/v1/search"), store.clone());
+        async move {
+            let before = store.statements();
+            let response = http.get(url).query(&[("q", q)]).send().await.unwrap();
+            (response.status().as_u16(), response.json::<serde_json::Value>().await.unwrap(), store.statements() - before)
+        }
+    };
+    let (status, long, statements) = search(words[..words.char_indices().nth(200).map_or(words.len(), |(i, _)| i)].trim().to_owned()).await;
+    assert_eq!(status, 200);
+    assert!(long["advice"]["ignored_words"].as_array().is_some_and(|w| !w.is_empty()), "{}", long["advice"]);
+    assert!(statements <= 4, "a search reads no database; only an unmet one is counted by one small write: {statements}");
 }
