@@ -136,12 +136,20 @@ async fn suggest_situations(store: web::Data<Store>, body: web::Json<SuggestRequ
     } else if let Some(repeated) = request.needs.iter().enumerate().find(|(i, n)| request.needs[..*i].contains(n)) {
         errors.push(FieldError::new(format!("needs[{}]", repeated.0), "duplicate", format!("«{}» указано дважды.", repeated.1)));
     }
-    for need in request.needs.iter().take(NEEDS.len()).filter(|n| !NEEDS.iter().any(|(key, ..)| key == *n)) {
+    // One error for all unknown needs: the allowed values are listed once, whatever was sent.
+    let unknown: Vec<String> = request
+        .needs
+        .iter()
+        .take(NEEDS.len())
+        .filter(|n| !NEEDS.iter().any(|(key, ..)| key == *n))
+        .map(|n| format!("«{}»", n.chars().take(40).collect::<String>()))
+        .collect();
+    if !unknown.is_empty() {
         let allowed: Vec<&str> = NEEDS.iter().map(|(key, ..)| *key).collect();
         errors.push(FieldError::new(
             "needs",
             "unknown_value",
-            format!("Неизвестная потребность «{need}»; допустимые: {}.", allowed.join(", ")),
+            format!("Неизвестные потребности: {}; допустимые: {}.", unknown.join(", "), allowed.join(", ")),
         ));
     }
     if request.text.as_ref().is_some_and(|t| t.chars().count() > socio_domain::api::MAX_QUERY_LEN) {

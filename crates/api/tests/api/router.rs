@@ -229,4 +229,12 @@ async fn bad_suggest_requests_are_named(app: TestApp) {
         let problem: socio_domain::api::Problem = response.json().await.unwrap();
         assert_eq!(problem.errors[0].field, field, "{body}");
     }
+    // Many unknown needs: one error, the allowed values listed once.
+    let body = json!({"needs": ["flying", "diving", "swimming", "singing"]});
+    let response = app.http.post(format!("{}/api/v1/router/suggest", app.address)).json(&body).send().await.unwrap();
+    let problem: socio_domain::api::Problem = response.json().await.unwrap();
+    let needs: Vec<_> = problem.errors.iter().filter(|e| e.field == "needs").collect();
+    assert_eq!(needs.len(), 1, "{:?}", problem.errors);
+    assert!(needs[0].detail.contains("«flying», «diving», «swimming», «singing»"), "{}", needs[0].detail);
+    assert_eq!(needs[0].detail.matches(socio_domain::router::NEEDS[0].0).count(), 1, "{}", needs[0].detail);
 }
