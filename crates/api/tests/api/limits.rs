@@ -75,6 +75,13 @@ async fn inputs_ten_times_their_cap_cost_no_more_than_a_normal_request(app: Test
     assert!(flood.1.contains("\"needs\""), "the field is named: {}", flood.1);
     assert!(flood.2 <= normal.2, "{} statements for the flood, {} for a normal request", flood.2, normal.2);
 
+    // A route's candidates take as many statements in the biggest city as in a small one.
+    let small = cost("GET", "/api/v1/router/candidates?situation=child-ovz&municipality=serov", serde_json::Value::Null).await;
+    let big = cost("GET", "/api/v1/router/candidates?situation=child-ovz&municipality=ekaterinburg", serde_json::Value::Null).await;
+    assert_eq!((small.0, big.0), (200, 200), "{} {}", small.1, big.1);
+    assert!(big.1.len() > small.1.len(), "the big city has more candidates");
+    assert_eq!(big.2, small.2, "statements do not grow with the candidates");
+
     let words = (0..80).map(|i| format!("слово{i}")).collect::<Vec<_>>().join(" ");
     let search = |q: String| {
         let (http, url, store) = (app.http.clone(), format!("{address}/api/v1/search"), store.clone());
