@@ -30,18 +30,19 @@ pub fn fold(text: &str) -> String {
 /// («с 9.00 до 18.00»), an age. Reports are stored in this form: they reach partners and
 /// moderators, who need the problem, not the person.
 pub fn scrubbed(text: &str) -> String {
-    let words: Vec<String> = text
-        .split(' ')
-        .map(|word| {
-            let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+    // Each piece is a word with the whitespace after it (a line break too), kept as written.
+    let text: String = text
+        .split_inclusive(char::is_whitespace)
+        .map(|piece| {
+            let core = piece.trim_matches(|c: char| !c.is_alphanumeric());
             match core.split_once('@') {
-                Some((user, domain)) if !user.is_empty() && domain.contains('.') => word.replace(core, "[почта скрыта]"),
-                _ => word.to_owned(),
+                Some((user, domain)) if !user.is_empty() && domain.contains('.') => piece.replace(core, "[почта скрыта]"),
+                _ => piece.to_owned(),
             }
         })
         .collect();
-    let text = words.join(" ");
-    let is_number_part = |c: char| c.is_ascii_digit() || " +-().".contains(c);
+    // Digits with what people write between them, across spaces and line breaks.
+    let is_number_part = |c: char| c.is_ascii_digit() || c.is_whitespace() || "+-().".contains(c);
     let mut kept = String::with_capacity(text.len());
     let mut rest = text.as_str();
     while let Some(start) = rest.find(|c: char| c.is_ascii_digit() || c == '+') {
@@ -50,9 +51,8 @@ pub fn scrubbed(text: &str) -> String {
         let (number, after) = from.split_at(end);
         kept.push_str(before);
         if number.chars().filter(char::is_ascii_digit).count() >= 7 {
-            // Keep the spacing around it: «звоните 8 912 000-00-00 вечером».
+            // Keep what follows the last digit: «звоните 8 912 000-00-00 вечером».
             let trimmed = number.trim_end_matches(|c: char| !c.is_ascii_digit());
-            kept.push_str(if number.starts_with(' ') { " " } else { "" });
             kept.push_str("[номер скрыт]");
             kept.push_str(&number[trimmed.len()..]);
         } else {
@@ -127,6 +127,11 @@ mod tests {
             "Переехали на Ленина, 12, каб. 305; часы с 9.00 до 18.00, ребёнку 3 года"
         );
         assert_eq!(scrubbed("кабинет @ 2 этаж"), "кабинет @ 2 этаж", "a lone @ is not an address");
+        assert_eq!(
+            scrubbed("Закрыто.\nпишите ivan@mail.ru\n8 912\n000-00-00\nспасибо"),
+            "Закрыто.\nпишите [почта скрыта]\n[номер скрыт]\nспасибо",
+            "line breaks are kept and do not split a number"
+        );
     }
 
     #[test]
