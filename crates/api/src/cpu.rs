@@ -1,53 +1,99 @@
-//! Searches run off the HTTP workers, a few at a time, behind a bounded line: the workers stay
-//! free for `/healthz`, page views and everything else while a flood of heavy searches waits,
-//! and once the line is full the answer is 503 with `Retry-After` at once instead of a latency
-//! that grows with the flood. Identical searches within one snapshot of the index are answered
-//! from a small cache.
+//! Searches run off the HTTP workers, on a few threads of their own at a lower scheduling
+//! priority, behind a bounded line: the workers stay free and get the cores first for
+//! `/healthz`, page views and everything else while a flood of heavy searches waits, and once the
+//! line is full the answer is 503 with `Retry-After` at once instead of a latency that grows with
+//! the flood. Identical searches within one snapshot of the index are answered from a small cache.
 
 use std::{
     collections::HashMap,
     sync::{
         Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
+        mpsc,
     },
 };
 
 use socio_domain::api::SearchResults;
-use tokio::sync::Semaphore;
 
 use crate::ApiError;
 
+type Job = Box<dyn FnOnce() + Send>;
+
 /// The line for CPU-heavy work.
 pub struct CpuQueue {
-    running: Semaphore,
+    jobs: Mutex<mpsc::Sender<Job>>,
     /// Running and waiting together.
-    admitted: AtomicUsize,
+    admitted: Arc<AtomicUsize>,
     max_admitted: usize,
 }
 
 impl CpuQueue {
-    /// `concurrency` jobs at once, up to `waiting` more in line.
+    /// `concurrency` threads, up to `waiting` more jobs in line. The threads end with the queue.
     pub fn new(concurrency: usize, waiting: usize) -> Self {
         let concurrency = concurrency.max(1);
-        Self { running: Semaphore::new(concurrency), admitted: AtomicUsize::new(0), max_admitted: concurrency + waiting }
+        let (jobs, line) = mpsc::channel::<Job>();
+        let line = Arc::new(Mutex::new(line));
+        for n in 0..concurrency {
+            let line = line.clone();
+            let spawned = std::thread::Builder::new().name(format!("search-{n}")).spawn(move || {
+                lower_priority();
+                loop {
+                    let job = line.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(mpsc::RecvError) => break,
+                    }
+                }
+            });
+            if let Err(error) = spawned {
+                tracing::error!(%error, "search thread: not started");
+            }
+        }
+        Self { jobs: Mutex::new(jobs), admitted: Arc::default(), max_admitted: concurrency + waiting }
     }
 
-    /// Runs `work` on the blocking pool when a slot is free; `Busy` (503) if the line is full.
+    /// Runs `work` on a search thread when one is free; `Busy` (503) if the line is full.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
         if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.max_admitted {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
             return Err(ApiError::Busy);
         }
-        let _admitted = Admitted(&self.admitted);
-        let _slot = self.running.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
-        tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::Internal(e.into()))
+        // The job leaves the line when it ends, even if the client has hung up meanwhile.
+        let admitted = Admitted(self.admitted.clone());
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            drop(admitted);
+            let _ = done.send(result);
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("no search thread")))?;
+        match answer.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(_panic)) => Err(ApiError::Internal(anyhow::anyhow!("a search panicked"))),
+            Err(_) => Err(ApiError::Internal(anyhow::anyhow!("a search thread ended"))),
+        }
     }
 }
 
-/// Leaves the line when dropped, however the job ended (a client that hangs up included).
-struct Admitted<'a>(&'a AtomicUsize);
+/// Gives the calling thread a lower priority (nice 10 on Linux, where it is kept per thread),
+/// so the HTTP workers preempt it.
+fn lower_priority() {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+    // The crate maps 0–99 onto nice 19…−20: 22 is nice 10.
+    let lower = ThreadPriorityValue::try_from(22u8).map(ThreadPriority::Crossplatform);
+    if let Err(error) = lower.and_then(|p| set_current_thread_priority(p).map_err(|e| format!("{e:?}"))) {
+        tracing::warn!(%error, "search thread: priority not lowered");
+    }
+}
 
-impl Drop for Admitted<'_> {
+/// Leaves the line when dropped, however the job ended.
+struct Admitted(Arc<AtomicUsize>);
+
+impl Drop for Admitted {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
     }
@@ -118,6 +164,18 @@ mod tests {
         assert_eq!(waiting.await.unwrap().unwrap(), 2, "the one in line runs when the slot frees");
         assert_eq!(queue.run(|| 4).await.unwrap(), 4);
         assert_eq!(queue.admitted.load(Ordering::Acquire), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn searches_run_at_a_lower_priority_than_the_workers() {
+        let nice = || {
+            let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
+            // Field 19 of stat(5), counted after the command's closing bracket from field 3.
+            stat.rsplit_once(')').unwrap().1.split_whitespace().nth(16).unwrap().parse::<i32>().unwrap()
+        };
+        let queue = CpuQueue::new(1, 1);
+        assert_eq!(queue.run(nice).await.unwrap(), 10, "the worker itself is at {}", nice());
     }
 
     #[test]

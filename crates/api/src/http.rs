@@ -8,7 +8,10 @@ use actix_web::{
     web,
 };
 use serde::Serialize;
-use socio_domain::api::{FieldError, Page, PageRequest};
+use socio_domain::{
+    api::{FieldError, Page, PageRequest},
+    text::echoed,
+};
 
 use crate::ApiError;
 
@@ -172,13 +175,13 @@ fn json_problem(error: serde_path_to_error::Error<serde_json::Error>) -> ApiErro
         (
             path.clone(),
             "unknown_value",
-            format!("«{path}»: значение «{}» не из списка; допустимы: {allowed}.", backticked(&message).unwrap_or("?")),
+            format!("«{path}»: значение «{}» не из списка; допустимы: {allowed}.", echoed(backticked(&message).unwrap_or("?"))),
         )
     } else {
         (
             path.clone(),
             "invalid_type",
-            format!("«{path}»: значение не того вида ({}).", message.split(" at line").next().unwrap_or_default()),
+            format!("«{path}»: значение не того вида ({}).", echoed(message.split(" at line").next().unwrap_or_default())),
         )
     };
     ApiError::Validation(vec![FieldError::new(field, code, detail)])

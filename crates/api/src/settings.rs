@@ -58,6 +58,10 @@ pub struct Settings {
     /// Password hashes computed at once at most (`SOCIO_HASH_CONCURRENCY`, default: cores, at most
     /// 4); each takes about 19 MiB, so this bounds the memory a sign-in flood can take.
     pub hash_concurrency: usize,
+    /// On SIGTERM or Ctrl-C, requests already begun get this long to finish
+    /// (`SOCIO_SHUTDOWN_TIMEOUT_S`, default 30) before the process exits; new connections are
+    /// no longer accepted, and the views counted so far are written last.
+    pub shutdown_timeout: std::time::Duration,
 }
 
 /// Where letters go.
@@ -190,6 +194,7 @@ impl Settings {
             },
             search_queue: number("SOCIO_SEARCH_QUEUE")?.map_or(64, |n| n.clamp(1, 100_000) as usize),
             hash_concurrency: number("SOCIO_HASH_CONCURRENCY")?.map_or(cores.min(4), |n| n.clamp(1, 64) as usize),
+            shutdown_timeout: std::time::Duration::from_secs(number("SOCIO_SHUTDOWN_TIMEOUT_S")?.unwrap_or(30).clamp(1, 600)),
             database_url,
         })
     }
@@ -218,6 +223,7 @@ impl Settings {
             retention_days: DEFAULT_RETENTION_DAYS,
             search_queue: 64,
             hash_concurrency: 2,
+            shutdown_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

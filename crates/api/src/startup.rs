@@ -36,6 +36,8 @@ use socio_store::Store;
 pub struct Application {
     port: u16,
     server: Server,
+    store: Store,
+    views: std::sync::Arc<ViewCounter>,
 }
 
 impl Application {
@@ -74,6 +76,7 @@ impl Application {
         let views = web::Data::new(ViewCounter::default());
         tokio::spawn(flush_views(store.clone(), views.clone().into_inner(), settings.views_flush));
         tokio::spawn(crate::retention::purge_daily(store.clone(), settings.retention_days));
+        let kept = (store.clone(), views.clone().into_inner());
         let store = web::Data::new(store);
         let document = openapi::document();
         let page_headers =
@@ -154,9 +157,10 @@ impl Application {
                 })
         })
         .workers(settings.workers)
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();
-        Ok(Self { port, server })
+        Ok(Self { port, server, store: kept.0, views: kept.1 })
     }
 
     /// The port actually bound.
@@ -164,9 +168,18 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is stopped.
+    /// A handle to stop the server as SIGTERM does.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the process is stopped (SIGTERM, Ctrl-C or [`Self::handle`]): then no new
+    /// connection is accepted, the requests already begun finish, and the views they counted are
+    /// written before this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        crate::views::write_counted(&self.store, &self.views).await;
+        served
     }
 }
 

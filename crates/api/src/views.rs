@@ -56,20 +56,26 @@ pub async fn flush_views(store: Store, counter: std::sync::Arc<ViewCounter>, eve
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let today = chrono::Utc::now().date_naive();
-        let views = counter.services.take();
-        if !views.is_empty()
-            && let Err(error) = store.add_views(today, &views).await
-        {
-            tracing::warn!(%error, "page views: writing the counters failed; retrying");
-            counter.services.put_back(views);
-        }
-        let uses = counter.situations.take();
-        if !uses.is_empty()
-            && let Err(error) = store.add_situation_uses(today, &uses).await
-        {
-            tracing::warn!(%error, "situation use: writing the counters failed; retrying");
-            counter.situations.put_back(uses);
-        }
+        write_counted(&store, &counter).await;
+    }
+}
+
+/// Adds what has been counted so far to the daily counters; what fails to be written is kept
+/// for the next time.
+pub async fn write_counted(store: &Store, counter: &ViewCounter) {
+    let today = chrono::Utc::now().date_naive();
+    let views = counter.services.take();
+    if !views.is_empty()
+        && let Err(error) = store.add_views(today, &views).await
+    {
+        tracing::warn!(%error, "page views: writing the counters failed; retrying");
+        counter.services.put_back(views);
+    }
+    let uses = counter.situations.take();
+    if !uses.is_empty()
+        && let Err(error) = store.add_situation_uses(today, &uses).await
+    {
+        tracing::warn!(%error, "situation use: writing the counters failed; retrying");
+        counter.situations.put_back(uses);
     }
 }

@@ -24,6 +24,16 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// A value as quoted back in an error message: at most 40 characters, then «…», so that an
+/// error about a long value is not itself long.
+pub fn echoed(value: &str) -> String {
+    const SHOWN: usize = 40;
+    match value.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
+
 /// A citizen's free text with what could identify a person replaced by a mark: e-mail addresses
 /// and numbers of seven digits or more (a phone, СНИЛС, a passport), written with or without
 /// spaces, dashes, dots, brackets or `+`. Shorter numbers stay: a house, a room, hours
@@ -43,14 +53,9 @@ pub fn scrubbed(text: &str) -> String {
         .collect();
     // Digits with what people write between them, across spaces and line breaks.
     let is_number_part = |c: char| c.is_ascii_digit() || c.is_whitespace() || "+-().".contains(c);
-    let mut kept = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find(|c: char| c.is_ascii_digit() || c == '+') {
-        let (before, from) = rest.split_at(start);
-        let end = from.find(|c: char| !is_number_part(c)).unwrap_or(from.len());
-        let (number, after) = from.split_at(end);
-        kept.push_str(before);
-        if number.chars().filter(char::is_ascii_digit).count() >= 7 {
+    let starts = |c: char| c.is_ascii_digit() || c == '+';
+    each_number(&text, starts, is_number_part, |number, kept| {
+        if digits(number) >= 7 {
             // Keep what follows the last digit: «звоните 8 912 000-00-00 вечером».
             let trimmed = number.trim_end_matches(|c: char| !c.is_ascii_digit());
             kept.push_str("[номер скрыт]");
@@ -58,6 +63,29 @@ pub fn scrubbed(text: &str) -> String {
         } else {
             kept.push_str(number);
         }
+    })
+}
+
+fn digits(number: &str) -> usize {
+    number.chars().filter(char::is_ascii_digit).count()
+}
+
+/// `text` with each run that begins where `starts` and goes on while `is_part` written by
+/// `write` in its place (the rest copied as it is).
+fn each_number(
+    text: &str,
+    starts: impl Fn(char) -> bool,
+    is_part: impl Fn(char) -> bool,
+    mut write: impl FnMut(&str, &mut String),
+) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(&starts) {
+        let (before, from) = rest.split_at(start);
+        let end = from.find(|c: char| !is_part(c)).unwrap_or(from.len());
+        let (number, after) = from.split_at(end);
+        kept.push_str(before);
+        write(number, &mut kept);
         rest = after;
     }
     kept.push_str(rest);
@@ -70,20 +98,17 @@ pub fn scrubbed(text: &str) -> String {
 /// in this form.
 pub fn anonymised(query: &str) -> String {
     let is_number_part = |c: char| c.is_ascii_digit() || " +-().,/".contains(c);
-    let mut kept = String::with_capacity(query.len());
-    let mut rest = query;
-    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
-        let (before, from) = rest.split_at(start);
-        let end = from.find(|c: char| !is_number_part(c)).unwrap_or(from.len());
-        let (number, after) = from.split_at(end);
-        kept.push_str(before);
-        kept.push(' ');
-        if number.chars().filter(char::is_ascii_digit).count() < 3 {
-            kept.push_str(number);
-        }
-        rest = after;
-    }
-    kept.push_str(rest);
+    let kept = each_number(
+        query,
+        |c| c.is_ascii_digit(),
+        is_number_part,
+        |number, kept| {
+            kept.push(' ');
+            if digits(number) < 3 {
+                kept.push_str(number);
+            }
+        },
+    );
     let words: Vec<&str> = kept.split_whitespace().filter(|word| !word.contains('@')).collect();
     fold(&words.join(" "))
 }
@@ -132,6 +157,13 @@ mod tests {
             "Закрыто.\nпишите [почта скрыта]\n[номер скрыт]\nспасибо",
             "line breaks are kept and do not split a number"
         );
+    }
+
+    #[test]
+    fn long_values_are_echoed_shortened() {
+        assert_eq!(echoed("cheap"), "cheap");
+        assert_eq!(echoed(&"я".repeat(40)), "я".repeat(40));
+        assert_eq!(echoed(&"я".repeat(2000)), format!("{}…", "я".repeat(40)));
     }
 
     #[test]

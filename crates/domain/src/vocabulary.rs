@@ -44,7 +44,7 @@ macro_rules! vocabulary {
                 match s {
                     $($slug => Ok($name::$variant),)+
                     _ => Err(UnknownValue {
-                        value: s.to_owned(),
+                        value: crate::text::echoed(s),
                         allowed: [$($slug),+].join(", "),
                     }),
                 }

@@ -147,3 +147,56 @@ async fn replicas_starting_together_migrate_in_turn() {
     }
     drop_postgres(&name).await;
 }
+
+/// A stop (as on SIGTERM before a deploy) lets a request already begun finish and answers it,
+/// and writes the page views counted in memory before the process ends.
+#[tokio::test]
+async fn a_stop_finishes_the_requests_begun_and_writes_the_views_counted() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let mut settings = app.settings.clone();
+    settings.views_flush = Duration::from_secs(3600);
+    let server = socio_api::startup::Application::with_store(settings, app.store.clone()).await.unwrap();
+    let (base, handle) = (format!("http://127.0.0.1:{}", server.port()), server.handle());
+    let running = tokio::spawn(server.run_until_stopped());
+    let sum = |sql: &'static str| {
+        let db = app.db().clone();
+        async move {
+            let row = db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+            row.try_get_by_index::<i64>(0).unwrap()
+        }
+    };
+    let views_before = sum("SELECT COALESCE(SUM(count), 0) FROM service_views").await;
+    let reports_before = sum("SELECT COUNT(*) FROM reports").await;
+
+    // No connection kept alive between requests: only the one begun below is open at the stop.
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let slug = app.get_json("/api/v1/services?per_page=1", 200).await["items"][0]["slug"].as_str().unwrap().to_owned();
+    for _ in 0..3 {
+        assert_eq!(status_of(&http, &base, &format!("/api/v1/services/{slug}")).await.0, 200);
+    }
+    let body =
+        serde_json::json!({"subject": "service", "slug": slug, "problem": "wrong_hours", "message": "По субботам закрыто"}).to_string();
+    let (head, tail) = body.as_bytes().split_at(body.len() / 2);
+    let mut begun = TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+    let request = format!(
+        "POST /api/v1/reports HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    begun.write_all(request.as_bytes()).await.unwrap();
+    begun.write_all(head).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let stopping = tokio::spawn(handle.stop(true));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!stopping.is_finished() && !running.is_finished(), "the stop waits for the request begun");
+    begun.write_all(tail).await.unwrap();
+    let mut answer = String::new();
+    begun.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "the request begun before the stop is answered: {answer}");
+    stopping.await.unwrap();
+    running.await.unwrap().unwrap();
+    assert!(TcpStream::connect(base.trim_start_matches("http://")).await.is_err(), "a stopped server accepts nothing");
+    assert_eq!(sum("SELECT COUNT(*) FROM reports").await, reports_before + 1, "the report is kept");
+    assert_eq!(sum("SELECT COALESCE(SUM(count), 0) FROM service_views").await, views_before + 3, "the views counted are written");
+}

@@ -36,7 +36,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub store: Store,
 
-    settings: Settings,
+    pub settings: Settings,
     database: TestDatabase,
     /// What the contract proxy saw that the OpenAPI document does not allow.
     violations: crate::contract::Violations,

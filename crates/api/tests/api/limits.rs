@@ -55,32 +55,89 @@ async fn inputs_ten_times_their_cap_cost_no_more_than_a_normal_request(app: Test
         })
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let cost = |method: &'static str, path: &'static str, body: serde_json::Value| {
-        let (http, url, store) = (app.http.clone(), format!("{address}{path}"), store.clone());
+    let cost = |request: reqwest::RequestBuilder| {
+        let store = store.clone();
         async move {
             let before = store.statements();
-            let request = if method == "POST" { http.post(url).json(&body) } else { http.get(url) };
             let response = request.send().await.unwrap();
             let status = response.status().as_u16();
             let text = response.text().await.unwrap();
             (status, text, store.statements() - before)
         }
     };
-    let normal = cost("POST", "/api/v1/router/suggest", serde_json::json!({"needs": [NEEDS[0].0]})).await;
+    let get = |path: &str| app.http.get(format!("{address}{path}"));
+    let post = |path: &str, body: serde_json::Value| app.http.post(format!("{address}{path}")).json(&body);
+    let normal = cost(post("/api/v1/router/suggest", serde_json::json!({"needs": [NEEDS[0].0]}))).await;
     assert_eq!(normal.0, 200, "{}", normal.1);
     assert!(normal.2 > 0, "a suggestion reads the situations from the database, and the count sees it");
     let all: Vec<&str> = NEEDS.iter().map(|(key, ..)| *key).cycle().take(NEEDS.len() * 10).collect();
-    let flood = cost("POST", "/api/v1/router/suggest", serde_json::json!({"needs": all})).await;
+    let flood = cost(post("/api/v1/router/suggest", serde_json::json!({"needs": all}))).await;
     assert_eq!(flood.0, 422, "{}", flood.1);
     assert!(flood.1.contains("\"needs\""), "the field is named: {}", flood.1);
     assert!(flood.2 <= normal.2, "{} statements for the flood, {} for a normal request", flood.2, normal.2);
 
     // A route's candidates take as many statements in the biggest city as in a small one.
-    let small = cost("GET", "/api/v1/router/candidates?situation=child-ovz&municipality=serov", serde_json::Value::Null).await;
-    let big = cost("GET", "/api/v1/router/candidates?situation=child-ovz&municipality=ekaterinburg", serde_json::Value::Null).await;
+    let small = cost(get("/api/v1/router/candidates?situation=child-ovz&municipality=serov")).await;
+    let big = cost(get("/api/v1/router/candidates?situation=child-ovz&municipality=ekaterinburg")).await;
     assert_eq!((small.0, big.0), (200, 200), "{} {}", small.1, big.1);
     assert!(big.1.len() > small.1.len(), "the big city has more candidates");
     assert_eq!(big.2, small.2, "statements do not grow with the candidates");
+
+    // Every other capped input at ten times its cap is refused before any statement, naming its
+    // field once, however many entries it had.
+    use socio_domain::api::{MAX_PER_PAGE, MAX_PREVIEW_CATEGORIES, MAX_QUERY_LEN, MAX_REPORT_MESSAGE};
+    let editor = app.token_of(app.create_user(socio_domain::vocabulary::UserRole::Editor, "editor@socio.example.org").await);
+    let long_words = "слово ".repeat(MAX_QUERY_LEN * 10 / 6);
+    let many_categories = (0..MAX_PREVIEW_CATEGORIES * 10).map(|n| format!("c{n}")).collect::<Vec<_>>().join(",");
+    let preview = |categories: &str| {
+        app.http
+            .get(format!("{address}/api/v1/backoffice/situations/preview-candidates"))
+            .query(&[("municipality", "serov"), ("categories", categories)])
+            .bearer_auth(&editor)
+    };
+    let report = |message: String| {
+        post("/api/v1/reports", serde_json::json!({"subject": "service", "slug": "x", "problem": "other", "message": message}))
+    };
+    let route = |answers: serde_json::Value| {
+        post("/api/v1/router/route", serde_json::json!({"situation": "disability-status", "municipality": "serov", "answers": answers}))
+    };
+    let unknown_answers: serde_json::Map<String, serde_json::Value> = (0..1000).map(|n| (format!("q{n}"), true.into())).collect();
+    let capped: Vec<(&str, reqwest::RequestBuilder, reqwest::RequestBuilder, &str)> = vec![
+        (
+            "per_page",
+            get(&format!("/api/v1/services?per_page={MAX_PER_PAGE}")),
+            get(&format!("/api/v1/services?per_page={}", MAX_PER_PAGE * 10)),
+            "per_page",
+        ),
+        ("catalogue q", get("/api/v1/services?q=логопед"), get("/api/v1/services").query(&[("q", &long_words)]), "q"),
+        ("search q", get("/api/v1/search?q=логопед"), get("/api/v1/search").query(&[("q", &long_words)]), "q"),
+        ("organizations q", get("/api/v1/organizations?q=центр"), get("/api/v1/organizations").query(&[("q", &long_words)]), "q"),
+        (
+            "repeated filter",
+            get("/api/v1/services?category=mse"),
+            get(&format!("/api/v1/services?{}", ["category=mse"; 1000].join("&"))),
+            "category",
+        ),
+        ("unknown value", get("/api/v1/services?format=online"), get(&format!("/api/v1/services?format={}", "x".repeat(2000))), "format"),
+        ("route answers", route(serde_json::json!({"who": "self"})), route(unknown_answers.into()), "answers"),
+        ("preview categories", preview("mse,assistive-tech"), preview(&many_categories), "categories"),
+        ("report message", report("Телефон не отвечает".into()), report("a".repeat(MAX_REPORT_MESSAGE * 5)), "message"),
+        // Ten times the message is past the body's own limit: refused before it is parsed.
+        ("report body", report("Телефон не отвечает".into()), report("я".repeat(MAX_REPORT_MESSAGE * 10)), ""),
+    ];
+    for (what, normal, flood, field) in capped {
+        let (normal, flood) = (cost(normal).await, cost(flood).await);
+        assert!(normal.0 < 500, "{what}: {}", normal.1);
+        assert!((400..500).contains(&flood.0), "{what}: {} {}", flood.0, flood.1);
+        let problem: socio_domain::api::Problem = serde_json::from_str(&flood.1).unwrap();
+        if field.is_empty() {
+            assert_eq!(problem.code, "invalid_body", "{what}: {}", flood.1);
+        } else {
+            assert_eq!(problem.errors.iter().filter(|e| e.field == field).count(), 1, "{what}: {}", flood.1);
+        }
+        assert!(flood.1.len() < 2000, "{what}: the error does not repeat the input: {} bytes", flood.1.len());
+        assert!(flood.2 <= normal.2, "{what}: {} statements at ten times the cap, {} for a normal request", flood.2, normal.2);
+    }
 
     let words = (0..80).map(|i| format!("слово{i}")).collect::<Vec<_>>().join(" ");
     let search = |q: String| {

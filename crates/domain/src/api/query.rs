@@ -11,6 +11,7 @@ pub use crate::vocabulary::SearchSort;
 use super::{FieldError, MAX_PER_PAGE, PageRequest};
 use crate::{
     Coordinates, Slug,
+    text::echoed,
     vocabulary::{Cost, OrganizationKind, Sector, ServiceFormat},
 };
 
@@ -59,7 +60,7 @@ impl Parser {
                 self.errors.push(FieldError::new(
                     field,
                     "out_of_range",
-                    format!("Параметр «{field}» должен быть целым числом от {min} до {max}, а не «{raw}»."),
+                    format!("Параметр «{field}» должен быть целым числом от {min} до {max}, а не «{}».", echoed(raw)),
                 ));
                 None
             }
@@ -74,7 +75,7 @@ impl Parser {
                 self.errors.push(FieldError::new(
                     field,
                     "out_of_range",
-                    format!("Параметр «{field}» должен быть числом от −{limit} до {limit} (градусы), а не «{raw}»."),
+                    format!("Параметр «{field}» должен быть числом от −{limit} до {limit} (градусы), а не «{}».", echoed(raw)),
                 ));
                 None
             }
@@ -399,7 +400,7 @@ impl TryFrom<&SearchQuery> for SearchRequest {
                 p.errors.push(FieldError::new(
                     "sort",
                     "unknown_value",
-                    format!("Параметр «sort»: неизвестный порядок «{other}»; допустимы relevance, distance, fresh."),
+                    format!("Параметр «sort»: неизвестный порядок «{}»; допустимы relevance, distance, fresh.", echoed(other)),
                 ));
                 SearchSort::Relevance
             }

@@ -131,10 +131,19 @@ fn field(key: &str) -> String {
 /// Checks a person's answers against the questionnaire: every asked question answered with a
 /// value of the right kind, nothing answered that is not asked. Errors name the question.
 pub fn validate_answers(questions: &[Question], answers: &Answers) -> Result<(), Vec<FieldError>> {
+    // Answers to questions the situation does not have: the first few named, the rest counted.
+    const NAMED_UNKNOWN: usize = 3;
     let mut errors = Vec::new();
+    let mut unknown = 0;
     for key in answers.keys() {
         match questions.iter().find(|q| &q.key == key) {
-            None => errors.push(FieldError::new(field(key), "unknown_question", format!("В этой ситуации нет вопроса «{key}»."))),
+            None => {
+                unknown += 1;
+                if unknown <= NAMED_UNKNOWN {
+                    let key = crate::text::echoed(key);
+                    errors.push(FieldError::new(field(&key), "unknown_question", format!("В этой ситуации нет вопроса «{key}».")));
+                }
+            }
             Some(q) if !is_asked(q, answers) => errors.push(FieldError::new(
                 field(key),
                 "not_applicable",
@@ -142,6 +151,13 @@ pub fn validate_answers(questions: &[Question], answers: &Answers) -> Result<(),
             )),
             Some(_) => {}
         }
+    }
+    if unknown > NAMED_UNKNOWN {
+        errors.push(FieldError::new(
+            "answers",
+            "unknown_question",
+            format!("Ещё {} ответов — на вопросы, которых в этой ситуации нет.", unknown - NAMED_UNKNOWN),
+        ));
     }
     for question in asked(questions, answers) {
         let Some(answer) = answers.get(&question.key) else {
@@ -159,8 +175,9 @@ pub fn validate_answers(questions: &[Question], answers: &Answers) -> Result<(),
                     "В вопросе «{}» нет варианта «{}». Варианты: {}.",
                     question.text,
                     match answer {
-                        Answer::Choices(values) => values.iter().find(|v| !has_option(v)).cloned().unwrap_or_default(),
-                        _ => value_text(answer),
+                        Answer::Choices(values) =>
+                            values.iter().find(|v| !has_option(v)).map(|v| crate::text::echoed(v)).unwrap_or_default(),
+                        _ => crate::text::echoed(&value_text(answer)),
                     },
                     question.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>().join(", ")
                 ),
