@@ -124,6 +124,15 @@ impl Application {
                 })
                 .service(web::redirect("/docs", "/docs/"))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", document.clone()))
+                .service(
+                    web::scope("/api/hsds")
+                        .wrap(from_fn({
+                            let limiter = limiter.clone().into_inner();
+                            move |req, next| limiter.clone().limit_requests(req, next)
+                        }))
+                        .wrap(read_cors())
+                        .configure(routes::hsds::configure),
+                )
                 .service(web::scope("/api").default_service(web::to(no_route)))
                 .configure(|cfg| match static_dir {
                     Some(dir) => {

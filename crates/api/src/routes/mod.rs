@@ -4,6 +4,7 @@ mod auth;
 mod backoffice;
 mod cabinet;
 pub mod health;
+pub mod hsds;
 mod meta;
 mod municipalities;
 mod organizations;

@@ -6,6 +6,7 @@
 mod contract;
 mod faults;
 mod helpers;
+mod hsds;
 
 mod authoring;
 mod backoffice;
