@@ -21,7 +21,7 @@ type Job = Box<dyn FnOnce() + Send>;
 
 /// The line for CPU-heavy work.
 pub struct CpuQueue {
-    jobs: Mutex<mpsc::Sender<Job>>,
+    jobs: mpsc::Sender<Job>,
     /// Running and waiting together.
     admitted: Arc<AtomicUsize>,
     max_admitted: usize,
@@ -49,7 +49,7 @@ impl CpuQueue {
                 tracing::error!(%error, "search thread: not started");
             }
         }
-        Self { jobs: Mutex::new(jobs), admitted: Arc::default(), max_admitted: concurrency + waiting }
+        Self { jobs, admitted: Arc::default(), max_admitted: concurrency + waiting }
     }
 
     /// Runs `work` on a search thread when one is free; `Busy` (503) if the line is full.
@@ -66,11 +66,7 @@ impl CpuQueue {
             drop(admitted);
             let _ = done.send(result);
         });
-        self.jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .send(job)
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("no search thread")))?;
+        self.jobs.send(job).map_err(|_| ApiError::Internal(anyhow::anyhow!("no search thread")))?;
         match answer.await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(_panic)) => Err(ApiError::Internal(anyhow::anyhow!("a search panicked"))),

@@ -15,6 +15,9 @@ use socio_store::Store;
 use crate::{ApiError, http::cached_json, mail::Outgoing};
 
 /// The HSDS API document as published with the specification, served with our address.
+/// What `profile` points at: HSDS 3.0 itself, as we follow it with no profile of our own.
+const PROFILE: &str = "https://docs.openreferral.org/en/v3.0/";
+
 const DOCUMENT: &str = include_str!("../../../../hsds/schema/openapi.json");
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -38,7 +41,7 @@ async fn about(req: HttpRequest, outgoing: web::Data<Outgoing>) -> Result<HttpRe
     let base = &outgoing.public_url;
     cached_json(
         &req,
-        &About { version: socio_hsds::VERSION, profile: format!("{base}/docs/hsds"), openapi_url: format!("{base}/api/hsds/openapi.json") },
+        &About { version: socio_hsds::VERSION, profile: PROFILE.to_owned(), openapi_url: format!("{base}/api/hsds/openapi.json") },
     )
 }
 
