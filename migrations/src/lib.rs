@@ -16,6 +16,7 @@ mod m20261201_000001_cabinet;
 mod m20261202_000001_audit_append_only;
 mod m20261202_000002_situation_versions;
 mod m20261202_000003_reviews_and_usage;
+mod m20261204_000001_hsds_ids;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_audit_append_only::Migration),
             Box::new(m20261202_000002_situation_versions::Migration),
             Box::new(m20261202_000003_reviews_and_usage::Migration),
+            Box::new(m20261204_000001_hsds_ids::Migration),
         ]
     }
 }

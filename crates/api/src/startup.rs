@@ -74,6 +74,7 @@ impl Application {
             public_url: settings.public_url.clone(),
         });
         let views = web::Data::new(ViewCounter::default());
+        let hsds = web::Data::new(routes::hsds::Snapshot::default());
         tokio::spawn(flush_views(store.clone(), views.clone().into_inner(), settings.views_flush));
         tokio::spawn(crate::retention::purge_daily(store.clone(), settings.retention_days));
         let kept = (store.clone(), views.clone().into_inner());
@@ -95,6 +96,7 @@ impl Application {
                 .app_data(search_cache.clone())
                 .app_data(outgoing.clone())
                 .app_data(views.clone())
+                .app_data(hsds.clone())
                 .app_data(web::PayloadConfig::new(http::MAX_FORM_BYTES))
                 .app_data(http::query_config())
                 .app_data(http::path_config())

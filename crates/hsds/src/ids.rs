@@ -12,6 +12,26 @@ pub fn derived(key: &str) -> Uuid {
     Uuid::new_v5(&NAMESPACE, key.as_bytes())
 }
 
+/// The id an organization is given when it is created (stored, never recomputed).
+pub fn organization(slug: &str) -> Uuid {
+    derived(&format!("organization:{slug}"))
+}
+
+/// The id a service is given when it is created.
+pub fn service(slug: &str) -> Uuid {
+    derived(&format!("service:{slug}"))
+}
+
+/// The id a location is given when it is created: its key is unique within its organization.
+pub fn location(organization_slug: &str, key: &str) -> Uuid {
+    derived(&format!("location:{organization_slug}/{key}"))
+}
+
+/// A random (version 4) id from 16 random bytes, for records with no natural key.
+pub fn random(bytes: [u8; 16]) -> Uuid {
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

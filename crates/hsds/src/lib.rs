@@ -6,9 +6,13 @@
 //! choice made is written next to the code and in `docs/design/hsds-plan.md`.
 
 pub mod ids;
+pub mod mapping;
+pub mod model;
 pub mod page;
 pub mod query;
+pub mod records;
 pub mod taxonomy;
+pub mod uri;
 
 /// The HSDS version these shapes follow.
 pub const VERSION: &str = "3.0";

@@ -36,6 +36,22 @@ impl<T> Page<T> {
             contents,
         }
     }
+
+    /// The same page with its contents turned into something else (records into HSDS objects,
+    /// made only for the page).
+    pub fn map_contents<U>(self, f: impl FnOnce(Vec<T>) -> Vec<U>) -> Page<U> {
+        let contents = f(self.contents);
+        Page {
+            total_items: self.total_items,
+            total_pages: self.total_pages,
+            page_number: self.page_number,
+            size: self.size,
+            first_page: self.first_page,
+            last_page: self.last_page,
+            empty: contents.is_empty(),
+            contents,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The HSDS API's query parameters, parsed into what they mean, each mistake a field error
 //! naming the parameter (the API answers them as problem+json, as on `/api/v1`).
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use socio_domain::api::{DEFAULT_PER_PAGE, FieldError, MAX_PER_PAGE, MAX_QUERY_LEN};
 use uuid::Uuid;
@@ -26,6 +27,133 @@ pub struct TaxonomyTermsQuery {
     pub taxonomy_id: Option<String>,
     pub top_only: Option<String>,
     pub parent_id: Option<String>,
+}
+
+/// The parameters of `/services` and `/service_at_locations` (which adds `postcode` and
+/// `proximity`, and has no `minimal`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesQuery {
+    pub search: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+    pub format: Option<String>,
+    pub taxonomy_term_id: Option<String>,
+    pub taxonomy_id: Option<String>,
+    pub organization_id: Option<String>,
+    pub modified_after: Option<String>,
+    pub minimal: Option<String>,
+    pub full: Option<String>,
+    pub postcode: Option<String>,
+    pub proximity: Option<String>,
+}
+
+/// The parameters of `/organizations` and `/organizations/{id}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationsQuery {
+    pub search: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+    pub format: Option<String>,
+    pub full: Option<String>,
+    pub full_service: Option<String>,
+}
+
+/// The services (or services at locations) asked for; every filter must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceFilter {
+    pub listing: Listing,
+    pub taxonomy_term_id: Option<Uuid>,
+    pub taxonomy_id: Option<Uuid>,
+    pub organization_id: Option<Uuid>,
+    pub modified_after: Option<DateTime<Utc>>,
+    pub minimal: bool,
+    pub full: bool,
+    /// `per_page` was given (a minimal list is otherwise one page).
+    pub per_page_given: bool,
+}
+
+/// The organizations asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationFilter {
+    pub listing: Listing,
+    pub full: bool,
+    pub full_service: bool,
+}
+
+/// Which endpoint a [`ServicesQuery`] came to: `/service_at_locations` knows no `minimal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServicesEndpoint {
+    Services,
+    ServiceAtLocations,
+}
+
+impl ServiceFilter {
+    pub fn parse(raw: &ServicesQuery, endpoint: ServicesEndpoint) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let listing = listing(&mut errors, raw.search.as_deref(), raw.page.as_deref(), raw.per_page.as_deref(), raw.format.as_deref());
+        let filter = ServiceFilter {
+            listing,
+            taxonomy_term_id: id(&mut errors, "taxonomy_term_id", raw.taxonomy_term_id.as_deref()),
+            taxonomy_id: id(&mut errors, "taxonomy_id", raw.taxonomy_id.as_deref()),
+            organization_id: id(&mut errors, "organization_id", raw.organization_id.as_deref()),
+            modified_after: moment(&mut errors, "modified_after", raw.modified_after.as_deref()),
+            minimal: flag(&mut errors, "minimal", raw.minimal.as_deref()),
+            full: flag(&mut errors, "full", raw.full.as_deref()),
+            per_page_given: raw.per_page.is_some(),
+        };
+        let unknown = |errors: &mut Vec<FieldError>, field: &str, message: String| {
+            errors.push(FieldError::new(field, "unsupported", message));
+        };
+        match endpoint {
+            ServicesEndpoint::Services => {
+                for (field, given) in [("postcode", &raw.postcode), ("proximity", &raw.proximity)] {
+                    if given.is_some() {
+                        unknown(&mut errors, field, format!("Параметр «{field}» есть только у /service_at_locations."));
+                    }
+                }
+            }
+            ServicesEndpoint::ServiceAtLocations => {
+                if raw.minimal.is_some() {
+                    unknown(&mut errors, "minimal", "Параметр «minimal» есть только у /services.".to_owned());
+                }
+                // We keep no postal codes, so a postcode can neither be matched nor located.
+                if raw.postcode.is_some() {
+                    unknown(
+                        &mut errors,
+                        "postcode",
+                        "Почтовые индексы в справочнике пока не ведутся: отбор по «postcode» недоступен.".to_owned(),
+                    );
+                }
+                if raw.proximity.is_some() {
+                    unknown(
+                        &mut errors,
+                        "proximity",
+                        "Отбор по «proximity» считается от почтового индекса, а они пока не ведутся.".to_owned(),
+                    );
+                }
+            }
+        }
+        if filter.minimal && filter.full {
+            unknown(&mut errors, "minimal", "Параметры «minimal» и «full» вместе не задаются.".to_owned());
+        }
+        if errors.is_empty() { Ok(filter) } else { Err(errors) }
+    }
+}
+
+impl TryFrom<&OrganizationsQuery> for OrganizationFilter {
+    type Error = Vec<FieldError>;
+    fn try_from(raw: &OrganizationsQuery) -> Result<Self, Self::Error> {
+        let mut errors = Vec::new();
+        let listing = listing(&mut errors, raw.search.as_deref(), raw.page.as_deref(), raw.per_page.as_deref(), raw.format.as_deref());
+        let filter = OrganizationFilter {
+            listing,
+            full: flag(&mut errors, "full", raw.full.as_deref()),
+            full_service: flag(&mut errors, "full_service", raw.full_service.as_deref()),
+        };
+        if errors.is_empty() { Ok(filter) } else { Err(errors) }
+    }
 }
 
 /// What every list takes: words, a page, and the format.
@@ -134,6 +262,24 @@ fn id(errors: &mut Vec<FieldError>, field: &str, raw: Option<&str>) -> Option<Uu
     }
 }
 
+/// An RFC 3339 moment, or a date (its start, in UTC).
+fn moment(errors: &mut Vec<FieldError>, field: &str, raw: Option<&str>) -> Option<DateTime<Utc>> {
+    let raw = raw?.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Some(at.with_timezone(&Utc));
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        return day.and_hms_opt(0, 0, 0).map(|at| at.and_utc());
+    }
+    let raw = socio_domain::text::echoed(raw);
+    errors.push(FieldError::new(
+        field,
+        "invalid_datetime",
+        format!("Параметр «{field}»: «{raw}» — нужна дата и время по RFC 3339 (2026-12-01T10:00:00Z) или дата (2026-12-01)."),
+    ));
+    None
+}
+
 fn flag(errors: &mut Vec<FieldError>, field: &str, raw: Option<&str>) -> bool {
     match raw.map(str::trim) {
         None | Some("false") => false,
@@ -175,6 +321,28 @@ mod tests {
         };
         let fields: Vec<String> = TermFilter::try_from(&bad).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["format", "per_page", "taxonomy_id", "top_only"]);
+    }
+
+    #[test]
+    fn service_parameters_combine_and_postcodes_are_refused_plainly() {
+        let raw = ServicesQuery {
+            modified_after: Some("2026-12-01".into()),
+            taxonomy_id: Some("3fc5f4b6-b7ca-5969-9766-909d4d9affd0".into()),
+            minimal: Some("true".into()),
+            ..Default::default()
+        };
+        let filter = ServiceFilter::parse(&raw, ServicesEndpoint::Services).unwrap();
+        assert_eq!(filter.modified_after.unwrap().to_rfc3339(), "2026-12-01T00:00:00+00:00");
+        assert!(filter.minimal && !filter.per_page_given && filter.taxonomy_id.is_some());
+        let at = ServicesQuery { modified_after: Some("2026-12-01T10:00:00+05:00".into()), ..Default::default() };
+        let at = ServiceFilter::parse(&at, ServicesEndpoint::Services).unwrap().modified_after.unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-12-01T05:00:00+00:00");
+        let bad = ServicesQuery { modified_after: Some("вчера".into()), postcode: Some("620000".into()), ..Default::default() };
+        let fields: Vec<String> =
+            ServiceFilter::parse(&bad, ServicesEndpoint::ServiceAtLocations).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["modified_after", "postcode"]);
+        let minimal = ServicesQuery { minimal: Some("true".into()), ..Default::default() };
+        assert!(ServiceFilter::parse(&minimal, ServicesEndpoint::ServiceAtLocations).is_err());
     }
 
     #[test]

@@ -229,6 +229,26 @@ impl SearchIndex {
         Ok((items, total))
     }
 
+    /// The slugs of every service matching `q`, best first: the HSDS API's `search`, which
+    /// pages and filters on its own.
+    pub fn matching_services(&self, q: &str) -> Result<Vec<String>, SearchError> {
+        let snap = self.snapshot();
+        let filter = ServiceFilter { q: Some(q.to_owned()), ..ServiceFilter::default() };
+        let selected = Selected::new(&snap, &filter)?;
+        let understood = Understood::new(&snap, filter.q.as_deref())?;
+        let mut found = self.run(&snap, &understood, &selected, true)?.found;
+        found.sort_by(by_score);
+        Ok(found.iter().map(|f| f.entry.summary.slug.clone()).collect())
+    }
+
+    /// The slugs of every organization matching `q`, best first (HSDS `search`).
+    pub fn matching_organizations(&self, q: &str) -> Result<Vec<String>, SearchError> {
+        let snap = self.snapshot();
+        let understood = Understood::new(&snap, Some(q))?;
+        let hits = other_hits(&snap, &understood, true)?;
+        Ok(ranked(&hits, Kind::Organization, |id| snap.organizations.get(&id).map(|o| o.summary.slug.clone())).collect())
+    }
+
     /// The `q` of `GET /organizations`: best matches first.
     pub fn organizations(&self, filter: &OrganizationFilter) -> Result<(Vec<OrganizationSummary>, u64), SearchError> {
         let snap = self.snapshot();

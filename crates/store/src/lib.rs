@@ -15,6 +15,7 @@ mod editing;
 pub mod entity;
 mod error;
 mod feed;
+mod hsds;
 mod links;
 mod organizations;
 mod quality;

@@ -179,7 +179,7 @@ pub fn status(error: socio_client::ClientError) -> u16 {
 }
 
 /// Approves every pending revision and claim.
-async fn approve_all(moderator: &Client) {
+pub async fn approve_all(moderator: &Client) {
     for revision in moderator.moderation_queue(1).await.unwrap().items {
         moderator.approve_revision(revision.id, &ReviewDecision::default()).await.unwrap();
     }
@@ -654,7 +654,7 @@ async fn a_new_service_is_published_after_approval_and_confirmed_fresh(app: Test
 }
 
 /// A partner of an organization from the directory: registered with a claim, approved.
-async fn claimant(app: &TestApp, moderator: &Client, email: &str, slug: &str) -> Partner {
+pub async fn claimant(app: &TestApp, moderator: &Client, email: &str, slug: &str) -> Partner {
     let me = app.client.register(&registration(email, None, Some(slug))).await.unwrap();
     assert!(me.organization.is_none() && me.claim_pending);
     confirm(app, email).await;

@@ -83,6 +83,8 @@ impl Record for LocationInput {
             organization_id: Set(organization),
             // Unique per organization; the seed's keys are words, the cabinet's carry a random tail.
             key: Set(format!("cabinet-{:016x}", fastrand::u64(..))),
+            // The key is random already, so is the id.
+            hsds_id: Set(Some(socio_hsds::ids::random(fastrand::u128(..).to_le_bytes()).to_string())),
             status: Set(ModerationStatus::Draft.as_str().to_owned()),
             version: Set(1),
             edit_version: Set(1),

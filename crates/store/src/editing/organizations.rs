@@ -29,8 +29,10 @@ fn columns(model: &mut organization::ActiveModel, valid: &ValidOrganization) {
 /// Inserts a registering partner's organization as a draft.
 pub(crate) async fn insert_organization(db: &impl ConnectionTrait, valid: &ValidOrganization) -> Result<i64, StoreError> {
     let now = Utc::now();
+    let slug = free_slug(db, "organizations", valid.short_name.as_deref().unwrap_or(&valid.name), "organization").await?;
     let mut model = organization::ActiveModel {
-        slug: Set(free_slug(db, "organizations", valid.short_name.as_deref().unwrap_or(&valid.name), "organization").await?),
+        hsds_id: Set(Some(socio_hsds::ids::organization(&slug).to_string())),
+        slug: Set(slug),
         status: Set(ModerationStatus::Draft.as_str().to_owned()),
         last_verified: Set(None),
         version: Set(1),

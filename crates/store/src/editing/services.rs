@@ -209,8 +209,10 @@ impl Record for ServiceInput {
     async fn insert(db: &DatabaseTransaction, organization: i64, valid: &ValidService) -> Result<i64, StoreError> {
         let refs = references(db, organization, valid).await?;
         let now = Utc::now();
+        let slug = free_slug(db, "services", &valid.name, "service").await?;
         let mut model = service::ActiveModel {
-            slug: Set(free_slug(db, "services", &valid.name, "service").await?),
+            hsds_id: Set(Some(socio_hsds::ids::service(&slug).to_string())),
+            slug: Set(slug),
             organization_id: Set(organization),
             status: Set(ModerationStatus::Draft.as_str().to_owned()),
             last_verified: Set(None),

@@ -26,6 +26,8 @@ pub struct Model {
     pub edit_version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The UUID the record is published under in HSDS: given once, never changed.
+    pub hsds_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

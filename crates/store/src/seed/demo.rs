@@ -156,6 +156,7 @@ async fn seed_organizations(
         if is_new {
             model.version = Set(1);
             model.created_at = Set(now);
+            model.hsds_id = Set(Some(socio_hsds::ids::organization(org.slug.as_str()).to_string()));
         }
         let saved = model.save(txn).await?;
         let org_id = *saved.id.as_ref();
@@ -187,6 +188,7 @@ async fn seed_organizations(
             model.updated_at = Set(now);
             if is_new {
                 model.created_at = Set(now);
+                model.hsds_id = Set(Some(socio_hsds::ids::location(org.slug.as_str(), &loc.key).to_string()));
             }
             let saved = model.save(txn).await?;
             location_ids.insert((org.slug.to_string(), loc.key.clone()), *saved.id.as_ref());
@@ -232,6 +234,7 @@ async fn seed_services(
         if is_new {
             model.version = Set(1);
             model.created_at = Set(now);
+            model.hsds_id = Set(Some(socio_hsds::ids::service(svc.slug.as_str()).to_string()));
         }
         let id = *model.save(txn).await?.id.as_ref();
 

@@ -134,6 +134,7 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
             organization::ActiveModel {
                 id: Set(id),
                 slug: Set(format!("synthetic-org-{n}")),
+                hsds_id: Set(Some(socio_hsds::ids::organization(&format!("synthetic-org-{n}")).to_string())),
                 search_text: Set(fold(&name)),
                 name: Set(name),
                 short_name: Set(None),
@@ -161,6 +162,7 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
                 organization_id: Set(id),
                 municipality_id: Set(city.id),
                 key: Set("main".into()),
+                hsds_id: Set(Some(socio_hsds::ids::location(&format!("synthetic-org-{}", id - first_org + 1), "main").to_string())),
                 name: Set("Главный офис".into()),
                 address: Set(format!("ул. Синтетическая, {}", id - first_org + 1)),
                 lat: Set(Some(city.lat)),
@@ -202,6 +204,7 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
             services.push(service::ActiveModel {
                 id: Set(id),
                 slug: Set(format!("synthetic-service-{}", n + 1)),
+                hsds_id: Set(Some(socio_hsds::ids::service(&format!("synthetic-service-{}", n + 1)).to_string())),
                 organization_id: Set(first_org + org_offset),
                 search_text: Set(fold(&summary)),
                 name: Set(name),

@@ -14,6 +14,13 @@ use socio_store::Store;
 
 use crate::{ApiError, http::cached_json, mail::Outgoing};
 
+mod directory;
+
+pub use directory::Snapshot;
+
+/// The media type of `format=ndjson`.
+const NDJSON: &str = "application/x-ndjson";
+
 /// The HSDS API document as published with the specification, served with our address.
 /// What `profile` points at: HSDS 3.0 itself, as we follow it with no profile of our own.
 const PROFILE: &str = "https://docs.openreferral.org/en/v3.0/";
@@ -27,7 +34,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/taxonomies", web::get().to(list_taxonomies))
         .route("/taxonomies/{id}", web::get().to(get_taxonomy))
         .route("/taxonomy_terms", web::get().to(list_terms))
-        .route("/taxonomy_terms/{id}", web::get().to(get_term));
+        .route("/taxonomy_terms/{id}", web::get().to(get_term))
+        .route("/services", web::get().to(directory::list_services))
+        .route("/services/{id}", web::get().to(directory::get_service))
+        .route("/organizations", web::get().to(directory::list_organizations))
+        .route("/organizations/{id}", web::get().to(directory::get_organization))
+        .route("/service_at_locations", web::get().to(directory::list_service_at_locations))
+        .route("/service_at_locations/{id}", web::get().to(directory::get_service_at_location));
 }
 
 #[derive(Serialize)]
@@ -65,7 +78,7 @@ fn listed<T: Serialize>(req: &HttpRequest, listing: &Listing, items: Vec<T>) -> 
         serde_json::to_writer(&mut body, item).map_err(|e| ApiError::Internal(e.into()))?;
         body.push(b'\n');
     }
-    Ok(HttpResponse::Ok().insert_header((header::CONTENT_TYPE, "application/x-ndjson")).body(body))
+    Ok(HttpResponse::Ok().insert_header((header::CONTENT_TYPE, NDJSON)).body(body))
 }
 
 fn parsed_id(raw: &str, what: &'static str) -> Result<uuid::Uuid, ApiError> {
