@@ -77,6 +77,14 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Write the published directory in HSDS 3.0: JSON documents, NDJSON, or the tabular data
+    /// package (datapackage.json and its CSVs).
+    Export {
+        #[arg(long, value_enum, default_value = "datapackage")]
+        format: crate::export::Format,
+        /// The folder to write into (created if missing).
+        dir: PathBuf,
+    },
     /// Write the OpenAPI document.
     Openapi {
         /// Output file; `-` for standard output.
@@ -194,6 +202,13 @@ pub async fn run() -> anyhow::Result<()> {
             };
             store.create_account(&new).await?;
             println!("created {role} {email}; one-time password (change it after signing in): {password}");
+        }
+        Command::Export { format, dir } => {
+            let store = Store::connect(&settings.database_url).await?;
+            let written = crate::export::export(&store, format, &dir).await?;
+            for (file, count) in written.0 {
+                println!("{}: {count}", dir.join(file).display());
+            }
         }
         Command::Openapi { output } => {
             let json = openapi::document_json()?;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod cpu;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod indexing;
 pub mod mail;

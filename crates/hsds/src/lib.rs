@@ -11,6 +11,7 @@ pub mod model;
 pub mod page;
 pub mod query;
 pub mod records;
+pub mod tabular;
 pub mod taxonomy;
 pub mod uri;
 

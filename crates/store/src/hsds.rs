@@ -70,7 +70,7 @@ impl Store {
                 updated_at: o.updated_at,
             });
         }
-        organizations.sort_by_cached_key(|o| (fold(&o.name), o.slug.clone()));
+        organizations.sort_by_cached_key(|o| (fold(&o.name), o.id));
 
         let cities: HashMap<i64, (String, String)> =
             municipality::Entity::find().all(db).await?.into_iter().map(|m| (m.id, (m.slug, m.name))).collect();
@@ -160,7 +160,7 @@ impl Store {
                 updated_at: s.updated_at,
             });
         }
-        services.sort_by_cached_key(|s| (fold(&s.name), s.slug.clone()));
+        services.sort_by_cached_key(|s| (fold(&s.name), s.id));
 
         let changes = public_changes(db, &org_ids, &service_ids, &location_ids).await?;
         Ok(Directory { organizations, locations, services, changes })

@@ -11,6 +11,7 @@ mod hsds;
 mod authoring;
 mod backoffice;
 mod cabinet;
+mod datapackage;
 mod guide;
 mod health;
 mod index_sync;

@@ -25,9 +25,13 @@ use uuid::Uuid;
 use super::{NDJSON, parsed_id, vocabulary};
 use crate::{ApiError, cpu::CpuQueue, http::cached_json};
 
-/// The directory as last read, and the change-log sequence it was read at.
+/// The directory as last read, and the change-log sequence it was read at; the data package
+/// made of it, once asked for.
 #[derive(Default)]
-pub struct Snapshot(Mutex<Option<(i64, Arc<Published>)>>);
+pub struct Snapshot {
+    published: Mutex<Option<(i64, Arc<Published>)>>,
+    datapackage: Mutex<Option<(i64, web::Bytes)>>,
+}
 
 impl Snapshot {
     /// The directory as of now: read again only when something was logged since.
@@ -35,17 +39,57 @@ impl Snapshot {
         let seq = store.last_change().await?;
         // Held while reading, so concurrent first requests wait for one read instead of each
         // doing their own.
-        let mut held = self.0.lock().await;
+        let mut held = self.published.lock().await;
         if let Some((at, published)) = held.as_ref()
             && *at == seq
         {
             return Ok(Current { seq, published: published.clone() });
         }
-        let taxonomies = vocabulary(store).await?;
-        let published = Arc::new(Published::new(store.hsds_directory().await?, &taxonomies));
+        let published = Arc::new(crate::export::published(store).await?.0);
         *held = Some((seq, published.clone()));
         Ok(Current { seq, published })
     }
+
+    /// The data package of the directory as of now: made at most once per change of the data.
+    async fn datapackage(&self, store: &Store, cpu: &CpuQueue) -> Result<(i64, web::Bytes), ApiError> {
+        let current = self.current(store).await?;
+        let mut held = self.datapackage.lock().await;
+        if let Some((at, zip)) = held.as_ref()
+            && *at == current.seq
+        {
+            return Ok((*at, zip.clone()));
+        }
+        let vocabulary = vocabulary(store).await?;
+        let published = current.published.clone();
+        let zip = cpu
+            .run(move || crate::export::datapackage_tables(&published, &vocabulary).and_then(|t| crate::export::datapackage_zip(&t)))
+            .await?
+            .map_err(ApiError::Internal)?;
+        let zip = web::Bytes::from(zip);
+        *held = Some((current.seq, zip.clone()));
+        Ok((current.seq, zip))
+    }
+}
+
+/// `GET /datapackage.zip`: the whole directory as the HSDS tabular data package.
+pub async fn datapackage(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    snapshot: web::Data<Snapshot>,
+    cpu: web::Data<CpuQueue>,
+) -> Result<HttpResponse, ApiError> {
+    let (seq, zip) = snapshot.datapackage(&store, &cpu).await?;
+    let tag = EntityTag::new_strong(format!("datapackage-{seq}"));
+    if let Ok(IfNoneMatch::Items(tags)) = <IfNoneMatch as header::Header>::parse(&req)
+        && tags.iter().any(|t| t.weak_eq(&tag))
+    {
+        return Ok(HttpResponse::NotModified().insert_header(ETag(tag)).finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header(ETag(tag))
+        .insert_header((header::CONTENT_TYPE, "application/zip"))
+        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"socio-hsds-datapackage.zip\""))
+        .body(zip))
 }
 
 /// The directory and the sequence it is current at (what a streamed answer's tag is made of).

@@ -40,7 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/organizations", web::get().to(directory::list_organizations))
         .route("/organizations/{id}", web::get().to(directory::get_organization))
         .route("/service_at_locations", web::get().to(directory::list_service_at_locations))
-        .route("/service_at_locations/{id}", web::get().to(directory::get_service_at_location));
+        .route("/service_at_locations/{id}", web::get().to(directory::get_service_at_location))
+        .route("/datapackage.zip", web::get().to(directory::datapackage));
 }
 
 #[derive(Serialize)]
