@@ -40,6 +40,10 @@ enum Command {
         /// Also generate this many synthetic services (replacing earlier synthetic data).
         #[arg(long)]
         synthetic: Option<usize>,
+        /// Only the reference data (cities, categories, target groups): for a directory that
+        /// comes from an import.
+        #[arg(long, conflicts_with = "synthetic")]
+        reference_only: bool,
     },
     /// Serve the API (and the SPA, when built) over HTTP.
     Serve {
@@ -85,6 +89,18 @@ enum Command {
         /// The folder to write into (created if missing).
         dir: PathBuf,
     },
+    /// Import an HSDS tabular data package (a folder or a .zip) as published records, all or
+    /// nothing; records keep their HSDS ids, so importing the same package again changes nothing.
+    Import {
+        /// Check everything and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also write the problems found as a CSV (file, row, column, problem) to this file.
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// The package: a folder with datapackage.json and its CSVs, or a .zip of them.
+        package: PathBuf,
+    },
     /// Write the OpenAPI document.
     Openapi {
         /// Output file; `-` for standard output.
@@ -126,7 +142,12 @@ pub async fn run() -> anyhow::Result<()> {
             }
             tracing::info!("migrations done");
         }
-        Command::Seed { synthetic } => {
+        Command::Seed { reference_only: true, .. } => {
+            let store = Store::connect(&settings.database_url).await?;
+            store.migrate().await?;
+            seed::seed_reference_data(&store).await.context("loading the reference data")?;
+        }
+        Command::Seed { synthetic, .. } => {
             let store = Store::connect(&settings.database_url).await?;
             store.migrate().await?;
             seed::seed_demo(&store).await.context("seeding the demo dataset")?;
@@ -209,6 +230,21 @@ pub async fn run() -> anyhow::Result<()> {
             for (file, count) in written.0 {
                 println!("{}: {count}", dir.join(file).display());
             }
+        }
+        Command::Import { dry_run, errors, package } => {
+            let store = Store::connect(&settings.database_url).await?;
+            let files = crate::export::read_package_files(&package)?;
+            let report = crate::export::import(&store, &files, dry_run).await?;
+            if let Some(path) = errors {
+                std::fs::write(&path, crate::export::problems_csv(&report.problems))
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            for p in &report.problems {
+                println!("{}:{} {}: {}", p.file, p.row, p.column, p.message);
+            }
+            let what = if dry_run { "would be" } else { "were" };
+            println!("{} created, {} updated, {} unchanged {what}", report.created, report.updated, report.unchanged);
+            anyhow::ensure!(report.problems.is_empty(), "{} problems: nothing was written", report.problems.len());
         }
         Command::Openapi { output } => {
             let json = openapi::document_json()?;

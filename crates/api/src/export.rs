@@ -1,16 +1,18 @@
 //! Bulk export of the published directory in HSDS 3.0: as JSON documents, as NDJSON, or as the
 //! tabular data package (the CSVs named as in `datapackage.json`, and that descriptor), for
-//! `socio export` and `GET /api/hsds/datapackage.zip`. The same objects the API serves.
+//! `socio export` and `GET /api/hsds/datapackage.zip`. The same objects the API serves. And its
+//! reverse, `socio import`: a package read back and written through the cabinet's checks.
 
 use std::{io::Write, path::Path};
 
 use anyhow::Context;
+use socio_hsds::import::{MAX_PACKAGE_BYTES, Problem, limit_problem, read_package};
 use socio_hsds::{
     mapping::{OrganizationDepth, Published, ServiceDepth},
     tabular::{DESCRIPTOR, Descriptor, Table, tables},
     taxonomy::{Taxonomies, taxonomies},
 };
-use socio_store::{Store, StoreError};
+use socio_store::{Actor, ImportReport, Store, StoreError};
 
 /// What `socio export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -97,4 +99,66 @@ pub async fn export(store: &Store, format: Format, dir: &Path) -> anyhow::Result
 
 fn value<T: serde::Serialize>(item: &T) -> serde_json::Value {
     serde_json::to_value(item).unwrap_or_default()
+}
+
+/// The files of a package: a folder's, or a ZIP's (folders inside it ignored), each bounded so
+/// that no package costs more than [`MAX_PACKAGE_BYTES`] to read.
+pub fn read_package_files(path: &Path) -> anyhow::Result<std::collections::HashMap<String, Vec<u8>>> {
+    use std::io::Read;
+    let mut files = std::collections::HashMap::new();
+    let mut total = 0usize;
+    let mut add = |name: String, reader: &mut dyn Read| -> anyhow::Result<()> {
+        let mut bytes = Vec::new();
+        reader.take((MAX_PACKAGE_BYTES + 1 - total.min(MAX_PACKAGE_BYTES)) as u64).read_to_end(&mut bytes)?;
+        total += bytes.len();
+        if let Some(problem) = limit_problem(total) {
+            anyhow::bail!(problem.message);
+        }
+        files.insert(name, bytes);
+        Ok(())
+    };
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type()?.is_file() && (name.ends_with(".csv") || name.ends_with(".json")) {
+                add(name, &mut std::fs::File::open(entry.path())?)?;
+            }
+        }
+    } else {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?)?;
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i)?;
+            let name = file.name().rsplit('/').next().unwrap_or_default().to_owned();
+            if file.is_file() && (name.ends_with(".csv") || name.ends_with(".json")) {
+                add(name, &mut file)?;
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Imports a package's files as published records (the operator's import).
+pub async fn import(store: &Store, files: &std::collections::HashMap<String, Vec<u8>>, dry_run: bool) -> anyhow::Result<ImportReport> {
+    let vocabulary = taxonomies(&store.categories().await?, &store.target_groups().await?);
+    match read_package(files, &vocabulary) {
+        Ok(incoming) => Ok(store.import_published(&incoming, Actor::System, dry_run).await?),
+        Err(problems) => Ok(ImportReport { problems, ..ImportReport::default() }),
+    }
+}
+
+/// The problems as a CSV a person opens in Excel: UTF-8 with a BOM, Russian headers.
+pub fn problems_csv(problems: &[Problem]) -> Vec<u8> {
+    let table = Table {
+        resource: "problems".into(),
+        path: "problems.csv".into(),
+        fields: vec!["Файл".into(), "Строка".into(), "Столбец".into(), "Что не так".into()],
+        rows: problems
+            .iter()
+            .map(|p| vec![p.file.clone(), p.row.to_string(), p.column.clone(), socio_hsds::tabular::neutralised(&p.message)])
+            .collect(),
+    };
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(table.csv());
+    bytes
 }

@@ -6,6 +6,7 @@
 //! choice made is written next to the code and in `docs/design/hsds-plan.md`.
 
 pub mod ids;
+pub mod import;
 pub mod mapping;
 pub mod model;
 pub mod page;

@@ -38,6 +38,7 @@ pub use change_log::{CHANGES_CHANNEL, ChangeListener, ChangeSet, Changed};
 pub use connection::Store;
 pub use editing::{
     Kind, Record, Saved,
+    import::ImportReport,
     revisions::{Correction, RevisionScope},
 };
 pub use error::StoreError;

@@ -10,6 +10,7 @@ use socio_hsds::tabular::{Descriptor, Field};
 use crate::{helpers::TestApp, on_both_databases};
 
 on_both_databases!(the_datapackage_follows_the_descriptor_with_every_foreign_key_resolving);
+on_both_databases!(a_package_imported_into_an_empty_directory_exports_the_same_and_twice_changes_nothing);
 
 /// The rows of one CSV, by column name.
 type Rows = Vec<HashMap<String, String>>;
@@ -147,4 +148,77 @@ async fn the_datapackage_follows_the_descriptor_with_every_foreign_key_resolving
     let lines = std::fs::read_to_string(dir.join("services.ndjson")).unwrap();
     assert_eq!(lines.lines().count(), tables["service"].len());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn scratch(app: &TestApp, what: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("socio-{what}-{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, app.address.as_bytes())))
+}
+
+async fn exported(store: &socio_store::Store, dir: &std::path::Path) -> HashMap<String, Vec<u8>> {
+    socio_api::export::export(store, socio_api::export::Format::Datapackage, dir).await.unwrap();
+    socio_api::export::read_package_files(dir).unwrap()
+}
+
+async fn a_package_imported_into_an_empty_directory_exports_the_same_and_twice_changes_nothing(app: TestApp) {
+    use socio_api::export::import;
+    let (dir_a, dir_b) = (scratch(&app, "a"), scratch(&app, "b"));
+    let package = exported(&app.store, &dir_a).await;
+
+    // An installation of the same backend with the reference data only.
+    let (url, postgres) = match app.postgres_name() {
+        Some(_) => {
+            let (url, name) = crate::helpers::empty_postgres().await;
+            (url, Some(name))
+        }
+        None => (crate::helpers::empty_sqlite().0, None),
+    };
+    let empty = socio_store::Store::connect(&url).await.unwrap();
+    empty.migrate().await.unwrap();
+    socio_store::seed::seed_reference_data(&empty).await.unwrap();
+    let records = package["organizations.csv"].len();
+    assert!(records > 0);
+
+    let dry = import(&empty, &package, true).await.unwrap();
+    assert!(dry.problems.is_empty(), "{:#?}", &dry.problems[..dry.problems.len().min(10)]);
+    assert!(dry.created > 300 && dry.updated == 0);
+    assert!(empty.hsds_directory().await.unwrap().services.is_empty(), "a dry run writes nothing");
+
+    let real = import(&empty, &package, false).await.unwrap();
+    assert_eq!((real.created, real.updated, real.unchanged, real.problems.len()), (dry.created, 0, 0, 0));
+    let again = exported(&empty, &dir_b).await;
+    for (name, content) in &package {
+        assert!(again.get(name) == Some(content), "{name} differs after the round trip:\n{}", diff_lines(content, &again[name]));
+    }
+
+    let twice = import(&empty, &package, false).await.unwrap();
+    assert_eq!((twice.created, twice.updated, twice.unchanged), (0, 0, dry.created), "the same package again changes nothing");
+    assert_eq!(exported(&empty, &dir_b).await, package);
+
+    // All or nothing: one bad cell, and not even the good rows are written.
+    let mut broken = package.clone();
+    // The first service (rows count records, as a spreadsheet does, whatever line breaks cells hold).
+    let services = String::from_utf8(broken["services.csv"].clone()).unwrap().replacen(",active,", ",closed,", 1);
+    broken.insert("services.csv".into(), services.into_bytes());
+    let refused = import(&empty, &broken, false).await.unwrap();
+    assert_eq!(refused.problems.len(), 1, "{:?}", refused.problems);
+    let problem = &refused.problems[0];
+    assert_eq!((problem.file.as_str(), problem.row, problem.column.as_str()), ("services.csv", 2, "status"));
+    assert!(problem.message.contains("active"), "{}", problem.message);
+    let csv = String::from_utf8(socio_api::export::problems_csv(&refused.problems)).unwrap();
+    assert!(csv.starts_with("\u{feff}Файл,Строка,Столбец,Что не так\r\nservices.csv,2,status,"), "{csv}");
+    assert_eq!(exported(&empty, &dir_b).await, package, "nothing of a refused package is written");
+
+    for dir in [dir_a, dir_b] {
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+    if let Some(name) = postgres {
+        empty.close().await.unwrap();
+        crate::helpers::drop_postgres(&name).await;
+    }
+}
+
+/// The first lines that differ, for a readable failure.
+fn diff_lines(a: &[u8], b: &[u8]) -> String {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    a.lines().zip(b.lines()).filter(|(x, y)| x != y).take(3).map(|(x, y)| format!("- {x}\n+ {y}")).collect::<Vec<_>>().join("\n")
 }

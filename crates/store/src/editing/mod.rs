@@ -8,6 +8,7 @@
 //! transaction (`If-Match`), so of two saves from the same version exactly one wins. Every
 //! change of what the public sees writes the audit log and the change log before commit.
 
+pub(crate) mod import;
 pub(crate) mod locations;
 pub(crate) mod organizations;
 pub(crate) mod revisions;

@@ -51,6 +51,16 @@ pub async fn seed_demo(store: &Store) -> Result<(), StoreError> {
     store.analyze().await
 }
 
+/// Loads only the reference data (cities, categories, target groups, centres): an installation
+/// whose directory comes from an import.
+pub async fn seed_reference_data(store: &Store) -> Result<(), StoreError> {
+    let data = DemoData::load()?;
+    let txn = store.write().await?;
+    seed_reference(&txn, &data).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 async fn ids_by_slug<E>(txn: &DatabaseTransaction) -> Result<HashMap<String, i64>, StoreError>
 where
     E: EntityTrait,

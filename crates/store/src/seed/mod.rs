@@ -9,6 +9,6 @@ mod files;
 mod synthetic;
 
 pub(crate) use demo::insert_links;
-pub use demo::seed_demo;
+pub use demo::{seed_demo, seed_reference_data};
 pub use files::DemoData;
 pub use synthetic::seed_synthetic;
