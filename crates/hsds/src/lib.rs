@@ -14,6 +14,7 @@ pub mod query;
 pub mod records;
 pub mod tabular;
 pub mod taxonomy;
+pub mod template;
 pub mod uri;
 
 /// The HSDS version these shapes follow.

@@ -30,3 +30,4 @@ mod search;
 mod seed;
 mod services;
 mod situations;
+mod template;

@@ -788,3 +788,28 @@ mod tests {
         assert!(!is_stale(today.checked_sub_days(chrono::Days::new(179)), today));
     }
 }
+
+/// What an upload of the services template did (or, on a dry run, would do). A file with any
+/// problem writes nothing and is answered 422, each problem named by row and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportOutcome {
+    /// Только проверка: ничего не записано.
+    pub dry_run: bool,
+    /// Новых услуг (черновики, отправленные на модерацию).
+    pub created: u32,
+    /// Изменённых услуг (черновики изменены или изменения ждут модератора).
+    pub updated: u32,
+    /// Услуг без изменений.
+    pub unchanged: u32,
+}
+
+/// The query of an upload.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// `true`: только проверить файл и показать ошибки, ничего не записывая.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+}

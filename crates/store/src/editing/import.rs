@@ -11,11 +11,15 @@ use sea_orm::{
     ConnectionTrait, DatabaseTransaction, EntityTrait,
     sea_query::{Expr, ExprTrait, Query},
 };
+use socio_domain::api::ServiceInput;
 use socio_domain::{api::FieldError, vocabulary::ModerationStatus};
-use socio_hsds::import::{Incoming, Origin, Problem};
+use socio_hsds::{
+    import::{Incoming, Origin, Problem},
+    template::{TemplateRow, Vocabulary},
+};
 use uuid::Uuid;
 
-use super::{Kind, Record, organizations::insert_organization};
+use super::{Kind, Record, create_in, organizations::insert_organization, own_head, save_in, submit_in};
 use crate::{
     Store, StoreError,
     audit::{Actor, audit},
@@ -293,6 +297,115 @@ impl Store {
         }
         log_changes(&txn, &changes).await?;
         txn.commit().await?;
+        Ok(report)
+    }
+}
+
+impl Store {
+    /// The HSDS id of an organization (what its template rows' ids are derived from).
+    pub async fn organization_hsds_id(&self, organization: i64) -> Result<Uuid, StoreError> {
+        let row = crate::entity::organization::Entity::find_by_id(organization)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound("Организация"))?;
+        row.hsds_id
+            .as_deref()
+            .and_then(|id| Uuid::try_parse(id).ok())
+            .ok_or_else(|| StoreError::corrupt("an organization without an hsds_id"))
+    }
+
+    /// What the names of a partner's template stand for: the reference data and the
+    /// organization's own places.
+    pub async fn template_vocabulary(&self, organization: i64) -> Result<Vocabulary, StoreError> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let mut categories = Vec::new();
+        for group in self.categories().await? {
+            categories.push((group.slug.clone(), group.name.clone()));
+            categories.extend(group.children.into_iter().map(|c| (c.slug, c.name)));
+        }
+        let places = crate::entity::location::Entity::find()
+            .filter(crate::entity::location::Column::OrganizationId.eq(organization))
+            .filter(crate::entity::location::Column::Status.ne(ModerationStatus::Archived.as_str()))
+            .all(&self.db)
+            .await?;
+        Ok(Vocabulary {
+            categories,
+            target_groups: self.target_groups().await?.into_iter().map(|t| (t.slug, t.name)).collect(),
+            cities: self.municipalities().await?.into_iter().map(|m| (m.slug.to_string(), m.name)).collect(),
+            places: places.into_iter().map(|l| (l.id, l.address)).collect(),
+        })
+    }
+
+    /// A partner's upload of the template, for its own organization only, through the
+    /// cabinet's flow in one transaction: a new service becomes a draft sent to moderation, a
+    /// changed one a draft edit or a revision waiting for the moderator; an unchanged one is
+    /// left alone. Nothing is written when any row has a problem, or on a dry run.
+    pub async fn import_for_partner(
+        &self,
+        actor: i64,
+        organization: i64,
+        rows: &[TemplateRow],
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
+        let txn = self.write().await?;
+        let mut report = ImportReport::default();
+        for row in rows {
+            let existing = row_of(&txn, "services", row.id).await?;
+            let outcome = match existing {
+                Some(id) => {
+                    // Another organization's service under the same id is not this partner's.
+                    let head = match own_head(&txn, Kind::Service, organization, id).await {
+                        Ok(head) => head,
+                        Err(StoreError::NotFound(_)) => {
+                            report.problems.push(Problem {
+                                file: row.origin.file.to_owned(),
+                                row: row.origin.row,
+                                column: "Код".into(),
+                                message: "Этот код занят услугой другой организации.".into(),
+                            });
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    let valid = match row.input.validate() {
+                        Ok(valid) => valid,
+                        Err(errors) => {
+                            report.problems.extend(problems_of(&row.origin, errors));
+                            continue;
+                        }
+                    };
+                    if ServiceInput::load(&txn, id).await?.validate().ok().as_ref() == Some(&valid) {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    save_in(&txn, actor, organization, id, head.edit_version, &row.input).await.map(|_| {
+                        report.updated += 1;
+                    })
+                }
+                None => match create_in(&txn, actor, organization, &row.input).await {
+                    Ok(id) => {
+                        let update =
+                            Query::update().table("services").value("hsds_id", row.id.to_string()).and_where(Expr::col("id").eq(id)).take();
+                        txn.execute(&update).await?;
+                        submit_in::<ServiceInput>(&txn, actor, organization, id).await.map(|_| {
+                            report.created += 1;
+                        })
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(e) = outcome {
+                report.problems.extend(store_problem(&row.origin, e)?);
+            }
+        }
+        for problem in &mut report.problems {
+            problem.column = socio_hsds::template::column_title(&problem.column).to_owned();
+        }
+        if dry_run || !report.problems.is_empty() {
+            txn.rollback().await?;
+        } else {
+            txn.commit().await?;
+        }
         Ok(report)
     }
 }

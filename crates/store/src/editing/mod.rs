@@ -319,11 +319,8 @@ impl Store {
 
     /// Creates a draft of the organization; returns its id.
     pub async fn create_record<R: Record>(&self, actor: i64, organization: i64, input: &R) -> Result<i64, StoreError> {
-        let valid = input.validate().map_err(StoreError::Invalid)?;
         let txn = self.write().await?;
-        R::check(&txn, organization, &valid).await?;
-        let id = R::insert(&txn, organization, &valid).await?;
-        audit(&txn, Actor::User(actor), "create_draft", R::KIND.subject().as_str(), id, serde_json::json!({ "after": input })).await?;
+        let id = create_in(&txn, actor, organization, input).await?;
         txn.commit().await?;
         Ok(id)
     }
@@ -339,73 +336,15 @@ impl Store {
         input: &R,
     ) -> Result<Saved, StoreError> {
         let txn = self.write().await?;
-        let head = own_head(&txn, R::KIND, organization, id).await?;
-        if head.status == ModerationStatus::Archived {
-            return Err(StoreError::conflict("withdrawn", format!("{}: запись снята с публикации, её нельзя изменить.", R::KIND.label())));
-        }
-        let valid = input.validate().map_err(StoreError::Invalid)?;
-        let version = bump_edit(&txn, R::KIND, &head, expected).await?;
-        R::check(&txn, organization, &valid).await?;
-        let revision = match head.status {
-            ModerationStatus::Draft | ModerationStatus::Pending => {
-                let before = R::load(&txn, id).await?;
-                R::write(&txn, id, organization, &valid).await?;
-                if let Some(open) = open_revision(&txn, R::KIND, id).await? {
-                    // A first publication under review: the moderator sees the latest form.
-                    let mut row: revision::ActiveModel = open.into();
-                    row.payload = Set(json(&Proposal::<R> { before: None, after: input.clone() })?);
-                    row.update(&txn).await?;
-                }
-                audit(
-                    &txn,
-                    Actor::User(actor),
-                    "edit_draft",
-                    R::KIND.subject().as_str(),
-                    id,
-                    serde_json::json!({ "before": before, "after": input }),
-                )
-                .await?;
-                None
-            }
-            ModerationStatus::Published => {
-                let stored = R::load(&txn, id).await?;
-                let revision = match open_revision(&txn, R::KIND, id).await? {
-                    Some(open) => {
-                        let revision_id = open.id;
-                        let mut row: revision::ActiveModel = open.into();
-                        row.payload = Set(json(&Proposal { before: Some(stored), after: input.clone() })?);
-                        row.author_id = Set(Some(actor));
-                        row.update(&txn).await?;
-                        revision_id
-                    }
-                    None => insert_revision(&txn, actor, &head, Some(stored), input).await?,
-                };
-                Some(revision)
-            }
-            ModerationStatus::Archived => None,
-        };
+        let saved = save_in(&txn, actor, organization, id, expected, input).await?;
         txn.commit().await?;
-        Ok(Saved { version, revision })
+        Ok(saved)
     }
 
     /// Sends a draft to moderation; returns the revision's id.
     pub async fn submit_record<R: Record>(&self, actor: i64, organization: i64, id: i64) -> Result<i64, StoreError> {
         let txn = self.write().await?;
-        let head = own_head(&txn, R::KIND, organization, id).await?;
-        if head.status != ModerationStatus::Draft {
-            let detail = match head.status {
-                ModerationStatus::Pending => "Запись уже на модерации.".to_owned(),
-                ModerationStatus::Published => "Запись уже опубликована: изменения отправляются на модерацию при сохранении.".to_owned(),
-                _ => format!("{} снята с публикации.", R::KIND.label()),
-            };
-            return Err(StoreError::conflict("not_a_draft", detail));
-        }
-        let stored = R::load(&txn, id).await?;
-        let valid = stored.validate().map_err(StoreError::Invalid)?;
-        R::check(&txn, organization, &valid).await?;
-        set_status(&txn, R::KIND, id, ModerationStatus::Pending, false).await?;
-        let revision = insert_revision::<R>(&txn, actor, &head, None, &stored).await?;
-        audit(&txn, Actor::User(actor), "submit", R::KIND.subject().as_str(), id, serde_json::json!({ "revision": revision })).await?;
+        let revision = submit_in::<R>(&txn, actor, organization, id).await?;
         txn.commit().await?;
         Ok(revision)
     }
@@ -505,4 +444,90 @@ pub(crate) async fn free_slug(db: &impl ConnectionTrait, table: &'static str, ti
         }
     }
     Ok(format!("{base}-{:x}", fastrand::u64(..)))
+}
+
+/// Creates a draft of the organization inside `txn`; returns its id.
+pub(crate) async fn create_in<R: Record>(txn: &DatabaseTransaction, actor: i64, organization: i64, input: &R) -> Result<i64, StoreError> {
+    let valid = input.validate().map_err(StoreError::Invalid)?;
+    R::check(txn, organization, &valid).await?;
+    let id = R::insert(txn, organization, &valid).await?;
+    audit(txn, Actor::User(actor), "create_draft", R::KIND.subject().as_str(), id, serde_json::json!({ "after": input })).await?;
+    Ok(id)
+}
+
+/// Saves the form over the record inside `txn` (see [`Store::save_record`]).
+pub(crate) async fn save_in<R: Record>(
+    txn: &DatabaseTransaction,
+    actor: i64,
+    organization: i64,
+    id: i64,
+    expected: i32,
+    input: &R,
+) -> Result<Saved, StoreError> {
+    let head = own_head(txn, R::KIND, organization, id).await?;
+    if head.status == ModerationStatus::Archived {
+        return Err(StoreError::conflict("withdrawn", format!("{}: запись снята с публикации, её нельзя изменить.", R::KIND.label())));
+    }
+    let valid = input.validate().map_err(StoreError::Invalid)?;
+    let version = bump_edit(txn, R::KIND, &head, expected).await?;
+    R::check(txn, organization, &valid).await?;
+    let revision = match head.status {
+        ModerationStatus::Draft | ModerationStatus::Pending => {
+            let before = R::load(txn, id).await?;
+            R::write(txn, id, organization, &valid).await?;
+            if let Some(open) = open_revision(txn, R::KIND, id).await? {
+                // A first publication under review: the moderator sees the latest form.
+                let mut row: revision::ActiveModel = open.into();
+                row.payload = Set(json(&Proposal::<R> { before: None, after: input.clone() })?);
+                row.update(txn).await?;
+            }
+            audit(
+                txn,
+                Actor::User(actor),
+                "edit_draft",
+                R::KIND.subject().as_str(),
+                id,
+                serde_json::json!({ "before": before, "after": input }),
+            )
+            .await?;
+            None
+        }
+        ModerationStatus::Published => {
+            let stored = R::load(txn, id).await?;
+            let revision = match open_revision(txn, R::KIND, id).await? {
+                Some(open) => {
+                    let revision_id = open.id;
+                    let mut row: revision::ActiveModel = open.into();
+                    row.payload = Set(json(&Proposal { before: Some(stored), after: input.clone() })?);
+                    row.author_id = Set(Some(actor));
+                    row.update(txn).await?;
+                    revision_id
+                }
+                None => insert_revision(txn, actor, &head, Some(stored), input).await?,
+            };
+            Some(revision)
+        }
+        ModerationStatus::Archived => None,
+    };
+    Ok(Saved { version, revision })
+}
+
+/// Sends a draft to moderation inside `txn`; returns the revision's id.
+pub(crate) async fn submit_in<R: Record>(txn: &DatabaseTransaction, actor: i64, organization: i64, id: i64) -> Result<i64, StoreError> {
+    let head = own_head(txn, R::KIND, organization, id).await?;
+    if head.status != ModerationStatus::Draft {
+        let detail = match head.status {
+            ModerationStatus::Pending => "Запись уже на модерации.".to_owned(),
+            ModerationStatus::Published => "Запись уже опубликована: изменения отправляются на модерацию при сохранении.".to_owned(),
+            _ => format!("{} снята с публикации.", R::KIND.label()),
+        };
+        return Err(StoreError::conflict("not_a_draft", detail));
+    }
+    let stored = R::load(txn, id).await?;
+    let valid = stored.validate().map_err(StoreError::Invalid)?;
+    R::check(txn, organization, &valid).await?;
+    set_status(txn, R::KIND, id, ModerationStatus::Pending, false).await?;
+    let revision = insert_revision::<R>(txn, actor, &head, None, &stored).await?;
+    audit(txn, Actor::User(actor), "submit", R::KIND.subject().as_str(), id, serde_json::json!({ "revision": revision })).await?;
+    Ok(revision)
 }

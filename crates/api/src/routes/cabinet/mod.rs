@@ -3,6 +3,7 @@
 //! partner's organization: another organization's record is "not found", never shown.
 
 mod colleagues;
+mod import;
 mod locations;
 mod organization;
 mod records;
@@ -38,5 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(statistics::statistics)
         .service(colleagues::list_colleagues)
         .service(colleagues::invite_colleague)
-        .service(colleagues::remove_colleague);
+        .service(colleagues::remove_colleague)
+        .service(import::template)
+        .service(import::upload);
 }
