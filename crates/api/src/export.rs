@@ -25,9 +25,14 @@ pub enum Format {
     Datapackage,
 }
 
+/// Our vocabularies as HSDS taxonomies, from the reference data as of now.
+pub async fn vocabulary(store: &Store) -> Result<Taxonomies, StoreError> {
+    Ok(taxonomies(&store.categories().await?, &store.target_groups().await?))
+}
+
 /// The published directory with its taxonomies, as of now.
 pub async fn published(store: &Store) -> Result<(Published, Taxonomies), StoreError> {
-    let vocabulary = taxonomies(&store.categories().await?, &store.target_groups().await?);
+    let vocabulary = vocabulary(store).await?;
     Ok((Published::new(store.hsds_directory().await?, &vocabulary), vocabulary))
 }
 
@@ -140,8 +145,7 @@ pub fn read_package_files(path: &Path) -> anyhow::Result<std::collections::HashM
 
 /// Imports a package's files as published records (the operator's import).
 pub async fn import(store: &Store, files: &std::collections::HashMap<String, Vec<u8>>, dry_run: bool) -> anyhow::Result<ImportReport> {
-    let vocabulary = taxonomies(&store.categories().await?, &store.target_groups().await?);
-    match read_package(files, &vocabulary) {
+    match read_package(files, &vocabulary(store).await?) {
         Ok(incoming) => Ok(store.import_published(&incoming, Actor::System, dry_run).await?),
         Err(problems) => Ok(ImportReport { problems, ..ImportReport::default() }),
     }

@@ -59,6 +59,8 @@ pub struct Published {
     locations_of: HashMap<Uuid, Vec<usize>>,
     services_of: HashMap<Uuid, Vec<usize>>,
     changes_of: HashMap<Uuid, Vec<usize>>,
+    /// (service, location) by the id of the service at the location.
+    pairs: HashMap<Uuid, (usize, usize)>,
 }
 
 impl Published {
@@ -78,10 +80,20 @@ impl Published {
         for (i, c) in directory.changes.iter().enumerate() {
             changes_of.entry(c.record).or_default().push(i);
         }
+        let locations = position(directory.locations.iter().map(|l| l.id).collect());
+        let pairs = directory
+            .services
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| {
+                s.locations.iter().filter_map(|l| Some((service_at_location_id(s.id, *l), (i, *locations.get(l)?)))).collect::<Vec<_>>()
+            })
+            .collect();
         Published {
             terms: taxonomies.terms.iter().map(|t| (t.id, t.clone())).collect(),
             organizations: position(directory.organizations.iter().map(|o| o.id).collect()),
-            locations: position(directory.locations.iter().map(|l| l.id).collect()),
+            locations,
+            pairs,
             services: position(directory.services.iter().map(|s| s.id).collect()),
             locations_of,
             services_of,
@@ -104,6 +116,11 @@ impl Published {
 
     pub fn location_record(&self, id: Uuid) -> Option<&LocationRecord> {
         self.locations.get(&id).map(|&i| &self.directory.locations[i])
+    }
+
+    /// The service and the location of the service at a location `id`.
+    pub fn pair(&self, id: Uuid) -> Option<(&ServiceRecord, &LocationRecord)> {
+        self.pairs.get(&id).map(|&(s, l)| (&self.directory.services[s], &self.directory.locations[l]))
     }
 
     /// Every (service, location) pair a service is given at, in service order.

@@ -252,8 +252,7 @@ pub async fn get_service_at_location(
     const WHAT: &str = "Услуга по адресу";
     let id: Uuid = parsed_id(&id, WHAT)?;
     let published = snapshot.current(&store).await?.published;
-    let (service, location) =
-        published.pairs().find(|(s, l)| socio_hsds::mapping::service_at_location_id(s.id, l.id) == id).ok_or(ApiError::NotFound(WHAT))?;
+    let (service, location) = published.pair(id).ok_or(ApiError::NotFound(WHAT))?;
     cached_json(&req, &published.service_at_location(service, location, true))
 }
 

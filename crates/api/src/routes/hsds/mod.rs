@@ -8,7 +8,7 @@ use serde::Serialize;
 use socio_hsds::{
     page::Page,
     query::{Listing, TaxonomiesQuery, TaxonomyTermsQuery, TermFilter, matches},
-    taxonomy::{Taxonomies, taxonomies},
+    taxonomy::Taxonomies,
 };
 use socio_store::Store;
 
@@ -66,7 +66,7 @@ async fn document(req: HttpRequest, outgoing: web::Data<Outgoing>) -> Result<Htt
 }
 
 async fn vocabulary(store: &Store) -> Result<Taxonomies, ApiError> {
-    Ok(taxonomies(&store.categories().await?, &store.target_groups().await?))
+    Ok(crate::export::vocabulary(store).await?)
 }
 
 /// A page in the HSDS envelope, or every item as NDJSON.
