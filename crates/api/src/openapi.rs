@@ -39,6 +39,8 @@ pub fn document() -> Document {
     components.schemas.entry(name).or_insert(schema);
     let (name, schema) = vocabulary::<socio_domain::Slug>();
     components.schemas.entry(name).or_insert(schema);
+    let (name, schema) = vocabulary::<socio_domain::api::ImportAnswer>();
+    components.schemas.entry(name).or_insert(schema);
     components.add_security_scheme(
         "bearer",
         SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),

@@ -113,6 +113,17 @@ async fn a_partner_uploads_services_from_the_template_all_or_nothing_and_twice_c
     assert!(fields.contains(&"шаблон.csv:3:Категории") && fields.contains(&"шаблон.csv:3:Адреса"), "{fields:?}");
     assert!(problem.errors.iter().all(|e| e.detail.starts_with("Строка 3")), "{:?}", problem.errors);
     assert_eq!(partner.client.cabinet_list(CabinetPath::Services).await.unwrap().len(), 2, "nothing of a refused file is written");
+    let table = app
+        .http
+        .post(format!("{}/api/v1/cabinet/import?dry_run=true&answer=csv", app.address))
+        .bearer_auth(&partner.token)
+        .body(excel(&bad))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(table.headers()["content-type"], "text/csv; charset=utf-8");
+    let table = table.text().await.unwrap();
+    assert!(table.starts_with("\u{feff}Файл,Строка,Столбец,Что не так\r\n") && table.contains("шаблон.csv,3,Категории,"), "{table}");
     let phone = upload(
         &app,
         &partner.token,

@@ -812,4 +812,20 @@ pub struct ImportQuery {
     /// `true`: только проверить файл и показать ошибки, ничего не записывая.
     #[serde(default)]
     pub dry_run: Option<bool>,
+    /// `csv`: ответить списком ошибок в CSV для Excel (файл, строка, столбец, что не так; пустой,
+    /// если ошибок нет) вместо JSON.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<ImportAnswer>))]
+    pub answer: Option<ImportAnswer>,
+}
+
+/// How an upload is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ImportAnswer {
+    /// Итог в JSON, ошибки — 422 problem+json.
+    Json,
+    /// Ошибки таблицей CSV (200).
+    Csv,
 }

@@ -5,7 +5,7 @@
 
 use actix_web::{HttpResponse, get, http::header, post, web};
 use futures::StreamExt;
-use socio_domain::api::{FieldError, ImportOutcome, ImportQuery, Problem};
+use socio_domain::api::{FieldError, ImportAnswer, ImportOutcome, ImportQuery, Problem};
 use socio_hsds::template::{blank, read_template};
 use socio_store::Store;
 
@@ -48,7 +48,10 @@ pub async fn template(_partner: Partner) -> HttpResponse {
     params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "Заполненный шаблон"),
     responses(
-        (status = 200, description = "Загружено (или при dry_run=true — проверено)", body = ImportOutcome),
+        (status = 200, description = "Загружено (или при dry_run=true — проверено); с answer=csv — список ошибок таблицей, ничего не записано, если он не пуст", content(
+            (ImportOutcome = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "Файл больше 2 МБ или пустой", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
@@ -80,6 +83,12 @@ pub async fn upload(
         Ok(rows) => store.import_for_partner(partner.user_id(), partner.organization_id, &rows, dry_run).await?,
         Err(problems) => socio_store::ImportReport { problems, ..Default::default() },
     };
+    if query.answer == Some(ImportAnswer::Csv) {
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"oshibki.csv\""))
+            .body(crate::export::problems_csv(&report.problems)));
+    }
     if !report.problems.is_empty() {
         let errors = report
             .problems
