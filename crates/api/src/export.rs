@@ -130,23 +130,45 @@ pub fn read_package_files(path: &Path) -> anyhow::Result<std::collections::HashM
                 add(name, &mut std::fs::File::open(entry.path())?)?;
             }
         }
+        Ok(files)
     } else {
-        let mut archive = zip::ZipArchive::new(std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?)?;
-        for i in 0..archive.len() {
-            let mut file = archive.by_index(i)?;
-            let name = file.name().rsplit('/').next().unwrap_or_default().to_owned();
-            if file.is_file() && (name.ends_with(".csv") || name.ends_with(".json")) {
-                add(name, &mut file)?;
-            }
+        read_zip(std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?)
+    }
+}
+
+/// The CSV and JSON files of a ZIP (folders inside it ignored), at most [`MAX_PACKAGE_BYTES`]
+/// unpacked in all: a small archive that unpacks to gigabytes is refused, not unpacked.
+pub fn read_zip(archive: impl std::io::Read + std::io::Seek) -> anyhow::Result<std::collections::HashMap<String, Vec<u8>>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(archive).context("not a ZIP archive")?;
+    let mut files = std::collections::HashMap::new();
+    let mut total = 0usize;
+    for i in 0..archive.len() {
+        let file = archive.by_index(i)?;
+        let name = file.name().rsplit('/').next().unwrap_or_default().to_owned();
+        if !file.is_file() || !(name.ends_with(".csv") || name.ends_with(".json")) {
+            continue;
         }
+        let mut bytes = Vec::new();
+        file.take((MAX_PACKAGE_BYTES + 1 - total.min(MAX_PACKAGE_BYTES)) as u64).read_to_end(&mut bytes)?;
+        total += bytes.len();
+        if let Some(problem) = limit_problem(total) {
+            anyhow::bail!(problem.message);
+        }
+        files.insert(name, bytes);
     }
     Ok(files)
 }
 
-/// Imports a package's files as published records (the operator's import).
-pub async fn import(store: &Store, files: &std::collections::HashMap<String, Vec<u8>>, dry_run: bool) -> anyhow::Result<ImportReport> {
+/// Imports a package's files as published records (the operator's import), by `by`.
+pub async fn import(
+    store: &Store,
+    files: &std::collections::HashMap<String, Vec<u8>>,
+    by: Actor,
+    dry_run: bool,
+) -> Result<ImportReport, StoreError> {
     match read_package(files, &vocabulary(store).await?) {
-        Ok(incoming) => Ok(store.import_published(&incoming, Actor::System, dry_run).await?),
+        Ok(incoming) => store.import_published(&incoming, by, dry_run).await,
         Err(problems) => Ok(ImportReport { problems, ..ImportReport::default() }),
     }
 }

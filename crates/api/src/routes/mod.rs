@@ -2,7 +2,7 @@
 
 mod auth;
 mod backoffice;
-mod cabinet;
+pub(crate) mod cabinet;
 pub mod health;
 pub mod hsds;
 mod meta;

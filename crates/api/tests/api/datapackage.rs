@@ -11,6 +11,7 @@ use crate::{helpers::TestApp, on_both_databases};
 
 on_both_databases!(the_datapackage_follows_the_descriptor_with_every_foreign_key_resolving);
 on_both_databases!(a_package_imported_into_an_empty_directory_exports_the_same_and_twice_changes_nothing);
+on_both_databases!(a_moderator_uploads_a_package_over_http_and_the_same_one_changes_nothing);
 
 /// The rows of one CSV, by column name.
 type Rows = Vec<HashMap<String, String>>;
@@ -178,19 +179,19 @@ async fn a_package_imported_into_an_empty_directory_exports_the_same_and_twice_c
     let records = package["organizations.csv"].len();
     assert!(records > 0);
 
-    let dry = import(&empty, &package, true).await.unwrap();
+    let dry = import(&empty, &package, socio_store::Actor::System, true).await.unwrap();
     assert!(dry.problems.is_empty(), "{:#?}", &dry.problems[..dry.problems.len().min(10)]);
     assert!(dry.created > 300 && dry.updated == 0);
     assert!(empty.hsds_directory().await.unwrap().services.is_empty(), "a dry run writes nothing");
 
-    let real = import(&empty, &package, false).await.unwrap();
+    let real = import(&empty, &package, socio_store::Actor::System, false).await.unwrap();
     assert_eq!((real.created, real.updated, real.unchanged, real.problems.len()), (dry.created, 0, 0, 0));
     let again = exported(&empty, &dir_b).await;
     for (name, content) in &package {
         assert!(again.get(name) == Some(content), "{name} differs after the round trip:\n{}", diff_lines(content, &again[name]));
     }
 
-    let twice = import(&empty, &package, false).await.unwrap();
+    let twice = import(&empty, &package, socio_store::Actor::System, false).await.unwrap();
     assert_eq!((twice.created, twice.updated, twice.unchanged), (0, 0, dry.created), "the same package again changes nothing");
     assert_eq!(exported(&empty, &dir_b).await, package);
 
@@ -199,7 +200,7 @@ async fn a_package_imported_into_an_empty_directory_exports_the_same_and_twice_c
     // The first service (rows count records, as a spreadsheet does, whatever line breaks cells hold).
     let services = String::from_utf8(broken["services.csv"].clone()).unwrap().replacen(",active,", ",closed,", 1);
     broken.insert("services.csv".into(), services.into_bytes());
-    let refused = import(&empty, &broken, false).await.unwrap();
+    let refused = import(&empty, &broken, socio_store::Actor::System, false).await.unwrap();
     assert_eq!(refused.problems.len(), 1, "{:?}", refused.problems);
     let problem = &refused.problems[0];
     assert_eq!((problem.file.as_str(), problem.row, problem.column.as_str()), ("services.csv", 2, "status"));
@@ -221,4 +222,44 @@ async fn a_package_imported_into_an_empty_directory_exports_the_same_and_twice_c
 fn diff_lines(a: &[u8], b: &[u8]) -> String {
     let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
     a.lines().zip(b.lines()).filter(|(x, y)| x != y).take(3).map(|(x, y)| format!("- {x}\n+ {y}")).collect::<Vec<_>>().join("\n")
+}
+
+async fn a_moderator_uploads_a_package_over_http_and_the_same_one_changes_nothing(app: TestApp) {
+    let zip = app.get("/api/hsds/datapackage.zip").await.bytes().await.unwrap().to_vec();
+    let moderator = app.create_user(socio_domain::vocabulary::UserRole::Moderator, "moderator@example.org").await;
+    let token = app.token_of(moderator);
+    let post = |body: Vec<u8>, query: &str, token: String| {
+        app.http
+            .post(format!("{}/api/v1/backoffice/import?{query}", app.address))
+            .bearer_auth(token)
+            .header("content-type", "application/zip")
+            .body(body)
+            .send()
+    };
+    let same = post(zip.clone(), "dry_run=false", token.clone()).await.unwrap();
+    assert_eq!(same.status(), 200);
+    let same: serde_json::Value = same.json().await.unwrap();
+    assert_eq!((same["created"].as_u64(), same["updated"].as_u64()), (Some(0), Some(0)), "{same}");
+    assert!(same["unchanged"].as_u64().unwrap() > 400, "the directory's own package changes nothing: {same}");
+
+    // A broken row: 422 naming it, and as a table for Excel.
+    let mut files = socio_api::export::read_zip(std::io::Cursor::new(zip.clone())).unwrap();
+    let services = String::from_utf8(files["services.csv"].clone()).unwrap().replacen(",active,", ",closed,", 1);
+    files.insert("services.csv".into(), services.into_bytes());
+    let mut broken = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in &files {
+        broken.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut broken, content).unwrap();
+    }
+    let broken = broken.finish().unwrap().into_inner();
+    let refused = post(broken.clone(), "", token.clone()).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: socio_domain::api::Problem = refused.json().await.unwrap();
+    assert_eq!(problem.errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["services.csv:2:status"]);
+    let table = post(broken, "dry_run=true&answer=csv", token.clone()).await.unwrap().text().await.unwrap();
+    assert!(table.contains("services.csv,2,status,"), "{table}");
+
+    assert_eq!(post(b"not a zip".to_vec(), "", token.clone()).await.unwrap().status(), 400);
+    let partner = crate::cabinet::partner(&app, "p@example.org", "Фонд «Партнёр»").await;
+    assert_eq!(post(zip, "", partner.token).await.unwrap().status(), 403, "publishing directly is the operator's");
 }

@@ -4,6 +4,7 @@
 //! authoring for editors and, for admins, the operator's people and their roles. Every route checks the role from the database.
 
 mod audit;
+mod import;
 mod notes;
 mod quality;
 mod revisions;
@@ -15,7 +16,8 @@ mod users;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(revisions::pending_revisions)
+    cfg.service(import::import_package)
+        .service(revisions::pending_revisions)
         .service(revisions::get_revision)
         .service(revisions::get_proposal)
         .service(revisions::approve_revision)

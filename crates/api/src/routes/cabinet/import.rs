@@ -63,19 +63,9 @@ pub async fn upload(
     partner: Partner,
     store: web::Data<Store>,
     query: web::Query<ImportQuery>,
-    mut payload: web::Payload,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::InvalidBody(e.to_string()))?;
-        if bytes.len() + chunk.len() > MAX_TEMPLATE_BYTES {
-            return Err(ApiError::InvalidBody(format!("файл больше {} МБ: разделите его на части", MAX_TEMPLATE_BYTES / 1024 / 1024)));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    if bytes.is_empty() {
-        return Err(ApiError::InvalidBody("файл пустой: пришлите заполненный шаблон".to_owned()));
-    }
+    let bytes = bounded_body(payload, MAX_TEMPLATE_BYTES).await?;
     let dry_run = query.dry_run.unwrap_or(false);
     let organization = store.organization_hsds_id(partner.organization_id).await?;
     let vocabulary = store.template_vocabulary(partner.organization_id).await?;
@@ -83,7 +73,13 @@ pub async fn upload(
         Ok(rows) => store.import_for_partner(partner.user_id(), partner.organization_id, &rows, dry_run).await?,
         Err(problems) => socio_store::ImportReport { problems, ..Default::default() },
     };
-    if query.answer == Some(ImportAnswer::Csv) {
+    answered(report, dry_run, query.answer)
+}
+
+/// The answer to an upload: the outcome, the problems as 422 problem+json, or (`answer=csv`)
+/// the problems as a table for Excel.
+pub(crate) fn answered(report: socio_store::ImportReport, dry_run: bool, answer: Option<ImportAnswer>) -> Result<HttpResponse, ApiError> {
+    if answer == Some(ImportAnswer::Csv) {
         return Ok(HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
             .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"oshibki.csv\""))
@@ -110,4 +106,20 @@ pub async fn upload(
         updated: count(report.updated),
         unchanged: count(report.unchanged),
     }))
+}
+
+/// The request's body, refused past `limit` bytes or when empty.
+pub(crate) async fn bounded_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(ApiError::InvalidBody(format!("файл больше {} МБ: разделите его на части", limit / 1024 / 1024)));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::InvalidBody("файл пустой: пришлите заполненный файл".to_owned()));
+    }
+    Ok(bytes)
 }

@@ -3,7 +3,7 @@
 //! partner's organization: another organization's record is "not found", never shown.
 
 mod colleagues;
-mod import;
+pub(crate) mod import;
 mod locations;
 mod organization;
 mod records;
