@@ -109,55 +109,58 @@ fn value<T: serde::Serialize>(item: &T) -> serde_json::Value {
 /// The files of a package: a folder's, or a ZIP's (folders inside it ignored), each bounded so
 /// that no package costs more than [`MAX_PACKAGE_BYTES`] to read.
 pub fn read_package_files(path: &Path) -> anyhow::Result<std::collections::HashMap<String, Vec<u8>>> {
-    use std::io::Read;
-    let mut files = std::collections::HashMap::new();
-    let mut total = 0usize;
-    let mut add = |name: String, reader: &mut dyn Read| -> anyhow::Result<()> {
-        let mut bytes = Vec::new();
-        reader.take((MAX_PACKAGE_BYTES + 1 - total.min(MAX_PACKAGE_BYTES)) as u64).read_to_end(&mut bytes)?;
-        total += bytes.len();
-        if let Some(problem) = limit_problem(total) {
-            anyhow::bail!(problem.message);
-        }
-        files.insert(name, bytes);
-        Ok(())
-    };
-    if path.is_dir() {
-        for entry in std::fs::read_dir(path)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.file_type()?.is_file() && (name.ends_with(".csv") || name.ends_with(".json")) {
-                add(name, &mut std::fs::File::open(entry.path())?)?;
-            }
-        }
-        Ok(files)
-    } else {
-        read_zip(std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?)
+    if !path.is_dir() {
+        return read_zip(std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?);
     }
+    let mut files = PackageFiles::default();
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            files.add(&entry.file_name().to_string_lossy(), std::fs::File::open(entry.path())?)?;
+        }
+    }
+    Ok(files.files)
 }
 
 /// The CSV and JSON files of a ZIP (folders inside it ignored), at most [`MAX_PACKAGE_BYTES`]
 /// unpacked in all: a small archive that unpacks to gigabytes is refused, not unpacked.
 pub fn read_zip(archive: impl std::io::Read + std::io::Seek) -> anyhow::Result<std::collections::HashMap<String, Vec<u8>>> {
-    use std::io::Read;
     let mut archive = zip::ZipArchive::new(archive).context("not a ZIP archive")?;
-    let mut files = std::collections::HashMap::new();
-    let mut total = 0usize;
+    let mut files = PackageFiles::default();
     for i in 0..archive.len() {
         let file = archive.by_index(i)?;
-        let name = file.name().rsplit('/').next().unwrap_or_default().to_owned();
-        if !file.is_file() || !(name.ends_with(".csv") || name.ends_with(".json")) {
-            continue;
+        if file.is_file() {
+            let name = file.name().rsplit('/').next().unwrap_or_default().to_owned();
+            files.add(&name, file)?;
+        }
+    }
+    Ok(files.files)
+}
+
+/// A package's files as they are read, the total bounded.
+#[derive(Default)]
+struct PackageFiles {
+    files: std::collections::HashMap<String, Vec<u8>>,
+    total: usize,
+}
+
+impl PackageFiles {
+    /// Reads `reader` as the file `name` when it is a CSV or JSON file, refusing a package past
+    /// [`MAX_PACKAGE_BYTES`] without reading further.
+    fn add(&mut self, name: &str, reader: impl std::io::Read) -> anyhow::Result<()> {
+        use std::io::Read;
+        if !(name.ends_with(".csv") || name.ends_with(".json")) {
+            return Ok(());
         }
         let mut bytes = Vec::new();
-        file.take((MAX_PACKAGE_BYTES + 1 - total.min(MAX_PACKAGE_BYTES)) as u64).read_to_end(&mut bytes)?;
-        total += bytes.len();
-        if let Some(problem) = limit_problem(total) {
+        reader.take((MAX_PACKAGE_BYTES + 1 - self.total.min(MAX_PACKAGE_BYTES)) as u64).read_to_end(&mut bytes)?;
+        self.total += bytes.len();
+        if let Some(problem) = limit_problem(self.total) {
             anyhow::bail!(problem.message);
         }
-        files.insert(name, bytes);
+        self.files.insert(name.to_owned(), bytes);
+        Ok(())
     }
-    Ok(files)
 }
 
 /// Imports a package's files as published records (the operator's import), by `by`.
