@@ -4,6 +4,7 @@
 //! cargo and to the `socio` binary. Missing tools are installed or named with the exact command.
 
 mod bench;
+mod hsds_bench;
 mod soak;
 mod tools;
 
@@ -26,6 +27,9 @@ cargo xtask <command>
             traffic (memory must not grow), the same while PostgreSQL is stopped and started
             (503s during, only 200s after), a burst of `q=помощь` while /healthz is timed
             (--services N, --seconds S, --connections C, --reuse); restarts the local cluster
+  bench-hsds   socio export (ndjson, datapackage) at 10 000 and 100 000 synthetic services with
+               time and peak memory, and socio import of the 10 000-service package (dry run and
+               real) against seeding the same services (--small N, --large N, --reuse)
   bench-route  time route computation on the demo situations with 10 000 services (criterion)
   openapi   regenerate openapi/openapi.json from the code
 ";
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::build_spa(),
         Some("bench-search") => bench::run_search(&args[1..]),
+        Some("bench-hsds") => hsds_bench::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
         Some("bench-route") => tools::cargo(&["bench", "-p", "socio-store", "--bench", "route"]),
         Some("openapi") => tools::cargo(&["run", "--quiet", "-p", "socio-api", "--", "openapi"]),

@@ -3,13 +3,18 @@
 //! `socio export` and `GET /api/hsds/datapackage.zip`. The same objects the API serves. And its
 //! reverse, `socio import`: a package read back and written through the cabinet's checks.
 
-use std::{io::Write, path::Path};
+use std::{
+    collections::HashMap,
+    fs::File,
+    io::{BufWriter, Write},
+    path::Path,
+};
 
 use anyhow::Context;
 use socio_hsds::import::{MAX_PACKAGE_BYTES, Problem, limit_problem, read_package};
 use socio_hsds::{
     mapping::{OrganizationDepth, Published, ServiceDepth},
-    tabular::{DESCRIPTOR, Descriptor, Table, tables},
+    tabular::{DESCRIPTOR, Descriptor, Flattener, Table, csv_line, tables},
     taxonomy::{Taxonomies, taxonomies},
 };
 use socio_store::{Actor, ImportReport, Store, StoreError};
@@ -57,53 +62,117 @@ pub fn datapackage_zip(tables: &[Table]) -> anyhow::Result<Vec<u8>> {
 /// How many records of each kind were written.
 pub struct Written(pub Vec<(String, usize)>);
 
-/// Writes the directory into `dir` in `format`.
+/// Organizations read at a time by a streamed export (about 20 services each).
+pub const ORGANIZATIONS_PER_PART: usize = 100;
+
+/// Writes the directory into `dir` in `format`, streamed: read a part of the organizations at
+/// a time and written out before the next is read, so memory stays flat however large the
+/// directory is.
 pub async fn export(store: &Store, format: Format, dir: &Path) -> anyhow::Result<Written> {
+    export_in_parts(store, format, dir, ORGANIZATIONS_PER_PART).await
+}
+
+/// [`export`], reading `organizations` at a time.
+pub async fn export_in_parts(store: &Store, format: Format, dir: &Path, organizations: usize) -> anyhow::Result<Written> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let (published, vocabulary) = published(store).await?;
-    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).with_context(|| format!("writing {name}"));
+    let vocabulary = vocabulary(store).await?;
+    let order = store.hsds_organization_order().await?;
+    let create = |name: &str| -> anyhow::Result<BufWriter<File>> {
+        Ok(BufWriter::new(File::create(dir.join(name)).with_context(|| format!("creating {name}"))?))
+    };
     let mut written = Vec::new();
     match format {
         Format::Datapackage => {
-            write("datapackage.json", DESCRIPTOR.as_bytes())?;
-            for table in datapackage_tables(&published, &vocabulary)? {
-                write(&table.path, &table.csv())?;
-                written.push((table.path.clone(), table.rows.len()));
+            std::fs::write(dir.join("datapackage.json"), DESCRIPTOR).context("writing datapackage.json")?;
+            let descriptor = Descriptor::published()?;
+            let mut files: HashMap<&str, (BufWriter<File>, usize)> = HashMap::new();
+            let mut line = Vec::new();
+            for resource in &descriptor.resources {
+                let mut file = create(&resource.path)?;
+                line.clear();
+                csv_line(&mut line, &resource.schema.fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>());
+                file.write_all(&line)?;
+                files.insert(resource.name.as_str(), (file, 0));
+            }
+            let mut sink = |resource: &str, row: Vec<String>| -> anyhow::Result<()> {
+                let (file, count) = files.get_mut(resource).context("a resource outside the descriptor")?;
+                line.clear();
+                csv_line(&mut line, &row);
+                file.write_all(&line)?;
+                *count += 1;
+                Ok(())
+            };
+            let mut flattener = Flattener::new(&descriptor);
+            flattener.taxonomies(&vocabulary, &mut sink)?;
+            for part in order.chunks(organizations.max(1)) {
+                let published = Published::new(store.hsds_directory_of(Some(part)).await?, &vocabulary);
+                flattener.organizations(&published, &mut sink)?;
+            }
+            for resource in &descriptor.resources {
+                if let Some((mut file, count)) = files.remove(resource.name.as_str()) {
+                    file.flush().with_context(|| format!("writing {}", resource.path))?;
+                    written.push((resource.path.clone(), count));
+                }
             }
         }
         Format::HsdsJson | Format::Ndjson => {
-            let directory = published.directory();
-            let documents: Vec<(&str, Vec<serde_json::Value>)> = vec![
-                (
-                    "organizations",
-                    directory.organizations.iter().map(|o| value(&published.organization(o, OrganizationDepth::Full))).collect(),
-                ),
-                ("services", directory.services.iter().map(|s| value(&published.service(s, ServiceDepth::Full))).collect()),
-                ("service_at_locations", published.pairs().map(|(s, l)| value(&published.service_at_location(s, l, true))).collect()),
-                ("taxonomies", vocabulary.taxonomies.iter().map(value).collect()),
-                ("taxonomy_terms", vocabulary.terms.iter().map(value).collect()),
-            ];
-            for (name, items) in documents {
-                let (file, bytes) = if format == Format::Ndjson {
-                    let mut lines = Vec::new();
-                    for item in &items {
-                        serde_json::to_writer(&mut lines, item)?;
-                        lines.push(b'\n');
-                    }
-                    (format!("{name}.ndjson"), lines)
-                } else {
-                    (format!("{name}.json"), serde_json::to_vec_pretty(&items)?)
-                };
-                write(&file, &bytes)?;
-                written.push((file, items.len()));
+            let document = |name: &str| -> anyhow::Result<Document> {
+                let lines = format == Format::Ndjson;
+                let file = format!("{name}.{}", if lines { "ndjson" } else { "json" });
+                Ok(Document { out: create(&file)?, file, lines, count: 0 })
+            };
+            let mut taxonomies = document("taxonomies")?;
+            vocabulary.taxonomies.iter().try_for_each(|t| taxonomies.push(t))?;
+            let mut terms = document("taxonomy_terms")?;
+            vocabulary.terms.iter().try_for_each(|t| terms.push(t))?;
+            let (mut organizations_file, mut services, mut pairs) =
+                (document("organizations")?, document("services")?, document("service_at_locations")?);
+            for part in order.chunks(organizations.max(1)) {
+                let published = Published::new(store.hsds_directory_of(Some(part)).await?, &vocabulary);
+                let directory = published.directory();
+                directory
+                    .organizations
+                    .iter()
+                    .try_for_each(|o| organizations_file.push(&published.organization(o, OrganizationDepth::Full)))?;
+                directory.services.iter().try_for_each(|s| services.push(&published.service(s, ServiceDepth::Full)))?;
+                published.pairs().try_for_each(|(s, l)| pairs.push(&published.service_at_location(s, l, true)))?;
+            }
+            for document in [organizations_file, services, pairs, taxonomies, terms] {
+                written.push(document.finish()?);
             }
         }
     }
     Ok(Written(written))
 }
 
-fn value<T: serde::Serialize>(item: &T) -> serde_json::Value {
-    serde_json::to_value(item).unwrap_or_default()
+/// One file of `hsds-json` (a JSON array) or `ndjson` (a record a line), written as it goes.
+struct Document {
+    out: BufWriter<File>,
+    file: String,
+    lines: bool,
+    count: usize,
+}
+
+impl Document {
+    fn push(&mut self, item: &impl serde::Serialize) -> anyhow::Result<()> {
+        if self.lines {
+            serde_json::to_writer(&mut self.out, item)?;
+            self.out.write_all(b"\n")?;
+        } else {
+            self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+            serde_json::to_writer_pretty(&mut self.out, item)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<(String, usize)> {
+        if !self.lines {
+            self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush().with_context(|| format!("writing {}", self.file))?;
+        Ok((self.file, self.count))
+    }
 }
 
 /// The files of a package: a folder's, or a ZIP's (folders inside it ignored), each bounded so
@@ -174,6 +243,26 @@ pub async fn import(
         Ok(incoming) => store.import_published(&incoming, by, dry_run).await,
         Err(problems) => Ok(ImportReport { problems, ..ImportReport::default() }),
     }
+}
+
+/// Imports a package's files for a partner: its own organization's records only, as drafts
+/// and revisions for the moderator.
+pub async fn import_for_partner(
+    store: &Store,
+    files: &std::collections::HashMap<String, Vec<u8>>,
+    user: i64,
+    organization: i64,
+    dry_run: bool,
+) -> Result<ImportReport, StoreError> {
+    match read_package(files, &vocabulary(store).await?) {
+        Ok(incoming) => store.import_package_for_partner(user, organization, &incoming, dry_run).await,
+        Err(problems) => Ok(ImportReport { problems, ..ImportReport::default() }),
+    }
+}
+
+/// The files of an uploaded ZIP, or a 400 saying why it is not one.
+pub fn uploaded_zip(bytes: Vec<u8>) -> Result<std::collections::HashMap<String, Vec<u8>>, crate::ApiError> {
+    read_zip(std::io::Cursor::new(bytes)).map_err(|e| crate::ApiError::InvalidBody(format!("{e}")))
 }
 
 /// The problems as a CSV a person opens in Excel: UTF-8 with a BOM, Russian headers.

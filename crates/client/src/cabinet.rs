@@ -7,14 +7,50 @@
 
 use reqwest::Method;
 use socio_domain::api::{
-    AuditEntry, AuthoredSituation, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, Invitation, LocationInput, Login, Me,
-    NewNote, NewOperator, NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange, QualityItem,
-    QualityReminder, Registration, Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView, RoleChange,
-    ServiceCandidate, ServiceInput, ServiceStatistics, Session, SituationDefinition, SituationVersion, UsageReport,
+    AuditEntry, AuthoredSituation, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, ImportOutcome, Invitation,
+    LocationInput, Login, Me, NewNote, NewOperator, NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange,
+    QualityItem, QualityReminder, Registration, Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView,
+    RoleChange, ServiceCandidate, ServiceInput, ServiceStatistics, Session, SituationDefinition, SituationVersion, UsageReport,
 };
 use socio_domain::vocabulary::{NoteSubject, QualityCheck, RevisionSubject, UserRole};
 
 use crate::{Client, ClientError};
+
+/// A file of many records, and where it is uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    /// The partner's filled-in template (CSV): `POST /api/v1/cabinet/import`.
+    Template,
+    /// The partner's own organization as an HSDS package (ZIP): `POST /api/v1/cabinet/import/package`.
+    PartnerPackage,
+    /// Any organizations as an HSDS package (ZIP), published at once: `POST /api/v1/backoffice/import`.
+    OperatorPackage,
+}
+
+impl Upload {
+    fn path(self) -> &'static str {
+        match self {
+            Upload::Template => "/api/v1/cabinet/import",
+            Upload::PartnerPackage => "/api/v1/cabinet/import/package",
+            Upload::OperatorPackage => "/api/v1/backoffice/import",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Upload::Template => "text/csv",
+            Upload::PartnerPackage | Upload::OperatorPackage => "application/zip",
+        }
+    }
+
+    /// The most the server takes of this kind, in bytes.
+    pub fn limit(self) -> usize {
+        match self {
+            Upload::Template => socio_domain::api::MAX_TEMPLATE_BYTES,
+            Upload::PartnerPackage | Upload::OperatorPackage => socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES,
+        }
+    }
+}
 
 /// The two kinds of records with their own cabinet lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +328,42 @@ impl Client {
             return Ok(response.text().await?);
         }
         Self::decode(response).await
+    }
+
+    /// `GET /api/v1/cabinet/import/template`: the template for Excel (CSV, UTF-8 with BOM).
+    pub async fn import_template(&self) -> Result<String, ClientError> {
+        let response = self.send(Method::GET, "/api/v1/cabinet/import/template", NO_BODY, None).await?;
+        if response.status().is_success() {
+            return Ok(response.text().await?);
+        }
+        Self::decode(response).await
+    }
+
+    /// Uploads `file` (a dry run checks it and writes nothing); every problem comes back as
+    /// the 422's errors, one per row and column (`шаблон.csv:3:Категории`).
+    pub async fn import_file(&self, upload: Upload, file: Vec<u8>, dry_run: bool) -> Result<ImportOutcome, ClientError> {
+        Self::decode(self.upload(upload, file, &format!("dry_run={dry_run}")).await?).await
+    }
+
+    /// The problems of `file` as a CSV table for Excel (nothing is written).
+    pub async fn import_problems_csv(&self, upload: Upload, file: Vec<u8>) -> Result<String, ClientError> {
+        let response = self.upload(upload, file, "dry_run=true&answer=csv").await?;
+        if response.status().is_success() {
+            return Ok(response.text().await?);
+        }
+        Self::decode(response).await
+    }
+
+    async fn upload(&self, upload: Upload, file: Vec<u8>, query: &str) -> Result<reqwest::Response, ClientError> {
+        let mut request = self
+            .http
+            .post(format!("{}{}?{query}", self.base, upload.path()))
+            .header(reqwest::header::CONTENT_TYPE, upload.content_type())
+            .body(file);
+        if let Some(token) = &self.token {
+            request = request.header(reqwest::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        Ok(request.send().await?)
     }
 
     /// `GET /api/v1/backoffice/users`.

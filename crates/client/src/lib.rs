@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 
-pub use cabinet::CabinetPath;
+pub use cabinet::{CabinetPath, Upload};
 use serde::{Serialize, de::DeserializeOwned};
 use socio_domain::api::{
     CategoryGroup, Completion, Meta, Municipality, NewReport, OrganizationDetail, OrganizationFilter, OrganizationQuery,

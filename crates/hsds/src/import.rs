@@ -79,15 +79,30 @@ pub struct Incoming {
     pub services: Vec<IncomingService>,
 }
 
-/// One CSV's rows by column name, with their line numbers.
+/// One CSV's rows by column name, with their line numbers, and the rows of each value of every
+/// `…_id` column (what the records are looked up by), so that reading a package is linear in
+/// its size, not quadratic.
 struct Rows {
     file: &'static str,
     rows: Vec<(usize, HashMap<String, String>)>,
+    by_reference: HashMap<String, HashMap<String, Vec<usize>>>,
 }
 
 impl Rows {
-    fn by<'a>(&'a self, column: &'a str, id: &'a str) -> impl Iterator<Item = &'a HashMap<String, String>> + 'a {
-        self.rows.iter().map(|(_, r)| r).filter(move |r| r.get(column).is_some_and(|v| v == id))
+    fn new(file: &'static str, rows: Vec<(usize, HashMap<String, String>)>) -> Self {
+        let mut by_reference: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
+        for (i, (_, row)) in rows.iter().enumerate() {
+            for (column, value) in row.iter().filter(|(c, v)| c.ends_with("_id") && !v.is_empty()) {
+                by_reference.entry(column.clone()).or_default().entry(value.clone()).or_default().push(i);
+            }
+        }
+        Rows { file, rows, by_reference }
+    }
+
+    /// The rows whose `column` (a `…_id`) is `id`, in file order.
+    fn by<'a>(&'a self, column: &str, id: &str) -> impl Iterator<Item = &'a HashMap<String, String>> + 'a {
+        let found = self.by_reference.get(column).and_then(|values| values.get(id)).map(Vec::as_slice).unwrap_or_default();
+        found.iter().map(|&i| &self.rows[i].1)
     }
 }
 
@@ -115,7 +130,7 @@ fn parse_csv(file: &'static str, bytes: &[u8], problems: &mut Vec<Problem>) -> R
         Ok(h) => h.iter().map(|c| c.trim().to_owned()).collect(),
         Err(e) => {
             problems.push(problem(1, format!("Файл не читается как CSV: {e}.")));
-            return Rows { file, rows: Vec::new() };
+            return Rows::new(file, Vec::new());
         }
     };
     let mut rows = Vec::new();
@@ -133,7 +148,7 @@ fn parse_csv(file: &'static str, bytes: &[u8], problems: &mut Vec<Problem>) -> R
             Err(e) => problems.push(problem(line, format!("Строка не читается: {e}."))),
         }
     }
-    Rows { file, rows }
+    Rows::new(file, rows)
 }
 
 fn get<'a>(row: &'a HashMap<String, String>, column: &str) -> &'a str {
@@ -162,9 +177,9 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
             None if *resource == "organization" => {
                 let message = "В пакете нет organizations.csv.".to_owned();
                 problems.push(Problem { file: (*file).to_owned(), row: 0, column: String::new(), message });
-                Rows { file, rows: Vec::new() }
+                Rows::new(file, Vec::new())
             }
-            None => Rows { file, rows: Vec::new() },
+            None => Rows::new(file, Vec::new()),
         };
         tables.insert(resource, rows);
     }

@@ -114,19 +114,58 @@ const NESTED: &[(&str, &str)] = &[
     ("taxonomy_detail", "taxonomy"),
 ];
 
-struct Builder<'d> {
+/// The resources whose records can be reached from more than one organization (a place a
+/// service of another organization is given at, the shared vocabulary): remembered for the
+/// whole package. Every other record belongs to one organization and is remembered only
+/// while its part is written, so the memory of a streamed export does not grow with it.
+const SHARED: &[&str] = &["location", "taxonomy", "taxonomy_term"];
+
+/// Flattens nested objects into rows of the descriptor's tables, each record once, handing
+/// each row to a sink as soon as it is made.
+pub struct Flattener<'d> {
     descriptor: &'d Descriptor,
-    tables: HashMap<String, (Vec<Vec<String>>, HashSet<String>)>,
+    seen: HashMap<String, HashSet<String>>,
 }
 
-impl Builder<'_> {
-    fn walk(&mut self, resource: &str, object: &Value) {
-        let Some(map) = object.as_object() else { return };
-        let Some(spec) = self.descriptor.resources.iter().find(|r| r.name == resource) else { return };
+impl<'d> Flattener<'d> {
+    pub fn new(descriptor: &'d Descriptor) -> Self {
+        Flattener { descriptor, seen: HashMap::new() }
+    }
+
+    /// The rows of the vocabulary: write it first.
+    pub fn taxonomies<E>(&mut self, taxonomies: &Taxonomies, sink: &mut impl FnMut(&str, Vec<String>) -> Result<(), E>) -> Result<(), E>
+    where
+        E: From<serde_json::Error>,
+    {
+        for taxonomy in &taxonomies.taxonomies {
+            self.walk("taxonomy", &serde_json::to_value(taxonomy)?, sink)?;
+        }
+        for term in &taxonomies.terms {
+            self.walk("taxonomy_term", &serde_json::to_value(term)?, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The rows of every organization of `published` (the whole directory or one part of it),
+    /// with everything nested in it.
+    pub fn organizations<E>(&mut self, published: &Published, sink: &mut impl FnMut(&str, Vec<String>) -> Result<(), E>) -> Result<(), E>
+    where
+        E: From<serde_json::Error>,
+    {
+        for organization in &published.directory().organizations {
+            let nested = published.organization(organization, OrganizationDepth::FullServices);
+            self.walk("organization", &serde_json::to_value(nested)?, sink)?;
+        }
+        self.seen.retain(|resource, _| SHARED.contains(&resource.as_str()));
+        Ok(())
+    }
+
+    fn walk<E>(&mut self, resource: &str, object: &Value, sink: &mut impl FnMut(&str, Vec<String>) -> Result<(), E>) -> Result<(), E> {
+        let Some(map) = object.as_object() else { return Ok(()) };
+        let Some(spec) = self.descriptor.resources.iter().find(|r| r.name == resource) else { return Ok(()) };
         let id = map.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-        let (rows, seen) = self.tables.entry(resource.to_owned()).or_default();
-        if !seen.insert(id) {
-            return;
+        if !self.seen.entry(resource.to_owned()).or_default().insert(id) {
+            return Ok(());
         }
         let row: Vec<String> = spec.schema.fields.iter().map(|f| cell(map.get(&f.name))).collect();
         // A required column must not be empty in CSV. The one we cannot fill is an address's
@@ -134,16 +173,21 @@ impl Builder<'_> {
         // description carries the street and city.
         let complete = spec.schema.fields.iter().zip(&row).all(|(f, value)| !f.constraints.required || !value.is_empty());
         if complete {
-            rows.push(row);
+            sink(resource, row)?;
         }
         for (key, child) in map {
             let Some((_, nested)) = NESTED.iter().find(|(k, _)| k == key) else { continue };
             match child {
-                Value::Array(items) => items.iter().for_each(|item| self.walk(nested, item)),
-                Value::Object(_) => self.walk(nested, child),
+                Value::Array(items) => {
+                    for item in items {
+                        self.walk(nested, item, sink)?;
+                    }
+                }
+                Value::Object(_) => self.walk(nested, child, sink)?,
                 _ => {}
             }
         }
+        Ok(())
     }
 }
 
@@ -175,18 +219,16 @@ pub fn restored(cell: &str) -> &str {
 }
 
 /// Every table of the descriptor, in its order (empty ones with their header), from the whole
-/// published directory.
+/// published directory, in memory.
 pub fn tables(descriptor: &Descriptor, published: &Published, taxonomies: &Taxonomies) -> Result<Vec<Table>, serde_json::Error> {
-    let mut builder = Builder { descriptor, tables: HashMap::new() };
-    for taxonomy in &taxonomies.taxonomies {
-        builder.walk("taxonomy", &serde_json::to_value(taxonomy)?);
-    }
-    for term in &taxonomies.terms {
-        builder.walk("taxonomy_term", &serde_json::to_value(term)?);
-    }
-    for organization in &published.directory().organizations {
-        builder.walk("organization", &serde_json::to_value(published.organization(organization, OrganizationDepth::FullServices))?);
-    }
+    let mut rows: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    let mut sink = |resource: &str, row: Vec<String>| -> Result<(), serde_json::Error> {
+        rows.entry(resource.to_owned()).or_default().push(row);
+        Ok(())
+    };
+    let mut flattener = Flattener::new(descriptor);
+    flattener.taxonomies(taxonomies, &mut sink)?;
+    flattener.organizations(published, &mut sink)?;
     Ok(descriptor
         .resources
         .iter()
@@ -194,33 +236,35 @@ pub fn tables(descriptor: &Descriptor, published: &Published, taxonomies: &Taxon
             resource: r.name.clone(),
             path: r.path.clone(),
             fields: r.schema.fields.iter().map(|f| f.name.clone()).collect(),
-            rows: builder.tables.remove(&r.name).map(|(rows, _)| rows).unwrap_or_default(),
+            rows: rows.remove(&r.name).unwrap_or_default(),
         })
         .collect())
 }
 
+/// One line of CSV (RFC 4180: comma, `"` quoting, CRLF), as the tabular profile reads it.
+pub fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
+    for (i, value) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
+            out.push(b'"');
+            out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(value.as_bytes());
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
 impl Table {
-    /// The table as CSV (RFC 4180: comma, `"` quoting, CRLF), as the tabular profile reads it.
+    /// The table as CSV (see [`csv_line`]).
     pub fn csv(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        let mut line = |cells: &[String]| {
-            for (i, value) in cells.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
-                    out.push(b'"');
-                    out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
-                    out.push(b'"');
-                } else {
-                    out.extend_from_slice(value.as_bytes());
-                }
-            }
-            out.extend_from_slice(b"\r\n");
-        };
-        line(&self.fields);
+        csv_line(&mut out, &self.fields);
         for row in &self.rows {
-            line(row);
+            csv_line(&mut out, row);
         }
         out
     }

@@ -43,10 +43,35 @@ fn parsed<T: std::str::FromStr>(raw: &str, what: &str, id: i64) -> Option<T> {
 impl Store {
     /// Everything `/api/hsds/` and the export publish.
     pub async fn hsds_directory(&self) -> Result<Directory, StoreError> {
+        self.hsds_directory_of(None).await
+    }
+
+    /// The published organizations as row ids, in the order HSDS lists them (by name): what
+    /// a streamed export reads in chunks with [`Store::hsds_directory_of`].
+    pub async fn hsds_organization_order(&self) -> Result<Vec<i64>, StoreError> {
+        let rows = organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED)).all(&self.db).await?;
+        let mut keyed: Vec<((String, Uuid), i64)> = rows
+            .into_iter()
+            .filter_map(|o| Some(((fold(&o.name), stored_id(o.hsds_id.as_deref(), "organization", o.id)?), o.id)))
+            .collect();
+        keyed.sort_unstable();
+        Ok(keyed.into_iter().map(|(_, id)| id).collect())
+    }
+
+    /// What HSDS publishes of some organizations (their row ids, at most a thousand of them),
+    /// or of all with `None`: the organizations, their published places (and any other
+    /// organization's place their services are given at), their published services and the
+    /// changes of all of these. Loading the directory in such parts keeps an export's memory
+    /// flat however large the directory is.
+    pub async fn hsds_directory_of(&self, scope: Option<&[i64]>) -> Result<Directory, StoreError> {
         let db = &self.db;
         let mut organizations = Vec::new();
         let mut org_ids: HashMap<i64, Uuid> = HashMap::new();
-        for o in organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED)).all(db).await? {
+        let mut query = organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED));
+        if let Some(scope) = scope {
+            query = query.filter(organization::Column::Id.is_in(scope.iter().copied()));
+        }
+        for o in query.all(db).await? {
             let (Some(id), Some(kind), Some(sector)) =
                 (stored_id(o.hsds_id.as_deref(), "organization", o.id), parsed(&o.kind, "kind", o.id), parsed(&o.sector, "sector", o.id))
             else {
@@ -74,37 +99,24 @@ impl Store {
 
         let cities: HashMap<i64, (String, String)> =
             municipality::Entity::find().all(db).await?.into_iter().map(|m| (m.id, (m.slug, m.name))).collect();
-        let mut locations = Vec::new();
-        let mut location_ids: HashMap<i64, Uuid> = HashMap::new();
-        let rows =
-            location::Entity::find().filter(location::Column::Status.eq(PUBLISHED)).order_by_asc(location::Column::Id).all(db).await?;
-        for l in rows {
-            let (Some(&organization_id), Some(id)) = (org_ids.get(&l.organization_id), stored_id(l.hsds_id.as_deref(), "location", l.id))
-            else {
-                continue;
-            };
-            location_ids.insert(l.id, id);
-            locations.push(LocationRecord {
-                id,
-                organization_id,
-                name: l.name,
-                address: l.address,
-                city: cities.get(&l.municipality_id).map(|c| c.1.clone()).unwrap_or_default(),
-                coordinates: l.lat.zip(l.lon),
-                phone: l.phone,
-                opening_hours: serde_json::from_value::<Vec<OpeningInterval>>(l.opening_hours).unwrap_or_default(),
-                accessibility: serde_json::from_value::<Vec<AccessibilityFeature>>(l.accessibility).unwrap_or_default(),
-                updated_at: l.updated_at,
-            });
+        let mut query = location::Entity::find().filter(location::Column::Status.eq(PUBLISHED)).order_by_asc(location::Column::Id);
+        if scope.is_some() {
+            query = query.filter(location::Column::OrganizationId.is_in(org_ids.keys().copied()));
         }
+        let mut places = Places { cities, records: Vec::new(), ids: HashMap::new() };
+        places.add(query.all(db).await?, &org_ids);
 
-        let rows = self.published_services().order_by_asc(service::Column::Id).all(db).await?;
+        let mut query = self.published_services().order_by_asc(service::Column::Id);
+        if scope.is_some() {
+            query = query.filter(service::Column::OrganizationId.is_in(org_ids.keys().copied()));
+        }
+        let rows = query.all(db).await?;
         let service_keys: Vec<i64> = rows.iter().map(|s| s.id).collect();
         let mut categories = HashMap::new();
         let mut target_groups = HashMap::new();
         let mut municipalities = HashMap::new();
         let mut formats = HashMap::new();
-        let mut places: HashMap<i64, Vec<Uuid>> = HashMap::new();
+        let mut links = Vec::new();
         for chunk in service_keys.chunks(CHUNK) {
             categories.extend(slugs_through(db, "service_categories", "service_id", "category_id", "categories", chunk).await?);
             target_groups
@@ -112,15 +124,21 @@ impl Store {
             municipalities
                 .extend(slugs_through(db, "service_municipalities", "service_id", "municipality_id", "municipalities", chunk).await?);
             formats.extend(values_of(db, "service_formats", "service_id", "format", chunk).await?);
-            let links = service_location::Entity::find()
-                .filter(service_location::Column::ServiceId.is_in(chunk.iter().copied()))
-                .order_by_asc(service_location::Column::LocationId)
-                .all(db)
-                .await?;
-            for link in links {
-                if let Some(place) = location_ids.get(&link.location_id) {
-                    places.entry(link.service_id).or_default().push(*place);
-                }
+            links.extend(
+                service_location::Entity::find()
+                    .filter(service_location::Column::ServiceId.is_in(chunk.iter().copied()))
+                    .order_by_asc(service_location::Column::LocationId)
+                    .all(db)
+                    .await?,
+            );
+        }
+        if scope.is_some() {
+            places.add_foreign(db, &links).await?;
+        }
+        let mut service_places: HashMap<i64, Vec<Uuid>> = HashMap::new();
+        for link in links {
+            if let Some(place) = places.ids.get(&link.location_id) {
+                service_places.entry(link.service_id).or_default().push(*place);
             }
         }
         let slugs = |linked: Option<Vec<(String, String)>>| linked.unwrap_or_default().into_iter().map(|(slug, _)| slug).collect();
@@ -140,7 +158,7 @@ impl Store {
                 target_groups: slugs(target_groups.remove(&s.id)),
                 formats: formats.remove(&s.id).unwrap_or_default().iter().filter_map(|f| parsed(f, "format", s.id)).collect(),
                 municipalities: municipalities.remove(&s.id).unwrap_or_default(),
-                locations: places.remove(&s.id).unwrap_or_default(),
+                locations: service_places.remove(&s.id).unwrap_or_default(),
                 slug: s.slug,
                 name: s.name,
                 summary: s.summary,
@@ -162,25 +180,97 @@ impl Store {
         }
         services.sort_by_cached_key(|s| (fold(&s.name), s.id));
 
-        let changes = public_changes(db, &org_ids, &service_ids, &location_ids).await?;
-        Ok(Directory { organizations, locations, services, changes })
+        let changes = public_changes(db, scope.is_some(), &org_ids, &service_ids, &places.ids).await?;
+        Ok(Directory { organizations, locations: places.records, services, changes })
+    }
+}
+
+/// The published places read so far, with the cities they name.
+struct Places {
+    cities: HashMap<i64, (String, String)>,
+    records: Vec<LocationRecord>,
+    ids: HashMap<i64, Uuid>,
+}
+
+impl Places {
+    fn add(&mut self, rows: Vec<location::Model>, organizations: &HashMap<i64, Uuid>) {
+        for l in rows {
+            let (Some(&organization_id), Some(id)) =
+                (organizations.get(&l.organization_id), stored_id(l.hsds_id.as_deref(), "location", l.id))
+            else {
+                continue;
+            };
+            self.ids.insert(l.id, id);
+            self.records.push(LocationRecord {
+                id,
+                organization_id,
+                name: l.name,
+                address: l.address,
+                city: self.cities.get(&l.municipality_id).map(|c| c.1.clone()).unwrap_or_default(),
+                coordinates: l.lat.zip(l.lon),
+                phone: l.phone,
+                opening_hours: serde_json::from_value::<Vec<OpeningInterval>>(l.opening_hours).unwrap_or_default(),
+                accessibility: serde_json::from_value::<Vec<AccessibilityFeature>>(l.accessibility).unwrap_or_default(),
+                updated_at: l.updated_at,
+            });
+        }
+    }
+
+    /// Another organization's published places that `links` point at (an imported service
+    /// may be given at a partner's address), so that a part of the directory shows them too.
+    async fn add_foreign(&mut self, db: &impl ConnectionTrait, links: &[service_location::Model]) -> Result<(), StoreError> {
+        let mut missing: Vec<i64> = links.iter().map(|l| l.location_id).filter(|id| !self.ids.contains_key(id)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        for chunk in missing.chunks(CHUNK) {
+            let rows = location::Entity::find()
+                .filter(location::Column::Status.eq(PUBLISHED))
+                .filter(location::Column::Id.is_in(chunk.iter().copied()))
+                .order_by_asc(location::Column::Id)
+                .all(db)
+                .await?;
+            let owners: HashMap<i64, Uuid> = organization::Entity::find()
+                .filter(organization::Column::Status.eq(PUBLISHED))
+                .filter(organization::Column::Id.is_in(rows.iter().map(|l| l.organization_id)))
+                .all(db)
+                .await?
+                .into_iter()
+                .filter_map(|o| Some((o.id, stored_id(o.hsds_id.as_deref(), "organization", o.id)?)))
+                .collect();
+            self.add(rows, &owners);
+        }
+        Ok(())
     }
 }
 
 /// The audit entries that changed what the public sees (approved revisions, confirmations),
 /// field by field, for the records still published.
+/// With `scoped`, only the entries of the records given; otherwise of every published one.
 async fn public_changes(
     db: &impl ConnectionTrait,
+    scoped: bool,
     organizations: &HashMap<i64, Uuid>,
     services: &HashMap<i64, Uuid>,
     locations: &HashMap<i64, Uuid>,
 ) -> Result<Vec<ChangeRecord>, StoreError> {
-    let entries = audit_log::Entity::find()
-        .filter(audit_log::Column::Action.is_in(["approve", "confirm"]))
-        .filter(audit_log::Column::EntityType.is_in(["organization", "service", "location"]))
-        .order_by_asc(audit_log::Column::Id)
-        .all(db)
-        .await?;
+    let public = audit_log::Entity::find().filter(audit_log::Column::Action.is_in(["approve", "confirm"]));
+    let mut entries = Vec::new();
+    if scoped {
+        for (kind, records) in [("organization", organizations), ("service", services), ("location", locations)] {
+            let ids: Vec<i64> = records.keys().copied().collect();
+            for chunk in ids.chunks(CHUNK) {
+                let query = public.clone().filter(audit_log::Column::EntityType.eq(kind));
+                entries.extend(query.filter(audit_log::Column::EntityId.is_in(chunk.iter().copied())).all(db).await?);
+            }
+        }
+        entries.sort_unstable_by_key(|e| e.id);
+    } else {
+        entries = public
+            .filter(audit_log::Column::EntityType.is_in(["organization", "service", "location"]))
+            .order_by_asc(audit_log::Column::Id)
+            .all(db)
+            .await?;
+    }
     let mut changes = Vec::new();
     for entry in entries {
         let (kind, record) = match entry.entity_type.as_str() {

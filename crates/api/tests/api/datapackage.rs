@@ -12,6 +12,7 @@ use crate::{helpers::TestApp, on_both_databases};
 on_both_databases!(the_datapackage_follows_the_descriptor_with_every_foreign_key_resolving);
 on_both_databases!(a_package_imported_into_an_empty_directory_exports_the_same_and_twice_changes_nothing);
 on_both_databases!(a_moderator_uploads_a_package_over_http_and_the_same_one_changes_nothing);
+on_both_databases!(a_partner_uploads_its_own_organizations_package_into_moderation_and_nothing_of_another);
 
 /// The rows of one CSV, by column name.
 type Rows = Vec<HashMap<String, String>>;
@@ -139,15 +140,29 @@ async fn the_datapackage_follows_the_descriptor_with_every_foreign_key_resolving
     let again = app.http.get(format!("{}/api/hsds/datapackage.zip", app.address)).header("if-none-match", tag).send().await.unwrap();
     assert_eq!(again.status(), 304);
 
-    // `socio export` writes the same files.
+    // `socio export` streams the directory a few organizations at a time and writes the same
+    // files, byte for byte, as the whole directory at once.
+    use socio_api::export::{Format, export_in_parts};
     let dir = std::env::temp_dir().join(format!("socio-export-{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, app.address.as_bytes())));
-    socio_api::export::export(&app.store, socio_api::export::Format::Datapackage, &dir).await.unwrap();
+    export_in_parts(&app.store, Format::Datapackage, &dir, 3).await.unwrap();
     for (name, content) in &files {
-        assert_eq!(&std::fs::read(dir.join(name)).unwrap(), content, "{name}");
+        assert!(
+            &std::fs::read(dir.join(name)).unwrap() == content,
+            "{name}:\n{}",
+            diff_lines(content, &std::fs::read(dir.join(name)).unwrap())
+        );
     }
-    socio_api::export::export(&app.store, socio_api::export::Format::Ndjson, &dir).await.unwrap();
+    let service_ids: HashSet<&str> = tables["service"].iter().map(|s| s["id"].as_str()).collect();
+    export_in_parts(&app.store, Format::Ndjson, &dir, 3).await.unwrap();
     let lines = std::fs::read_to_string(dir.join("services.ndjson")).unwrap();
-    assert_eq!(lines.lines().count(), tables["service"].len());
+    let streamed: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(streamed.len(), service_ids.len());
+    assert_eq!(streamed.iter().map(|s| s["id"].as_str().unwrap()).collect::<HashSet<_>>(), service_ids);
+    export_in_parts(&app.store, Format::HsdsJson, &dir, 3).await.unwrap();
+    let whole: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(dir.join("services.json")).unwrap()).unwrap();
+    assert_eq!(whole, streamed, "the JSON array holds the same services as the lines");
+    let pairs: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(dir.join("service_at_locations.json")).unwrap()).unwrap();
+    assert_eq!(pairs.len(), tables["service_at_location"].len());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -246,12 +261,7 @@ async fn a_moderator_uploads_a_package_over_http_and_the_same_one_changes_nothin
     let mut files = socio_api::export::read_zip(std::io::Cursor::new(zip.clone())).unwrap();
     let services = String::from_utf8(files["services.csv"].clone()).unwrap().replacen(",active,", ",closed,", 1);
     files.insert("services.csv".into(), services.into_bytes());
-    let mut broken = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, content) in &files {
-        broken.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-        std::io::Write::write_all(&mut broken, content).unwrap();
-    }
-    let broken = broken.finish().unwrap().into_inner();
+    let broken = zipped(&files);
     let refused = post(broken.clone(), "", token.clone()).await.unwrap();
     assert_eq!(refused.status(), 422);
     let problem: socio_domain::api::Problem = refused.json().await.unwrap();
@@ -262,4 +272,188 @@ async fn a_moderator_uploads_a_package_over_http_and_the_same_one_changes_nothin
     assert_eq!(post(b"not a zip".to_vec(), "", token.clone()).await.unwrap().status(), 400);
     let partner = crate::cabinet::partner(&app, "p@example.org", "Фонд «Партнёр»").await;
     assert_eq!(post(zip, "", partner.token).await.unwrap().status(), 403, "publishing directly is the operator's");
+}
+
+fn zipped(files: &HashMap<String, Vec<u8>>) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in files {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut zip, content).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A CSV as (header, rows) and back, keeping every cell as written.
+fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    (header, reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect())
+}
+
+fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    writer.write_record(header).unwrap();
+    rows.iter().for_each(|r| writer.write_record(r).unwrap());
+    writer.into_inner().unwrap()
+}
+
+/// The package cut down to one organization: its own row, places and services, and every row
+/// of the other tables that hangs off them (phones, schedules, attributes …), as another
+/// directory would export that organization alone.
+fn only_organization(files: &HashMap<String, Vec<u8>>, organization: &str) -> HashMap<String, Vec<u8>> {
+    let mut dropped: HashSet<String> = HashSet::new();
+    let mut out = files.clone();
+    for (file, owner) in [("organizations.csv", "id"), ("locations.csv", "organization_id"), ("services.csv", "organization_id")] {
+        let (header, rows) = csv_rows(&files[file]);
+        let (column, id) = (header.iter().position(|h| h == owner).unwrap(), header.iter().position(|h| h == "id").unwrap());
+        let (kept, gone): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r[column] == organization);
+        dropped.extend(gone.into_iter().map(|r| r[id].clone()));
+        out.insert(file.to_owned(), csv_bytes(&header, &kept));
+    }
+    // Twice: a phone of a service at a location hangs off a row that hangs off a service.
+    for _ in 0..2 {
+        for (file, bytes) in files {
+            if !file.ends_with(".csv")
+                || file.starts_with("taxonom")
+                || ["organizations.csv", "locations.csv", "services.csv"].contains(&file.as_str())
+            {
+                continue;
+            }
+            let (header, rows) = csv_rows(bytes);
+            let id = header.iter().position(|h| h == "id");
+            let (kept, gone): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| !r.iter().any(|cell| dropped.contains(cell)));
+            dropped.extend(gone.into_iter().filter_map(|r| Some(r[id?].clone())));
+            out.insert(file.clone(), csv_bytes(&header, &kept));
+        }
+    }
+    out
+}
+
+/// Replaces the first cell `from` in `column` of a CSV by `to`.
+fn edited(bytes: &[u8], column: &str, from: &str, to: &str) -> Vec<u8> {
+    let (header, mut rows) = csv_rows(bytes);
+    let at = header.iter().position(|h| h == column).unwrap();
+    let row = rows.iter_mut().find(|r| r[at] == from).unwrap_or_else(|| panic!("no {column} = {from}"));
+    row[at] = to.to_owned();
+    csv_bytes(&header, &rows)
+}
+
+async fn a_partner_uploads_its_own_organizations_package_into_moderation_and_nothing_of_another(app: TestApp) {
+    use socio_client::CabinetPath;
+    let moderator = crate::cabinet::moderator(&app, "moderator@example.org").await;
+    let service = app.client.service("prokat-tsr-serov").await.unwrap();
+    let partner = crate::cabinet::claimant(&app, &moderator, "package@example.org", &service.organization.slug).await;
+    let post = |body: Vec<u8>, query: &str| {
+        app.http
+            .post(format!("{}/api/v1/cabinet/import/package?{query}", app.address))
+            .bearer_auth(&partner.token)
+            .header("content-type", "application/zip")
+            .body(body)
+            .send()
+    };
+    let zip = app.get("/api/hsds/datapackage.zip").await.bytes().await.unwrap().to_vec();
+    let whole = socio_api::export::read_zip(std::io::Cursor::new(zip.clone())).unwrap();
+    let organizations: serde_json::Value =
+        app.get_json(&format!("/api/hsds/organizations?search={}&per_page=50", service.organization.name), 200).await;
+    let own = organizations["contents"].as_array().unwrap().iter().find(|o| o["name"] == service.organization.name.as_str()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The whole directory: every other organization's record is named, nothing is written.
+    let refused = post(zip, "").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: socio_domain::api::Problem = refused.json().await.unwrap();
+    assert!(
+        problem.errors.iter().any(|e| e.field.starts_with("organizations.csv:") && e.field.ends_with(":id")),
+        "{:?}",
+        &problem.errors[..3]
+    );
+    assert!(problem.errors.iter().any(|e| e.field.starts_with("services.csv:") && e.detail.contains("другой организации")));
+    assert!(partner.client.cabinet_revisions(1).await.unwrap().items.is_empty(), "nothing written");
+
+    // Its own part, as exported: nothing to change.
+    let package = only_organization(&whole, &own);
+    let (_, services) = csv_rows(&package["services.csv"]);
+    assert!(!services.is_empty());
+    let same: serde_json::Value = post(zipped(&package), "").await.unwrap().json().await.unwrap();
+    assert_eq!((same["created"].as_u64(), same["updated"].as_u64()), (Some(0), Some(0)), "{same}");
+    let (_, locations) = csv_rows(&package["locations.csv"]);
+    assert_eq!(same["unchanged"].as_u64(), Some((1 + locations.len() + services.len()) as u64), "{same}");
+
+    // A renamed service and a new one: a revision and a draft for the moderator, the public
+    // directory unchanged until they are approved.
+    let (header, rows) = csv_rows(&package["services.csv"]);
+    let (id, name) = (header.iter().position(|h| h == "id").unwrap(), header.iter().position(|h| h == "name").unwrap());
+    let first = rows[0][name].clone();
+    let mut changed = package.clone();
+    changed.insert("services.csv".into(), edited(&package["services.csv"], "name", &first, "Прокат колясок и ходунков"));
+    let mut with_new = csv_rows(&changed["services.csv"]).1;
+    let mut new_row = with_new[0].clone();
+    new_row[id] = uuid::Uuid::new_v4().to_string();
+    new_row[name] = "Прокат противопролежневых матрасов".into();
+    let copied = new_row[id].clone();
+    with_new.push(new_row);
+    changed.insert("services.csv".into(), csv_bytes(&header, &with_new));
+    // Its attributes, cost, areas and the rest: those of the first service, under new ids.
+    for (file, bytes) in &package {
+        if !file.ends_with(".csv") || file == "services.csv" {
+            continue;
+        }
+        let (table_header, mut table) = csv_rows(bytes);
+        let Some(row_id) = table_header.iter().position(|h| h == "id") else { continue };
+        let copies: Vec<Vec<String>> = table
+            .iter()
+            .filter(|r| r.iter().enumerate().any(|(i, c)| i != row_id && *c == rows[0][id]))
+            .map(|r| {
+                let mut copy: Vec<String> = r.iter().map(|c| if *c == rows[0][id] { copied.clone() } else { c.clone() }).collect();
+                copy[row_id] = uuid::Uuid::new_v4().to_string();
+                copy
+            })
+            .collect();
+        table.extend(copies);
+        changed.insert(file.clone(), csv_bytes(&table_header, &table));
+    }
+    let dry: serde_json::Value = post(zipped(&changed), "dry_run=true").await.unwrap().json().await.unwrap();
+    assert_eq!((dry["dry_run"].as_bool(), dry["created"].as_u64(), dry["updated"].as_u64()), (Some(true), Some(1), Some(1)), "{dry}");
+    assert!(partner.client.cabinet_revisions(1).await.unwrap().items.is_empty(), "a dry run writes nothing");
+    let real: serde_json::Value = post(zipped(&changed), "").await.unwrap().json().await.unwrap();
+    assert_eq!((real["created"].as_u64(), real["updated"].as_u64()), (Some(1), Some(1)), "{real}");
+    let revisions = partner.client.cabinet_revisions(1).await.unwrap().items;
+    assert_eq!(revisions.len(), 2, "{revisions:?}");
+    assert!(revisions.iter().any(|r| r.title == "Прокат противопролежневых матрасов"));
+    let listed = partner.client.cabinet_list(CabinetPath::Services).await.unwrap();
+    assert!(listed.iter().any(|s| s.name == "Прокат противопролежневых матрасов"));
+    let public: serde_json::Value = app.get_json(&format!("/api/hsds/services/{}", rows[0][id]), 200).await;
+    assert_eq!(public["name"], first.as_str(), "published only after moderation");
+    let again: serde_json::Value = post(zipped(&changed), "").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (again["created"].as_u64(), again["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "what waits for the moderator is no change: {again}"
+    );
+
+    // Another organization's service claimed under this one's id is not taken over.
+    let (all_header, all_services) = csv_rows(&whole["services.csv"]);
+    let owner = all_header.iter().position(|h| h == "organization_id").unwrap();
+    let mut theirs = all_services.iter().find(|r| r[owner] != own).unwrap().clone();
+    theirs[owner] = own.clone();
+    // Its attributes, areas and the rest as the directory exports them.
+    let mut stolen = whole.clone();
+    for own_file in ["organizations.csv", "locations.csv"] {
+        stolen.insert(own_file.into(), package[own_file].clone());
+    }
+    stolen.insert("services.csv".into(), csv_bytes(&all_header, &[theirs]));
+    let refused = post(zipped(&stolen), "").await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: socio_domain::api::Problem = refused.json().await.unwrap();
+    assert!(
+        problem.errors.iter().any(|e| e.field == "services.csv:2:id" && e.detail.contains("другой организации")),
+        "{:?}",
+        problem.errors
+    );
+
+    assert_eq!(post(b"not a zip".to_vec(), "").await.unwrap().status(), 400);
+    let anonymous = app.http.post(format!("{}/api/v1/cabinet/import/package", app.address)).body("x").send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
 }

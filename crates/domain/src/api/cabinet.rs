@@ -789,18 +789,25 @@ mod tests {
     }
 }
 
-/// What an upload of the services template did (or, on a dry run, would do). A file with any
-/// problem writes nothing and is answered 422, each problem named by row and column.
+/// The largest services template a partner uploads, in bytes (a few thousand services).
+pub const MAX_TEMPLATE_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest HSDS package (a ZIP) uploaded over HTTP, in bytes.
+pub const MAX_PACKAGE_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// What an upload (the services template or an HSDS package) did (or, on a dry run, would
+/// do). A file with any problem writes nothing and is answered 422, each problem named by
+/// file, row and column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
     /// Только проверка: ничего не записано.
     pub dry_run: bool,
-    /// Новых услуг (черновики, отправленные на модерацию).
+    /// Новых записей (у партнёра — черновики, отправленные на модерацию).
     pub created: u32,
-    /// Изменённых услуг (черновики изменены или изменения ждут модератора).
+    /// Изменённых записей (у партнёра — черновики изменены или изменения ждут модератора).
     pub updated: u32,
-    /// Услуг без изменений.
+    /// Записей без изменений.
     pub unchanged: u32,
 }
 

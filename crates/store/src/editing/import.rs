@@ -11,15 +11,15 @@ use sea_orm::{
     ConnectionTrait, DatabaseTransaction, EntityTrait,
     sea_query::{Expr, ExprTrait, Query},
 };
-use socio_domain::api::ServiceInput;
+use socio_domain::api::{LocationInput, ServiceInput};
 use socio_domain::{api::FieldError, vocabulary::ModerationStatus};
 use socio_hsds::{
-    import::{Incoming, Origin, Problem},
+    import::{Incoming, IncomingLocation, IncomingService, Origin, Problem},
     template::{TemplateRow, Vocabulary},
 };
 use uuid::Uuid;
 
-use super::{Kind, Record, create_in, organizations::insert_organization, own_head, save_in, submit_in};
+use super::{Kind, Record, create_in, open_revision, organizations::insert_organization, own_head, proposal, save_in, submit_in};
 use crate::{
     Store, StoreError,
     audit::{Actor, audit},
@@ -143,7 +143,7 @@ impl Store {
         let txn = self.write().await?;
         let mut report = ImportReport::default();
         let mut problems = Vec::new();
-        let cities: HashMap<String, String> = municipality::Entity::find().all(&txn).await?.into_iter().map(|m| (m.name, m.slug)).collect();
+        let cities = cities(&txn).await?;
         let mut written: Vec<(Kind, i64, &'static str)> = Vec::new();
         let mut count = |report: &mut ImportReport, kind: Kind, outcome: &Outcome| {
             let (id, action) = match outcome {
@@ -219,15 +219,7 @@ impl Store {
                 });
                 continue;
             };
-            let mut input = l.input.clone();
-            match cities.get(&input.municipality) {
-                Some(slug) => input.municipality.clone_from(slug),
-                None => {
-                    let message = format!("Города «{}» нет в справочнике.", socio_domain::text::echoed(&input.municipality));
-                    problems.push(Problem { file: l.origin.file.to_owned(), row: l.origin.row, column: "city".into(), message });
-                    continue;
-                }
-            }
+            let Some(input) = location_input(l, &cities, &mut problems) else { continue };
             let existing = row_of(&txn, "locations", l.id).await?;
             if let Some(outcome) = upsert(&txn, existing, Some(owner), &input, &l.origin, &mut problems).await? {
                 let changed = !matches!(outcome, Outcome::Unchanged(_));
@@ -249,33 +241,7 @@ impl Store {
                 });
                 continue;
             };
-            let mut input = s.input.clone();
-            input.municipalities = Vec::new();
-            for name in &s.input.municipalities {
-                match cities.get(name) {
-                    Some(slug) => input.municipalities.push(slug.clone()),
-                    None => problems.push(Problem {
-                        file: s.origin.file.to_owned(),
-                        row: s.origin.row,
-                        column: "service_areas".into(),
-                        message: format!("Города «{}» нет в справочнике.", socio_domain::text::echoed(name)),
-                    }),
-                }
-            }
-            for place in &s.locations {
-                match locations.get(place) {
-                    Some(row) => input.locations.push(*row),
-                    None => match row_of(&txn, "locations", *place).await? {
-                        Some(row) => input.locations.push(row),
-                        None => problems.push(Problem {
-                            file: s.origin.file.to_owned(),
-                            row: s.origin.row,
-                            column: "service_at_locations".into(),
-                            message: format!("Адреса {place} нет ни в пакете, ни в справочнике."),
-                        }),
-                    },
-                }
-            }
+            let input = service_input(&txn, s, &cities, &locations, &mut problems).await?;
             let existing = row_of(&txn, "services", s.id).await?;
             if let Some(outcome) = upsert(&txn, existing, Some(owner), &input, &s.origin, &mut problems).await? {
                 let changed = !matches!(outcome, Outcome::Unchanged(_));
@@ -349,63 +315,227 @@ impl Store {
     ) -> Result<ImportReport, StoreError> {
         let txn = self.write().await?;
         let mut report = ImportReport::default();
+        let partner = Partner { actor, organization, id_column: "Код" };
         for row in rows {
-            let existing = row_of(&txn, "services", row.id).await?;
-            let outcome = match existing {
-                Some(id) => {
-                    // Another organization's service under the same id is not this partner's.
-                    let head = match own_head(&txn, Kind::Service, organization, id).await {
-                        Ok(head) => head,
-                        Err(StoreError::NotFound(_)) => {
-                            report.problems.push(Problem {
-                                file: row.origin.file.to_owned(),
-                                row: row.origin.row,
-                                column: "Код".into(),
-                                message: "Этот код занят услугой другой организации.".into(),
-                            });
-                            continue;
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    let valid = match row.input.validate() {
-                        Ok(valid) => valid,
-                        Err(errors) => {
-                            report.problems.extend(problems_of(&row.origin, errors));
-                            continue;
-                        }
-                    };
-                    if ServiceInput::load(&txn, id).await?.validate().ok().as_ref() == Some(&valid) {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    save_in(&txn, actor, organization, id, head.edit_version, &row.input).await.map(|_| {
-                        report.updated += 1;
-                    })
-                }
-                None => match create_in(&txn, actor, organization, &row.input).await {
-                    Ok(id) => {
-                        let update =
-                            Query::update().table("services").value("hsds_id", row.id.to_string()).and_where(Expr::col("id").eq(id)).take();
-                        txn.execute(&update).await?;
-                        submit_in::<ServiceInput>(&txn, actor, organization, id).await.map(|_| {
-                            report.created += 1;
-                        })
-                    }
-                    Err(e) => Err(e),
-                },
-            };
-            if let Err(e) = outcome {
-                report.problems.extend(store_problem(&row.origin, e)?);
-            }
+            partner.write(&txn, row.id, &row.input, &row.origin, &mut report).await?;
         }
         for problem in &mut report.problems {
             problem.column = socio_hsds::template::column_title(&problem.column).to_owned();
         }
-        if dry_run || !report.problems.is_empty() {
-            txn.rollback().await?;
-        } else {
-            txn.commit().await?;
+        finish(txn, report, dry_run).await
+    }
+
+    /// A partner's upload of an HSDS data package: the organization's own record, places and
+    /// services, through the cabinet's flow as [`Store::import_for_partner`] does (drafts and
+    /// revisions for the moderator, all or nothing, the same package twice changes nothing).
+    /// A record of any other organization is a problem, not a write.
+    pub async fn import_package_for_partner(
+        &self,
+        actor: i64,
+        organization: i64,
+        incoming: &Incoming,
+        dry_run: bool,
+    ) -> Result<ImportReport, StoreError> {
+        let own = self.organization_hsds_id(organization).await?;
+        let txn = self.write().await?;
+        let mut report = ImportReport::default();
+        let partner = Partner { actor, organization, id_column: "id" };
+        let cities = cities(&txn).await?;
+        let foreign = |origin: &Origin, column: &str| Problem {
+            file: origin.file.to_owned(),
+            row: origin.row,
+            column: column.to_owned(),
+            message: "Это запись другой организации: в кабинете загружаются только данные вашей.".to_owned(),
+        };
+        for o in &incoming.organizations {
+            if o.id == own {
+                partner.write(&txn, o.id, &o.input, &o.origin, &mut report).await?;
+            } else {
+                report.problems.push(foreign(&o.origin, "id"));
+            }
         }
-        Ok(report)
+        let mut locations: HashMap<Uuid, i64> = HashMap::new();
+        for l in &incoming.locations {
+            if l.organization != own {
+                report.problems.push(foreign(&l.origin, "organization_id"));
+                continue;
+            }
+            let Some(input) = location_input(l, &cities, &mut report.problems) else { continue };
+            if let Some(id) = partner.write(&txn, l.id, &input, &l.origin, &mut report).await? {
+                locations.insert(l.id, id);
+            }
+        }
+        for s in &incoming.services {
+            if s.organization != own {
+                report.problems.push(foreign(&s.origin, "organization_id"));
+                continue;
+            }
+            let input = service_input(&txn, s, &cities, &locations, &mut report.problems).await?;
+            partner.write(&txn, s.id, &input, &s.origin, &mut report).await?;
+        }
+        finish(txn, report, dry_run).await
+    }
+}
+
+/// Commits an upload, or (on a dry run, or with any problem) leaves nothing behind.
+async fn finish(txn: DatabaseTransaction, report: ImportReport, dry_run: bool) -> Result<ImportReport, StoreError> {
+    if dry_run || !report.problems.is_empty() {
+        txn.rollback().await?;
+    } else {
+        txn.commit().await?;
+    }
+    Ok(report)
+}
+
+/// The cities by name, as a package names them: their codes.
+async fn cities(txn: &DatabaseTransaction) -> Result<HashMap<String, String>, StoreError> {
+    Ok(municipality::Entity::find().all(txn).await?.into_iter().map(|m| (m.name, m.slug)).collect())
+}
+
+fn unknown_city(origin: &Origin, column: &str, name: &str) -> Problem {
+    let message = format!("Города «{}» нет в справочнике.", socio_domain::text::echoed(name));
+    Problem { file: origin.file.to_owned(), row: origin.row, column: column.to_owned(), message }
+}
+
+/// A package's place as the cabinet's form: its city by code.
+fn location_input(l: &IncomingLocation, cities: &HashMap<String, String>, problems: &mut Vec<Problem>) -> Option<LocationInput> {
+    let mut input = l.input.clone();
+    match cities.get(&input.municipality) {
+        Some(slug) => input.municipality.clone_from(slug),
+        None => {
+            problems.push(unknown_city(&l.origin, "city", &input.municipality));
+            return None;
+        }
+    }
+    Some(input)
+}
+
+/// A package's service as the cabinet's form: its cities by code, its places by row id (from
+/// this package's places, or ones already stored).
+async fn service_input(
+    txn: &DatabaseTransaction,
+    s: &IncomingService,
+    cities: &HashMap<String, String>,
+    locations: &HashMap<Uuid, i64>,
+    problems: &mut Vec<Problem>,
+) -> Result<ServiceInput, StoreError> {
+    let mut input = s.input.clone();
+    input.municipalities = Vec::new();
+    for name in &s.input.municipalities {
+        match cities.get(name) {
+            Some(slug) => input.municipalities.push(slug.clone()),
+            None => problems.push(unknown_city(&s.origin, "service_areas", name)),
+        }
+    }
+    for place in &s.locations {
+        match locations.get(place) {
+            Some(row) => input.locations.push(*row),
+            None => match row_of(txn, "locations", *place).await? {
+                Some(row) => input.locations.push(row),
+                None => problems.push(Problem {
+                    file: s.origin.file.to_owned(),
+                    row: s.origin.row,
+                    column: "service_at_locations".into(),
+                    message: format!("Адреса {place} нет ни в пакете, ни в справочнике."),
+                }),
+            },
+        }
+    }
+    Ok(input)
+}
+
+/// Who uploads, and what the column of a record's id is called in their file.
+struct Partner {
+    actor: i64,
+    organization: i64,
+    id_column: &'static str,
+}
+
+impl Partner {
+    /// Writes one uploaded record through the cabinet's flow: over the partner's record with
+    /// the same id (unless it already says the same, counting what waits for the moderator),
+    /// or as a new draft sent to moderation. Returns the record's row id, or `None` with the
+    /// problems noted.
+    async fn write<R: Record>(
+        &self,
+        txn: &DatabaseTransaction,
+        hsds_id: Uuid,
+        input: &R,
+        origin: &Origin,
+        report: &mut ImportReport,
+    ) -> Result<Option<i64>, StoreError>
+    where
+        R::Valid: PartialEq,
+    {
+        let (actor, organization) = (self.actor, self.organization);
+        let problem = |message: &str| Problem {
+            file: origin.file.to_owned(),
+            row: origin.row,
+            column: self.id_column.to_owned(),
+            message: message.to_owned(),
+        };
+        let outcome = match row_of(txn, R::KIND.table(), hsds_id).await? {
+            Some(id) => {
+                // Another organization's record under the same id is not this partner's.
+                let head = match own_head(txn, R::KIND, organization, id).await {
+                    Ok(head) => head,
+                    Err(StoreError::NotFound(_)) => {
+                        report.problems.push(problem("Этот код занят записью другой организации."));
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e),
+                };
+                let valid = match input.validate() {
+                    Ok(valid) => valid,
+                    Err(errors) => {
+                        report.problems.extend(problems_of(origin, errors));
+                        return Ok(None);
+                    }
+                };
+                if proposed::<R>(txn, id).await?.validate().ok().as_ref() == Some(&valid) {
+                    report.unchanged += 1;
+                    return Ok(Some(id));
+                }
+                save_in(txn, actor, organization, id, head.edit_version, input).await.map(|_| {
+                    report.updated += 1;
+                    id
+                })
+            }
+            None if R::KIND == Kind::Organization => {
+                report.problems.push(problem("Это не ваша организация: в кабинете загружаются только её данные."));
+                return Ok(None);
+            }
+            None => match create_in(txn, actor, organization, input).await {
+                Ok(id) => {
+                    let update = Query::update()
+                        .table(R::KIND.table())
+                        .value("hsds_id", hsds_id.to_string())
+                        .and_where(Expr::col("id").eq(id))
+                        .take();
+                    txn.execute(&update).await?;
+                    submit_in::<R>(txn, actor, organization, id).await.map(|_| {
+                        report.created += 1;
+                        id
+                    })
+                }
+                Err(e) => Err(e),
+            },
+        };
+        match outcome {
+            Ok(id) => Ok(Some(id)),
+            Err(e) => {
+                report.problems.extend(store_problem(origin, e)?);
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// What the record will be once the moderator approves what waits: the open revision's
+/// proposal, or the record as stored.
+async fn proposed<R: Record>(txn: &DatabaseTransaction, id: i64) -> Result<R, StoreError> {
+    match open_revision(txn, R::KIND, id).await? {
+        Some(open) => Ok(proposal::<R>(&open)?.after),
+        None => R::load(txn, id).await,
     }
 }

@@ -15,9 +15,6 @@ use crate::{
     },
 };
 
-/// Largest package accepted, as uploaded.
-pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
-
 /// Загрузить данные в формате HSDS
 ///
 /// Тело — ZIP с табличным пакетом HSDS 3.0 (`datapackage.json` и CSV-файлы), до 20 МБ
@@ -47,8 +44,7 @@ pub async fn import_package(
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = bounded_body(payload, MAX_UPLOAD_BYTES).await?;
-    let files = crate::export::read_zip(std::io::Cursor::new(bytes)).map_err(|e| ApiError::InvalidBody(format!("{e}")))?;
+    let files = crate::export::uploaded_zip(bounded_body(payload, socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES).await?)?;
     let dry_run = query.dry_run.unwrap_or(false);
     let report = crate::export::import(&store, &files, Actor::User(moderator.user_id()), dry_run).await?;
     answered(report, dry_run, query.answer)

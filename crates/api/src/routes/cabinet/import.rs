@@ -11,9 +11,6 @@ use socio_store::Store;
 
 use crate::{ApiError, auth::Partner, routes::tags};
 
-/// Largest template accepted: a few thousand services.
-pub const MAX_TEMPLATE_BYTES: usize = 2 * 1024 * 1024;
-
 /// Шаблон для загрузки услуг
 ///
 /// CSV для Excel (UTF-8 с BOM, через точку с запятой): заголовки столбцов и строка с
@@ -65,7 +62,7 @@ pub async fn upload(
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = bounded_body(payload, MAX_TEMPLATE_BYTES).await?;
+    let bytes = bounded_body(payload, socio_domain::api::MAX_TEMPLATE_BYTES).await?;
     let dry_run = query.dry_run.unwrap_or(false);
     let organization = store.organization_hsds_id(partner.organization_id).await?;
     let vocabulary = store.template_vocabulary(partner.organization_id).await?;
@@ -73,6 +70,43 @@ pub async fn upload(
         Ok(rows) => store.import_for_partner(partner.user_id(), partner.organization_id, &rows, dry_run).await?,
         Err(problems) => socio_store::ImportReport { problems, ..Default::default() },
     };
+    answered(report, dry_run, query.answer)
+}
+
+/// Загрузить данные организации в формате HSDS
+///
+/// Тело — ZIP с табличным пакетом HSDS 3.0 (`datapackage.json` и CSV-файлы, как их выгружает
+/// другой каталог или `/api/hsds/datapackage.zip`), до 20 МБ. В пакете должна быть только ваша
+/// организация, её адреса и услуги: записи другой организации — ошибка. Новые адреса и услуги
+/// становятся черновиками на модерации, изменённые записи ждут модератора; то, что не
+/// изменилось, не трогается, поэтому повторная загрузка того же пакета ничего не меняет. Если
+/// хоть в одной строке ошибка, ничего не записывается, а ответ 422 называет каждую.
+#[utoipa::path(
+    tag = tags::CABINET,
+    security(("bearer" = [])),
+    params(ImportQuery),
+    request_body(content = String, content_type = "application/zip", description = "Пакет HSDS"),
+    responses(
+        (status = 200, description = "Загружено (или при dry_run=true — проверено); с answer=csv — список ошибок таблицей", content(
+            (ImportOutcome = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "Не ZIP, пустой или слишком большой файл", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Ошибки в строках: каждая названа («services.csv:3:name»); ничего не записано", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/cabinet/import/package")]
+pub async fn upload_package(
+    partner: Partner,
+    store: web::Data<Store>,
+    query: web::Query<ImportQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let files = crate::export::uploaded_zip(bounded_body(payload, socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES).await?)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    let report = crate::export::import_for_partner(&store, &files, partner.user_id(), partner.organization_id, dry_run).await?;
     answered(report, dry_run, query.answer)
 }
 

@@ -41,5 +41,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(colleagues::invite_colleague)
         .service(colleagues::remove_colleague)
         .service(import::template)
-        .service(import::upload);
+        .service(import::upload)
+        .service(import::upload_package);
 }
