@@ -214,6 +214,37 @@ impl Browser {
         self.client.issue_cmd(Cdp(serde_json::json!({"cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}}))).await.unwrap();
     }
 
+    /// Lets the page save files (a link with `download`) into a folder of this session's.
+    pub async fn allow_downloads(&self) -> PathBuf {
+        let dir = self.dir.join("downloads");
+        std::fs::create_dir_all(&dir).unwrap();
+        let params = serde_json::json!({ "behavior": "allow", "downloadPath": dir.to_string_lossy() });
+        self.client.issue_cmd(Cdp(serde_json::json!({ "cmd": "Browser.setDownloadBehavior", "params": params }))).await.unwrap();
+        dir
+    }
+
+    /// Waits until the page has saved `name` (see [`Browser::allow_downloads`]), returning it.
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self.dir.join("downloads").join(name);
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::time::Instant::now() < deadline {
+            if let Ok(bytes) = std::fs::read(&path)
+                && !bytes.is_empty()
+            {
+                return bytes;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{name} was never downloaded");
+    }
+
+    /// A file of this session's, to choose in a file input.
+    pub fn scratch_file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
     /// The one-time token of the latest letter in the app's outbox to `to`.
     pub fn letter_token(&self, to: &str) -> String {
         let letters = socio_api::mail::OutboxLetter::read_all(&self.dir.join("outbox"));

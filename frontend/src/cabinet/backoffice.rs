@@ -10,7 +10,7 @@ use socio_domain::{
     vocabulary::{NoteSubject, QualityCheck, RevisionSubject, UserRole},
 };
 
-use super::{focus_heading, forms::errors_of, use_session};
+use super::{focus_heading, forms::errors_of, save_file, use_session};
 use crate::api::Failure;
 
 /// The operator's people: a moderator, an editor or an admin.
@@ -30,6 +30,7 @@ pub(crate) fn sections(role: UserRole) -> Vec<(&'static str, &'static str)> {
             ("/cabinet/backoffice", "Очередь модерации"),
             ("/cabinet/backoffice/quality", "Качество данных"),
             ("/cabinet/backoffice/usage", "Востребованность"),
+            ("/cabinet/backoffice/import", "Загрузка HSDS"),
         ]);
     }
     if matches!(role, UserRole::Editor | UserRole::Admin) {
@@ -621,23 +622,6 @@ const AUDITED: [(&str, &str); 7] = [
     ("user", "Пользователи"),
     ("report", "Сообщения граждан"),
 ];
-
-/// Offers `text` to the person as a file download.
-fn save_file(name: &str, mime: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Ok(link) = document().create_element("a")
-        && let Ok(link) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(link)
-    {
-        link.set_href(&url);
-        link.set_download(name);
-        link.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
 
 /// «Сотрудники»: the operator's people and their roles; the admin invites and changes roles.
 #[component]

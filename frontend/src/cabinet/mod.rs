@@ -13,6 +13,7 @@ mod forms;
 mod more;
 mod records;
 mod situations;
+mod upload;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -126,6 +127,7 @@ pub fn CabinetApp() -> impl IntoView {
                     <Route path=path!("/cabinet/locations/:id") view=|| view! { <Guarded><records::LocationPage /></Guarded> } />
                     <Route path=path!("/cabinet/services") view=|| view! { <Guarded><records::ServicesPage /></Guarded> } />
                     <Route path=path!("/cabinet/stale") view=|| view! { <Guarded><records::ServicesPage /></Guarded> } />
+                    <Route path=path!("/cabinet/import") view=|| view! { <Guarded><upload::UploadPage operator=false /></Guarded> } />
                     <Route path=path!("/cabinet/services/:id") view=|| view! { <Guarded><records::ServicePage /></Guarded> } />
                     <Route path=path!("/cabinet/revisions") view=|| view! { <Guarded><more::RevisionsPage /></Guarded> } />
                     <Route path=path!("/cabinet/reports") view=|| view! { <Guarded><more::ReportsPage /></Guarded> } />
@@ -152,6 +154,7 @@ pub fn BackofficeApp() -> impl IntoView {
                     <Route path=path!("/cabinet/backoffice/audit") view=|| view! { <OperatorGuarded><backoffice::AuditPage /></OperatorGuarded> } />
                     <Route path=path!("/cabinet/backoffice/situations") view=|| view! { <OperatorGuarded><situations::SituationsPage /></OperatorGuarded> } />
                     <Route path=path!("/cabinet/backoffice/situations/:slug") view=|| view! { <OperatorGuarded><situations::SituationEditorPage /></OperatorGuarded> } />
+                    <Route path=path!("/cabinet/backoffice/import") view=|| view! { <OperatorGuarded><upload::UploadPage operator=true /></OperatorGuarded> } />
                     <Route path=path!("/cabinet/backoffice/people") view=|| view! { <OperatorGuarded><backoffice::PeoplePage /></OperatorGuarded> } />
                 </Routes>
             </Frame>
@@ -267,4 +270,23 @@ pub(crate) fn focus_heading() {
             let _ = h1.focus();
         }
     });
+}
+
+/// Offers `text` to the person as a file download. A CSV keeps its byte order mark (the
+/// browser drops it when it reads the answer), so that Excel opens it as UTF-8.
+pub(crate) fn save_file(name: &str, mime: &str, text: &str) {
+    let text = if mime.starts_with("text/csv") && !text.starts_with('\u{feff}') { format!("\u{feff}{text}") } else { text.to_owned() };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(link) = document().create_element("a")
+        && let Ok(link) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(link)
+    {
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -64,7 +64,10 @@ fn RecordList(kind: CabinetPath, title: &'static str, new_label: &'static str, b
     let items = LocalResource::new(move || async move { session.client().cabinet_list(kind).await.map_err(Failure::from) });
     view! {
         <h1 tabindex="-1">{title}</h1>
-        <p><a class="button" href=format!("{base}/new")>{new_label}</a></p>
+        <p>
+            <a class="button" href=format!("{base}/new")>{new_label}</a>
+            {(kind == CabinetPath::Services).then(|| view! { " "<a class="button secondary" href="/cabinet/import">"Загрузить из файла"</a> })}
+        </p>
         {move || match items.get() {
             None => view! { <p class="status" role="status">"Загрузка…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="error" role="alert"><p>{e.message}</p></div> }.into_any(),
