@@ -239,10 +239,9 @@ pub async fn import(
     by: Actor,
     dry_run: bool,
 ) -> Result<ImportReport, StoreError> {
-    match read_package(files, &vocabulary(store).await?) {
-        Ok(incoming) => store.import_published(&incoming, by, dry_run).await,
-        Err(problems) => Ok(ImportReport { problems, ..ImportReport::default() }),
-    }
+    let (incoming, problems) = read_package(files, &vocabulary(store).await?);
+    let report = store.import_published(&incoming, by, dry_run || !problems.is_empty()).await?;
+    Ok(with_read_problems(report, problems))
 }
 
 /// Imports a package's files for a partner: its own organization's records only, as drafts
@@ -254,10 +253,19 @@ pub async fn import_for_partner(
     organization: i64,
     dry_run: bool,
 ) -> Result<ImportReport, StoreError> {
-    match read_package(files, &vocabulary(store).await?) {
-        Ok(incoming) => store.import_package_for_partner(user, organization, &incoming, dry_run).await,
-        Err(problems) => Ok(ImportReport { problems, ..ImportReport::default() }),
-    }
+    let (incoming, problems) = read_package(files, &vocabulary(store).await?);
+    let report = store.import_package_for_partner(user, organization, &incoming, dry_run || !problems.is_empty()).await?;
+    Ok(with_read_problems(report, problems))
+}
+
+/// The store's report with the problems found reading the package, all in file and row order.
+/// The store was given what could be read (as a dry run, when anything could not), so every
+/// problem of the package is reported at once and nothing is written.
+fn with_read_problems(mut report: ImportReport, mut problems: Vec<Problem>) -> ImportReport {
+    problems.append(&mut report.problems);
+    problems.sort_by(|a, b| (a.file.as_str(), a.row).cmp(&(b.file.as_str(), b.row)));
+    report.problems = problems;
+    report
 }
 
 /// The files of an uploaded ZIP, or a 400 saying why it is not one.

@@ -17,7 +17,7 @@ use socio_domain::{
 use uuid::Uuid;
 
 use crate::{
-    tabular::{Descriptor, restored},
+    tabular::{Descriptor, MAX_PROBLEMS_PER_FILE, binary_problem, formula_problem, restored, too_many_problems},
     taxonomy::Taxonomies,
 };
 
@@ -77,6 +77,8 @@ pub struct Incoming {
     pub organizations: Vec<IncomingOrganization>,
     pub locations: Vec<IncomingLocation>,
     pub services: Vec<IncomingService>,
+    /// Records of the package that were not read (their problems are reported).
+    pub refused: std::collections::HashSet<Uuid>,
 }
 
 /// One CSV's rows by column name, with their line numbers, and the rows of each value of every
@@ -122,10 +124,16 @@ const READ: &[(&str, &str)] = &[
     ("attribute", "attributes.csv"),
 ];
 
+/// Reads one CSV of the package (UTF-8, or Windows-1251 as Excel on a Russian Windows saves it).
 fn parse_csv(file: &'static str, bytes: &[u8], problems: &mut Vec<Problem>) -> Rows {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let text = crate::template::decode(bytes);
     let problem = |row: usize, message: String| Problem { file: file.to_owned(), row, column: String::new(), message };
+    if let Some(message) = binary_problem(&text) {
+        problems.push(problem(0, message.to_owned()));
+        return Rows::new(file, Vec::new());
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let before = problems.len();
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_owned()).collect(),
         Err(e) => {
@@ -140,8 +148,24 @@ fn parse_csv(file: &'static str, bytes: &[u8], problems: &mut Vec<Problem>) -> R
             problems.push(problem(line, format!("В файле больше {MAX_ROWS} строк: разделите загрузку на части.")));
             break;
         }
+        if problems.len() - before >= MAX_PROBLEMS_PER_FILE {
+            problems.push(problem(line, too_many_problems()));
+            break;
+        }
         match record {
             Ok(record) => {
+                let formulas: Vec<Problem> = header
+                    .iter()
+                    .zip(record.iter())
+                    .filter_map(|(column, cell)| {
+                        let message = formula_problem(cell)?.to_owned();
+                        Some(Problem { file: file.to_owned(), row: line, column: column.clone(), message })
+                    })
+                    .collect();
+                if !formulas.is_empty() {
+                    problems.extend(formulas);
+                    continue;
+                }
                 let cells = header.iter().cloned().zip(record.iter().map(|c| restored(c.trim()).to_owned())).collect();
                 rows.push((line, cells));
             }
@@ -160,7 +184,11 @@ fn optional(row: &HashMap<String, String>, column: &str) -> Option<String> {
 }
 
 /// Reads a package (its files by name) into records; every problem at once.
-pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -> Result<Incoming, Vec<Problem>> {
+///
+/// The records read well come back with the problems of the rest, so that the store can check
+/// them too and every problem of the package is reported at once; `refused` holds the ids of
+/// the records left out, so that what refers to them is not reported a second time.
+pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -> (Incoming, Vec<Problem>) {
     let mut problems = Vec::new();
     if Descriptor::published().is_err() {
         problems.push(Problem {
@@ -184,6 +212,8 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
         tables.insert(resource, rows);
     }
     let table = |name: &str| &tables[name];
+    // Every record's id, where it was first read: one record per id across the package.
+    let mut seen: HashMap<Uuid, (&'static str, usize)> = HashMap::new();
     // The terms a record's attributes point at: (taxonomy key, slug) by term id.
     let terms: HashMap<String, (String, String)> = taxonomies
         .terms
@@ -193,6 +223,19 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
             Some((t.id.to_string(), (key.to_owned(), slug.to_owned())))
         })
         .collect();
+    // An attribute must point at one of our terms: an unknown one is a category (or a group,
+    // a format …) that the directory does not have.
+    let attribute_rows = table("attribute");
+    for (line, row) in &attribute_rows.rows {
+        let term = get(row, "taxonomy_term_id");
+        if !terms.contains_key(term) {
+            let message = format!(
+                "Нет такого термина в наших справочниках: «{}» (категории, группы, форматы — в /api/hsds/taxonomy_terms).",
+                socio_domain::text::echoed(term)
+            );
+            problems.push(Problem { file: attribute_rows.file.to_owned(), row: *line, column: "taxonomy_term_id".into(), message });
+        }
+    }
     let attributes = |id: &str| -> Vec<(String, String)> {
         table("attribute").by("link_id", id).filter_map(|a| terms.get(get(a, "taxonomy_term_id")).cloned()).collect()
     };
@@ -204,6 +247,9 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
     let organizations = table("organization");
     for (line, row) in &organizations.rows {
         let Some(id) = uuid_in(&mut problems, organizations.file, *line, row, "id") else { continue };
+        if !first_time(&mut seen, organizations.file, *line, id, &mut problems) {
+            continue;
+        }
         let key = id.to_string();
         let linked = attributes(&key);
         let kind = of_kind(&linked, "organization-kind").first().and_then(|k| k.parse::<OrganizationKind>().ok());
@@ -246,6 +292,9 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
         ) else {
             continue;
         };
+        if !first_time(&mut seen, locations.file, *line, id, &mut problems) {
+            continue;
+        }
         let key = id.to_string();
         // The address: its own row when there is one, else the description «street, city».
         let (address, city) = match table("address").by("location_id", &key).next() {
@@ -255,7 +304,15 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
                 None => (get(row, "description").to_owned(), String::new()),
             },
         };
-        let number = |column: &str| get(row, column).parse::<f64>().ok();
+        let mut number = |column: &str| {
+            let value = get(row, column);
+            let parsed = value.parse::<f64>().ok().filter(|n| n.is_finite());
+            if parsed.is_none() && !value.is_empty() {
+                let message = format!("«{column}»: нужно число в градусах, а не «{}».", socio_domain::text::echoed(value));
+                problems.push(Problem { file: locations.file.to_owned(), row: *line, column: column.to_owned(), message });
+            }
+            parsed
+        };
         let coordinates = number("latitude").zip(number("longitude")).map(|(lat, lon)| Coordinates { lat, lon });
         let opening_hours = table("schedule").by("location_id", &key).filter_map(opening_rule).collect();
         let accessibility =
@@ -283,6 +340,9 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
         else {
             continue;
         };
+        if !first_time(&mut seen, services.file, *line, id, &mut problems) {
+            continue;
+        }
         let key = id.to_string();
         let linked = attributes(&key);
         let Some(cost) = of_kind(&linked, "cost").first().and_then(|c| c.parse::<Cost>().ok()) else {
@@ -340,7 +400,33 @@ pub fn read_package(files: &HashMap<String, Vec<u8>>, taxonomies: &Taxonomies) -
             last_modified: DateTime::parse_from_rfc3339(get(row, "last_modified")).ok().map(|at| at.to_utc()),
         });
     }
-    if problems.is_empty() { Ok(incoming) } else { Err(problems) }
+    let read: std::collections::HashSet<Uuid> = incoming
+        .organizations
+        .iter()
+        .map(|o| o.id)
+        .chain(incoming.locations.iter().map(|l| l.id))
+        .chain(incoming.services.iter().map(|s| s.id))
+        .collect();
+    incoming.refused = seen.into_keys().filter(|id| !read.contains(id)).collect();
+    (incoming, problems)
+}
+
+/// Notes `id` as read at `line` of `file`; a second record under it is a problem.
+fn first_time(
+    seen: &mut HashMap<Uuid, (&'static str, usize)>,
+    file: &'static str,
+    line: usize,
+    id: Uuid,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    match seen.insert(id, (file, line)) {
+        None => true,
+        Some((first_file, first_line)) => {
+            let message = format!("Запись с этим id уже есть ({first_file}, строка {first_line}): у каждой записи свой id.");
+            problems.push(Problem { file: file.to_owned(), row: line, column: "id".into(), message });
+            false
+        }
+    }
 }
 
 fn uuid_in(problems: &mut Vec<Problem>, file: &str, line: usize, row: &HashMap<String, String>, column: &str) -> Option<Uuid> {

@@ -210,6 +210,29 @@ pub fn neutralised(text: &str) -> String {
     }
 }
 
+/// Why an uploaded cell is refused before its value is read: a formula a spreadsheet would run
+/// (`=…`, `@…`) that did not come neutralised (our own export writes such text as `'=…`).
+pub fn formula_problem(cell: &str) -> Option<&'static str> {
+    cell.trim().starts_with(['=', '@']).then_some(
+        "Ячейка похожа на формулу Excel (начинается с «=» или «@»): такие не принимаем. Уберите этот знак или поставьте перед ним апостроф (').",
+    )
+}
+
+/// Why an uploaded file is not text at all (a NUL or other control characters: an image, an
+/// archive, random bytes), so that it is refused once instead of row by row.
+pub fn binary_problem(text: &str) -> Option<&'static str> {
+    text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .then_some("Это не текстовый файл CSV: в нём двоичные данные. Сохраните таблицу в Excel как «CSV UTF-8» или «CSV (разделители — точка с запятой)».")
+}
+
+/// Problems reported of one file at most; past them the file is not read further.
+pub const MAX_PROBLEMS_PER_FILE: usize = 200;
+
+/// The problem that says the rest of a file was not checked.
+pub fn too_many_problems() -> String {
+    format!("Больше {MAX_PROBLEMS_PER_FILE} ошибок: показаны первые, дальше файл не проверялся. Исправьте их и загрузите файл снова.")
+}
+
 /// The text a [`neutralised`] cell stood for.
 pub fn restored(cell: &str) -> &str {
     match cell.strip_prefix('\'') {

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     import::{MAX_ROWS, Origin, Problem},
-    tabular::{neutralised, restored},
+    tabular::{MAX_PROBLEMS_PER_FILE, binary_problem, formula_problem, neutralised, restored, too_many_problems},
 };
 
 /// The name problems are reported under.
@@ -104,6 +104,9 @@ fn split(cell: &str, separators: &[char]) -> Vec<String> {
 /// says what each column takes, if kept, is skipped.
 pub fn read_template(bytes: &[u8], organization: Uuid, vocabulary: &Vocabulary) -> Result<Vec<TemplateRow>, Vec<Problem>> {
     let text = decode(bytes);
+    if let Some(message) = binary_problem(&text) {
+        return Err(vec![Problem { file: FILE.to_owned(), row: 0, column: String::new(), message: message.to_owned() }]);
+    }
     let first = text.lines().next().unwrap_or_default();
     let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
@@ -136,6 +139,10 @@ pub fn read_template(bytes: &[u8], organization: Uuid, vocabulary: &Vocabulary) 
             problems.push(problem(line, "", format!("В файле больше {MAX_ROWS} строк: разделите загрузку на части.")));
             break;
         }
+        if problems.len() >= MAX_PROBLEMS_PER_FILE {
+            problems.push(problem(line, "", too_many_problems()));
+            break;
+        }
         let record = match record {
             Ok(record) => record,
             Err(e) => {
@@ -143,6 +150,15 @@ pub fn read_template(bytes: &[u8], organization: Uuid, vocabulary: &Vocabulary) 
                 continue;
             }
         };
+        let formulas: Vec<Problem> = header
+            .iter()
+            .zip(record.iter())
+            .filter_map(|(column, cell)| Some(problem(line, column, formula_problem(cell)?.to_owned())))
+            .collect();
+        if !formulas.is_empty() {
+            problems.extend(formulas);
+            continue;
+        }
         let cell = |key: &str| position.get(key).and_then(|&i| record.get(i)).map(|c| restored(c.trim()).to_owned()).unwrap_or_default();
         let title = |key: &str| COLUMNS.iter().find(|c| c.0 == key).map(|c| c.1).unwrap_or_default();
         if record.iter().all(|c| c.trim().is_empty()) || cell("name") == COLUMNS[1].2 {

@@ -137,7 +137,9 @@ pub fn proxy(target: String, violations: Violations) -> String {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let state = web::Data::new((target, http, violations.clone()));
     let server = HttpServer::new(move || {
-        App::new().app_data(state.clone()).app_data(web::PayloadConfig::new(8 << 20)).default_service(web::to(forward))
+        // Room for the largest upload the API takes (an HSDS package), and a little more.
+        let limit = socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES + (1 << 20);
+        App::new().app_data(state.clone()).app_data(web::PayloadConfig::new(limit)).default_service(web::to(forward))
     })
     .workers(1)
     .listen(listener)

@@ -13,6 +13,7 @@ on_both_databases!(the_datapackage_follows_the_descriptor_with_every_foreign_key
 on_both_databases!(a_package_imported_into_an_empty_directory_exports_the_same_and_twice_changes_nothing);
 on_both_databases!(a_moderator_uploads_a_package_over_http_and_the_same_one_changes_nothing);
 on_both_databases!(a_partner_uploads_its_own_organizations_package_into_moderation_and_nothing_of_another);
+on_both_databases!(every_broken_row_of_a_package_is_named_by_file_row_and_column_and_nothing_is_written);
 
 /// The rows of one CSV, by column name.
 type Rows = Vec<HashMap<String, String>>;
@@ -456,4 +457,93 @@ async fn a_partner_uploads_its_own_organizations_package_into_moderation_and_not
     assert_eq!(post(b"not a zip".to_vec(), "").await.unwrap().status(), 400);
     let anonymous = app.http.post(format!("{}/api/v1/cabinet/import/package", app.address)).body("x").send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
+}
+
+/// Sets `column` of the `index`-th row (0 = the first after the header) of a CSV.
+fn set_cell(bytes: &[u8], index: usize, column: &str, value: &str) -> Vec<u8> {
+    let (header, mut rows) = csv_rows(bytes);
+    let at = header.iter().position(|h| h == column).unwrap_or_else(|| panic!("no column {column}"));
+    rows[index][at] = value.to_owned();
+    csv_bytes(&header, &rows)
+}
+
+async fn every_broken_row_of_a_package_is_named_by_file_row_and_column_and_nothing_is_written(app: TestApp) {
+    let moderator = app.create_user(socio_domain::vocabulary::UserRole::Moderator, "moderator@example.org").await;
+    let token = app.token_of(moderator);
+    let zip = app.get("/api/hsds/datapackage.zip").await.bytes().await.unwrap().to_vec();
+    let mut files = socio_api::export::read_zip(std::io::Cursor::new(zip.clone())).unwrap();
+
+    // A bad ИНН: the identifier row of the first organization that has one.
+    let (header, identifiers) = csv_rows(&files["organization_identifiers.csv"]);
+    let kind = header.iter().position(|h| h == "identifier_scheme").unwrap();
+    let inn = identifiers.iter().position(|r| r[kind] == "RU-INN").unwrap();
+    files.insert("organization_identifiers.csv".into(), set_cell(&files["organization_identifiers.csv"], inn, "identifier", "1234567890"));
+    // An unknown category, a missing name, a duplicate id, a cell of 10 MB.
+    let (header, attributes) = csv_rows(&files["attributes.csv"]);
+    let link_type = header.iter().position(|h| h == "link_type").unwrap();
+    let category = attributes.iter().position(|r| r[link_type] == "category").unwrap();
+    files.insert(
+        "attributes.csv".into(),
+        set_cell(&files["attributes.csv"], category, "taxonomy_term_id", &uuid::Uuid::new_v4().to_string()),
+    );
+    let mut services = set_cell(&files["services.csv"], 1, "name", "");
+    services = set_cell(&services, 2, "description", &"x".repeat(10 * 1024 * 1024));
+    let (header, mut rows) = csv_rows(&services);
+    rows.push(rows[3].clone());
+    let duplicate_line = rows.len() + 1;
+    // Saved from Excel on a Russian Windows: Windows-1251.
+    let services = encoding_rs::WINDOWS_1251.encode(std::str::from_utf8(&csv_bytes(&header, &rows)).unwrap()).0.into_owned();
+    files.insert("services.csv".into(), services);
+    // Coordinates that are not a place on Earth, or not a number; a formula for Excel.
+    let mut locations = set_cell(&files["locations.csv"], 0, "latitude", "200");
+    locations = set_cell(&locations, 1, "longitude", "восток");
+    locations = set_cell(&locations, 2, "name", "=HYPERLINK(\"http://example.com/\",\"Нажмите\")");
+    files.insert("locations.csv".into(), locations);
+    // 10 MB of binary garbage instead of the phones.
+    let mut garbage = vec![0u8; 10 * 1024 * 1024];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for byte in &mut garbage {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *byte = (state >> 56) as u8;
+    }
+    files.insert("phones.csv".into(), garbage);
+
+    let refused = app
+        .http
+        .post(format!("{}/api/v1/backoffice/import", app.address))
+        .bearer_auth(&token)
+        .header("content-type", "application/zip")
+        .body(zipped(&files))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: socio_domain::api::Problem = refused.json().await.unwrap();
+    let named: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    for expected in [
+        format!("attributes.csv:{}:taxonomy_term_id", category + 2),
+        "services.csv:3:name".to_owned(),
+        // The description's first paragraph is the summary: 10 MB of it is far too long.
+        "services.csv:4:summary".to_owned(),
+        format!("services.csv:{duplicate_line}:id"),
+        "locations.csv:2:coordinates".to_owned(),
+        "locations.csv:3:longitude".to_owned(),
+        "locations.csv:4:name".to_owned(),
+        "phones.csv:0:".to_owned(),
+    ] {
+        assert!(named.contains(&expected.as_str()), "{expected} is not named among {named:?}");
+    }
+    assert!(named.iter().any(|f| f.starts_with("organizations.csv:") && f.ends_with(":inn")), "the ИНН: {named:?}");
+    assert!(problem.errors.len() < 20, "each problem once, not one per line of garbage: {}", problem.errors.len());
+    let formula = problem.errors.iter().find(|e| e.field == "locations.csv:4:name").unwrap();
+    assert!(formula.detail.contains("формулу Excel"), "{}", formula.detail);
+
+    // Nothing was written: the directory's own package is still what it was.
+    let after = app.get("/api/hsds/datapackage.zip").await.bytes().await.unwrap().to_vec();
+    assert_eq!(
+        socio_api::export::read_zip(std::io::Cursor::new(after)).unwrap(),
+        socio_api::export::read_zip(std::io::Cursor::new(zip)).unwrap()
+    );
 }

@@ -4,7 +4,7 @@
 //! left alone, so importing the same file twice changes nothing; a dry run checks everything
 //! and writes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -178,6 +178,8 @@ impl Store {
         }
         let now = Utc::now();
 
+        // Records whose problems are already reported: what refers to them is left out quietly.
+        let mut unusable: HashSet<Uuid> = incoming.refused.clone();
         let mut organizations: HashMap<Uuid, i64> = HashMap::new();
         for o in &incoming.organizations {
             let outcome = match row_of(&txn, "organizations", o.id).await? {
@@ -191,6 +193,9 @@ impl Store {
                     }
                 },
             };
+            if outcome.is_none() {
+                unusable.insert(o.id);
+            }
             if let Some(outcome) = outcome {
                 let changed = !matches!(outcome, Outcome::Unchanged(_));
                 let id = count(&mut report, Kind::Organization, &outcome);
@@ -210,18 +215,30 @@ impl Store {
 
         let mut locations: HashMap<Uuid, i64> = HashMap::new();
         for l in &incoming.locations {
+            if unusable.contains(&l.organization) {
+                // Its organization's problems are reported; its own are checked all the same.
+                unusable.insert(l.id);
+                if let Some(input) = location_input(l, &cities, &mut problems)
+                    && let Err(errors) = input.validate()
+                {
+                    problems.extend(problems_of(&l.origin, errors));
+                }
+                continue;
+            }
             let Some(owner) = organization_row(&txn, &organizations, l.organization).await? else {
-                problems.push(Problem {
-                    file: l.origin.file.to_owned(),
-                    row: l.origin.row,
-                    column: "organization_id".into(),
-                    message: "Организации с таким идентификатором нет ни в пакете, ни в справочнике.".into(),
-                });
+                problems.push(no_organization(&l.origin));
                 continue;
             };
-            let Some(input) = location_input(l, &cities, &mut problems) else { continue };
+            let Some(input) = location_input(l, &cities, &mut problems) else {
+                unusable.insert(l.id);
+                continue;
+            };
             let existing = row_of(&txn, "locations", l.id).await?;
-            if let Some(outcome) = upsert(&txn, existing, Some(owner), &input, &l.origin, &mut problems).await? {
+            let outcome = upsert(&txn, existing, Some(owner), &input, &l.origin, &mut problems).await?;
+            if outcome.is_none() {
+                unusable.insert(l.id);
+            }
+            if let Some(outcome) = outcome {
                 let changed = !matches!(outcome, Outcome::Unchanged(_));
                 let id = count(&mut report, Kind::Location, &outcome);
                 if changed {
@@ -232,16 +249,18 @@ impl Store {
         }
 
         for s in &incoming.services {
+            if unusable.contains(&s.organization) {
+                let input = service_input(&txn, s, &cities, &locations, &unusable, &mut problems).await?;
+                if let Err(errors) = input.validate() {
+                    problems.extend(problems_of(&s.origin, errors));
+                }
+                continue;
+            }
             let Some(owner) = organization_row(&txn, &organizations, s.organization).await? else {
-                problems.push(Problem {
-                    file: s.origin.file.to_owned(),
-                    row: s.origin.row,
-                    column: "organization_id".into(),
-                    message: "Организации с таким идентификатором нет ни в пакете, ни в справочнике.".into(),
-                });
+                problems.push(no_organization(&s.origin));
                 continue;
             };
-            let input = service_input(&txn, s, &cities, &locations, &mut problems).await?;
+            let input = service_input(&txn, s, &cities, &locations, &unusable, &mut problems).await?;
             let existing = row_of(&txn, "services", s.id).await?;
             if let Some(outcome) = upsert(&txn, existing, Some(owner), &input, &s.origin, &mut problems).await? {
                 let changed = !matches!(outcome, Outcome::Unchanged(_));
@@ -370,7 +389,7 @@ impl Store {
                 report.problems.push(foreign(&s.origin, "organization_id"));
                 continue;
             }
-            let input = service_input(&txn, s, &cities, &locations, &mut report.problems).await?;
+            let input = service_input(&txn, s, &cities, &locations, &incoming.refused, &mut report.problems).await?;
             partner.write(&txn, s.id, &input, &s.origin, &mut report).await?;
         }
         finish(txn, report, dry_run).await
@@ -390,6 +409,15 @@ async fn finish(txn: DatabaseTransaction, report: ImportReport, dry_run: bool) -
 /// The cities by name, as a package names them: their codes.
 async fn cities(txn: &DatabaseTransaction) -> Result<HashMap<String, String>, StoreError> {
     Ok(municipality::Entity::find().all(txn).await?.into_iter().map(|m| (m.name, m.slug)).collect())
+}
+
+fn no_organization(origin: &Origin) -> Problem {
+    Problem {
+        file: origin.file.to_owned(),
+        row: origin.row,
+        column: "organization_id".into(),
+        message: "Организации с таким идентификатором нет ни в пакете, ни в справочнике.".into(),
+    }
 }
 
 fn unknown_city(origin: &Origin, column: &str, name: &str) -> Problem {
@@ -417,6 +445,7 @@ async fn service_input(
     s: &IncomingService,
     cities: &HashMap<String, String>,
     locations: &HashMap<Uuid, i64>,
+    unusable: &HashSet<Uuid>,
     problems: &mut Vec<Problem>,
 ) -> Result<ServiceInput, StoreError> {
     let mut input = s.input.clone();
@@ -427,7 +456,7 @@ async fn service_input(
             None => problems.push(unknown_city(&s.origin, "service_areas", name)),
         }
     }
-    for place in &s.locations {
+    for place in s.locations.iter().filter(|place| !unusable.contains(place)) {
         match locations.get(place) {
             Some(row) => input.locations.push(*row),
             None => match row_of(txn, "locations", *place).await? {
