@@ -105,6 +105,42 @@ fn item_slugs(body: &[u8]) -> Vec<String> {
     slugs
 }
 
+/// The burst of `worst` from `clients` connections for 14 s, with `/healthz` timed from one more
+/// connection for 10 s in its middle.
+fn burst_beside_health(worst: &[String], health: &[String], clients: usize) -> (Tally, Tally) {
+    let loud = Arc::new(Mutex::new(None));
+    let prober = thread::spawn({
+        let (loud, health) = (loud.clone(), health.to_vec());
+        move || {
+            thread::sleep(Duration::from_secs(2));
+            *loud.lock().unwrap_or_else(|e| e.into_inner()) = Some(drive(&health, 1, Duration::from_secs(10)));
+        }
+    });
+    let burst = drive(worst, clients, Duration::from_secs(14));
+    let _ = prober.join();
+    let loud = loud.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default();
+    (burst, loud)
+}
+
+/// Every thread of the server on the first core, every thread of this process on the others
+/// (`taskset` from util-linux; threads started later inherit it).
+fn pin_apart(server: u32) -> Result<(), String> {
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    if cores < 2 {
+        return Err(format!("{cores} core"));
+    }
+    let pin = |pid: u32, cpus: &str| -> Result<(), String> {
+        let status = Command::new("taskset")
+            .args(["-a", "-p", "-c", cpus, &pid.to_string()])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .map_err(|e| format!("taskset: {e}"))?;
+        status.success().then_some(()).ok_or_else(|| format!("taskset -c {cpus} {pid} failed"))
+    };
+    pin(server, "0")?;
+    pin(std::process::id(), &format!("1-{}", cores - 1))
+}
+
 fn postgres(action: &str) -> Result<(), String> {
     let version = std::fs::read_dir("/etc/postgresql")
         .map_err(|e| format!("/etc/postgresql: {e} (the soak restarts the local PostgreSQL cluster)"))?
@@ -202,17 +238,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map(|(page, size)| format!("/api/v1/search?q={word}&page={page}&per_page={size}"))
         .collect();
     let burst_clients = (options.connections * 4).max(64);
-    let loud = Arc::new(Mutex::new(None));
-    let prober = thread::spawn({
-        let (loud, health) = (loud.clone(), health.clone());
-        move || {
-            thread::sleep(Duration::from_secs(2));
-            *loud.lock().unwrap_or_else(|e| e.into_inner()) = Some(drive(&health, 1, Duration::from_secs(10)));
+    let (burst, loud) = burst_beside_health(&worst, &health, burst_clients);
+    // 4. The same with the server on one core and this load generator on the other: what
+    //    `/healthz` waits for is then the server's own scheduling, not the generator's threads.
+    let pinned = match pin_apart(pid) {
+        Ok(()) => {
+            let alone = drive(&health, 1, Duration::from_secs(5));
+            let (burst, loud) = burst_beside_health(&worst, &health, burst_clients);
+            Some((alone, burst, loud))
         }
-    });
-    let burst = drive(&worst, burst_clients, Duration::from_secs(14));
-    let _ = prober.join();
-    let loud = loud.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_default();
+        Err(why) => {
+            println!("soak: not measuring with the server pinned apart: {why}");
+            None
+        }
+    };
 
     let fivexx = |t: &Tally| t.count(|s| s >= 500 || s == 0);
     println!("| phase | requests | 200 | 503 | other 5xx or failed | p50 | p99 |");
@@ -233,6 +272,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     row(&format!("worst-case search `q=помощь`, no filters, 1 000 different pages, {burst_clients} connections"), &burst);
     row("`/healthz` alone (baseline)", &quiet);
     row("`/healthz` during the burst", &loud);
+    if let Some((alone, burst, loud)) = &pinned {
+        row("server on core 0, load on core 1: `/healthz` alone", alone);
+        row(&format!("the same: the burst, {burst_clients} connections"), burst);
+        row("the same: `/healthz` during the burst", loud);
+    }
     println!(
         "\noutage: {:.1} s from stop to ready; answers meanwhile by status {during_by_status:?} (0 = connection failed); after it: {} answers, {} not 200",
         (up - down).as_secs_f64(),
@@ -245,6 +289,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         quiet.percentile(0.99),
         loud.percentile(0.99) / quiet.percentile(0.99).max(0.001)
     );
+    if let Some((alone, _, loud)) = &pinned {
+        println!(
+            "/healthz p99 {:.2} ms during the burst against {:.2} ms alone, the server and the load on cores of their own ({:.1}×)",
+            loud.percentile(0.99),
+            alone.percentile(0.99),
+            loud.percentile(0.99) / alone.percentile(0.99).max(0.001)
+        );
+    }
     println!(
         "resident memory: {warm} MB after warm-up, {end} MB after {seconds} s of mixed traffic ({:+.1} %)",
         (end as f64 - warm as f64) / (warm.max(1) as f64) * 100.0
@@ -260,7 +312,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if after.iter().any(|s| *s != 200) {
         failures.push("answers other than 200 after the database came back".to_owned());
     }
-    if burst.count(|s| (s >= 500 && s != 503) || s == 0) > 0 || fivexx(&loud) > 0 {
+    let pinned_fails =
+        pinned.as_ref().is_some_and(|(_, burst, loud)| burst.count(|s| (s >= 500 && s != 503) || s == 0) > 0 || fivexx(loud) > 0);
+    if burst.count(|s| (s >= 500 && s != 503) || s == 0) > 0 || fivexx(&loud) > 0 || pinned_fails {
         failures.push("a 5xx other than 503 busy, or a failed /healthz, during the burst".to_owned());
     }
     if end as f64 > warm as f64 * 1.10 {

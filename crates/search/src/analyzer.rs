@@ -1,7 +1,7 @@
 //! The Russian analyzer: words, lowercase, ё→е, Snowball stems. Records and queries go through
 //! the same function, so «пособия», «пособие» and «пособиями» meet on one stem.
 
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, TokenStream};
 
 /// The name the analyzer is registered under in the index.
 pub(crate) const ANALYZER: &str = "ru_stem";
@@ -30,6 +30,7 @@ const STOP_WORDS: &[&str] = &[
     "на",
     "над",
     "не",
+    "нет",
     "но",
     "о",
     "об",
@@ -47,10 +48,15 @@ const STOP_WORDS: &[&str] = &[
     "я",
 ];
 
+/// The forms of «свой», left out of records and queries alike: their stem «сво» is the stem of
+/// «СВО» (специальная военная операция), and «своего дела» must not answer a search for it.
+const OWN: &[&str] = &["свой", "своя", "свое", "свои", "своего", "своей", "своему", "своим", "своих", "свою", "своими", "своем"];
+
 pub(crate) fn russian() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
+        .filter(StopWordFilter::remove(OWN.iter().map(|w| (*w).to_owned())))
         .filter(Stemmer::new(Language::Russian))
         .build()
 }
@@ -171,6 +177,12 @@ mod tests {
         let text = "ТСР: коляски, ходунки!";
         let found: Vec<&str> = spans(text).map(|(a, b)| &text[a..b]).collect();
         assert_eq!(found, ["ТСР", "коляски", "ходунки"]);
+    }
+
+    #[test]
+    fn the_forms_of_svoj_are_not_svo() {
+        assert_eq!(stems("Помощь в открытии своего дела"), ["помощ", "в", "открыт", "дел"]);
+        assert_eq!(stems("СВО"), ["сво"]);
     }
 
     #[test]

@@ -139,10 +139,13 @@ pub(crate) struct Slot {
     /// not set is surely not there.
     pub name_marks: u64,
     pub summary_marks: u64,
+    /// Services with the same name (copies of one service in several cities) share a group:
+    /// with no city chosen, a search shows each group once.
+    pub group: u32,
 }
 
 impl Slot {
-    fn of(entry: &ServiceEntry) -> Self {
+    fn of(entry: &ServiceEntry, group: u32) -> Self {
         let marks = |hashes: &[u64]| hashes.iter().fold(0, |marks, &h| marks | stem_mark(h));
         let mut key = [0u8; 16];
         for (byte, name) in key.iter_mut().zip(entry.sort_name.bytes()) {
@@ -155,6 +158,7 @@ impl Slot {
             name_key: u128::from_be_bytes(key),
             name_marks: marks(&entry.name_stems),
             summary_marks: marks(&entry.summary_stems),
+            group,
         }
     }
 }
@@ -185,6 +189,14 @@ pub(crate) struct OrganizationEntry {
 pub(crate) struct SituationEntry {
     pub summary: SituationSummary,
     pub text: String,
+    /// The stems of the title, with their synonyms: the words a situation is named by.
+    pub title: HashSet<String>,
+    /// The same of the title, the summary and whom it concerns: a search shows the situation
+    /// above its results only if these have every word (the kinds of help it leads to do not
+    /// count: «такси» is a service, not a situation).
+    pub headline: HashSet<String>,
+    /// The same of the summary and the description.
+    pub about: HashSet<String>,
     /// The situation's place in the editors' order.
     pub position: i32,
     pub updated_at: DateTime<Utc>,
@@ -212,6 +224,8 @@ pub(crate) struct Snapshot {
     pub completions: Arc<Completions>,
     /// Words seen in records with how often, for «did you mean».
     pub vocabulary: Arc<HashMap<String, u32>>,
+    /// How many name groups the slots refer to (see [`Slot::group`]).
+    pub groups: usize,
 }
 
 struct Writer {
@@ -225,6 +239,8 @@ struct Writer {
     organizations: Arc<HashMap<i64, Arc<OrganizationEntry>>>,
     situations: Arc<HashMap<i64, Arc<SituationEntry>>>,
     vocabulary: Arc<HashMap<String, u32>>,
+    /// The group of each folded service name; a name once seen keeps its number.
+    groups: HashMap<String, u32>,
     /// The reference data the entries are interned against, and what it was made from.
     catalogue: Arc<Interned>,
     source: Catalogue,
@@ -267,6 +283,7 @@ impl SearchIndex {
             situations: Arc::default(),
             completions: Arc::default(),
             vocabulary: Arc::default(),
+            groups: 0,
         });
         let search = SearchIndex {
             fields,
@@ -282,6 +299,7 @@ impl SearchIndex {
                 organizations: Arc::default(),
                 situations: Arc::default(),
                 vocabulary: Arc::default(),
+                groups: HashMap::new(),
                 catalogue,
                 source: catalogue_source.clone(),
             }),
@@ -296,8 +314,21 @@ impl SearchIndex {
     /// Returns how many records changed.
     pub fn apply(&self, feed: Feed) -> Result<usize, SearchError> {
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let Writer { writer, reader, analyzer, services, slots, slot_of, free, organizations, situations, vocabulary, catalogue, .. } =
-            &mut *w;
+        let Writer {
+            writer,
+            reader,
+            analyzer,
+            services,
+            slots,
+            slot_of,
+            free,
+            organizations,
+            situations,
+            vocabulary,
+            groups,
+            catalogue,
+            ..
+        } = &mut *w;
         let catalogue = catalogue.clone();
         let mut changed = 0;
         let f = self.fields;
@@ -334,7 +365,7 @@ impl SearchIndex {
             }) {
                 continue;
             }
-            let entry = Self::service_entry(&catalogue, analyzer, doc);
+            let entry = Self::service_entry(&catalogue, &self.synonyms, analyzer, doc);
             writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(entry.summary.id)));
             let s = &entry.summary;
             let text = [
@@ -355,7 +386,9 @@ impl SearchIndex {
                     slot
                 }
             };
-            let record = Slot::of(&entry);
+            let next_group = u32::try_from(groups.len()).unwrap_or(u32::MAX);
+            let group = *groups.entry(entry.sort_name.clone()).or_insert(next_group);
+            let record = Slot::of(&entry, group);
             match Arc::make_mut(slots).get_mut(slot as usize) {
                 Some(existing) => *existing = record,
                 None => Arc::make_mut(slots).push(record),
@@ -400,8 +433,23 @@ impl SearchIndex {
             .join(" ");
             let key = u64::try_from(id).unwrap_or_default();
             writer.add_document(self.document(analyzer, vocabulary, Kind::Situation, id, key, &text))?;
-            Arc::make_mut(situations)
-                .insert(id, Arc::new(SituationEntry { text: format!("{} {}", s.summary, body), summary: s, position, updated_at }));
+            let title: HashSet<String> = self.synonyms.stems_with_synonyms(analyzer, &s.title).into_iter().collect();
+            let mut headline = title.clone();
+            let rest = [s.summary.as_str(), &joined(s.target_groups.iter().map(|t| t.name.as_str()))].join(" ");
+            headline.extend(self.synonyms.stems_with_synonyms(analyzer, &rest));
+            let about = self.synonyms.stems_with_synonyms(analyzer, &format!("{} {body}", s.summary)).into_iter().collect();
+            Arc::make_mut(situations).insert(
+                id,
+                Arc::new(SituationEntry {
+                    text: format!("{} {}", s.summary, body),
+                    title,
+                    headline,
+                    about,
+                    summary: s,
+                    position,
+                    updated_at,
+                }),
+            );
             changed += 1;
         }
         if changed == 0 {
@@ -427,6 +475,7 @@ impl SearchIndex {
             situations: situations.clone(),
             completions,
             vocabulary: w.vocabulary.clone(),
+            groups: w.groups.len(),
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
         self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
@@ -492,10 +541,10 @@ impl SearchIndex {
     }
 
     /// A service as the index keeps it, its filter values interned against `c`.
-    fn service_entry(c: &Interned, analyzer: &mut TextAnalyzer, doc: ServiceDocument) -> ServiceEntry {
+    fn service_entry(c: &Interned, synonyms: &Synonyms, analyzer: &mut TextAnalyzer, doc: ServiceDocument) -> ServiceEntry {
         let ServiceDocument { summary, body, points, updated_at } = doc;
         let mut hashes = |text: &str| {
-            let mut h: Vec<u64> = words(analyzer, text).iter().map(|w| stem_hash(&w.stem)).collect();
+            let mut h: Vec<u64> = synonyms.stems_with_synonyms(analyzer, text).iter().map(|stem| stem_hash(stem)).collect();
             h.sort_unstable();
             h.dedup();
             h

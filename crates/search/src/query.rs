@@ -6,13 +6,13 @@
 //! value were chosen and every other filter stayed as it is, so the number shown is the number
 //! you get.
 
-use std::cmp::Ordering;
+use std::{cmp::Ordering, collections::HashMap};
 
 use socio_domain::{
     Coordinates,
     api::{
         Completion, CompletionRequest, NearbyCity, OrganizationFilter, OrganizationSummary, SearchAdvice, SearchRequest, SearchResults,
-        SearchSort, ServiceFilter, ServiceHit, ServiceSummary, SituationFilter, SituationHit, SituationSummary,
+        SearchSort, ServiceCopy, ServiceFilter, ServiceHit, ServiceSummary, SituationFilter, SituationHit, SituationSummary,
     },
 };
 use tantivy::Score;
@@ -21,7 +21,7 @@ use crate::{
     analyzer::query_words,
     catalogue::Interned,
     facets::{CATEGORY, Counts, MUNICIPALITY, Selected, TARGET_GROUP, harvest},
-    index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, Slot, Snapshot},
+    index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, SituationEntry, Slot, Snapshot},
     terms::each_match,
     understood::{Understood, with_analyzer},
 };
@@ -51,6 +51,7 @@ fn other_hits(snap: &Snapshot, understood: &Understood, all_words: bool) -> Resu
 struct Found<'a> {
     entry: &'a ServiceEntry,
     name_key: u128,
+    group: u32,
     score: Score,
     distance: Option<f64>,
 }
@@ -91,7 +92,7 @@ impl SearchIndex {
                 .iter()
                 .filter_map(|slot| {
                     let (record, entry) = entry(snap, slot)?;
-                    Some(Found { entry, name_key: record.name_key, score: 0.0, distance: None })
+                    Some(Found { entry, name_key: record.name_key, group: record.group, score: 0.0, distance: None })
                 })
                 .collect();
             return Ok(Outcome { found, counts });
@@ -102,10 +103,15 @@ impl SearchIndex {
             .iter()
             .filter_map(|slot| {
                 let (record, entry) = entry(snap, slot)?;
-                let rarity: Score = matched.words.iter().filter(|(set, _)| set.contains(slot)).map(|(_, weight)| weight).sum();
                 let length = snap.words.norms.get(slot as usize).copied().unwrap_or(1.0);
-                let score = rarity * length + understood.bonus(record, entry);
-                Some(Found { entry, name_key: record.name_key, score, distance: None })
+                let score = matched
+                    .words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (set, _))| set.contains(slot))
+                    .map(|(i, (_, rarity))| rarity * (length + understood.boost(i, record, entry)))
+                    .sum();
+                Some(Found { entry, name_key: record.name_key, group: record.group, score, distance: None })
             })
             .collect();
         Ok(Outcome { found, counts })
@@ -144,12 +150,42 @@ impl SearchIndex {
             SearchSort::Distance => a.distance.unwrap_or(f64::MAX).total_cmp(&b.distance.unwrap_or(f64::MAX)).then_with(|| by_score(a, b)),
             SearchSort::Fresh => b.entry.summary.last_verified.cmp(&a.entry.summary.last_verified).then_with(|| by_score(a, b)),
         };
-        let items: Vec<ServiceHit> = page_of(&mut found, offset, per_page, order)
+        // With no city chosen, the copies of a service in other cities are one line: the copy
+        // nearest to the person (or the best one) stands for them.
+        let (mut shown, copies) = if selected.values[MUNICIPALITY].is_none() {
+            let nearer = |a: &mut Found, b: &mut Found| match origin {
+                Some(o) => {
+                    let d = |f: &mut Found| {
+                        if f.distance.is_none() {
+                            f.distance = distance(&snap, f.entry, &o);
+                        }
+                        f.distance.unwrap_or(f64::MAX)
+                    };
+                    d(a).total_cmp(&d(b)).then_with(|| order(a, b))
+                }
+                None => order(a, b),
+            };
+            one_per_group(found, snap.groups, nearer)
+        } else {
+            (found, Vec::new())
+        };
+        let lines = shown.len() as u64;
+        let page_items = page_of(&mut shown, offset, per_page, order);
+        let mut copies_of: HashMap<u32, Vec<&Found>> = page_items.iter().map(|f| (f.group, Vec::new())).collect();
+        for copy in &copies {
+            if let Some(list) = copies_of.get_mut(&copy.group)
+                && list.len() < MAX_COPIES
+            {
+                list.push(copy);
+            }
+        }
+        let items: Vec<ServiceHit> = page_items
             .iter()
             .map(|f| ServiceHit {
                 snippet: if understood.is_empty() { Vec::new() } else { understood.snippet(&f.entry.text) },
                 distance_km: f.distance.or_else(|| origin.and_then(|o| distance(&snap, f.entry, &o))).map(|d| (d * 10.0).round() / 10.0),
                 service: f.entry.summary.clone(),
+                copies: copies_of.get(&f.group).map(|list| copies_in_order(list)).unwrap_or_default(),
             })
             .collect();
         let first_page = page.page == 1 && !understood.is_empty();
@@ -170,11 +206,8 @@ impl SearchIndex {
             Vec::new()
         };
         let facets = outcome.counts.facets(&snap, &selected);
-        let mut advice = SearchAdvice::default();
-        if let Some(q) = &filter.q {
-            advice.spelling = understood.respelled(q);
-        }
-        advice.ignored_words = understood.ignored.clone();
+        let mut advice =
+            SearchAdvice { spelling: understood.respelled(), ignored_words: understood.ignored.clone(), ..SearchAdvice::default() };
         if total == 0
             && let Some(m) = selected.values[MUNICIPALITY]
             && let Some(centre) = snap.catalogue.centres.get(usize::from(m))
@@ -201,7 +234,7 @@ impl SearchIndex {
             total,
             page: page.page,
             per_page: page.per_page,
-            pages: page.pages(total),
+            pages: page.pages(lines),
             all_words,
             facets,
             situations,
@@ -210,10 +243,26 @@ impl SearchIndex {
         })
     }
 
+    /// The situations to show above the results: those the query names in their title, summary
+    /// or whom they concern («инвалидность ребенку», «умер родственник»), not any whose long
+    /// description happens to have the words. Those with a word in the title come first (up to
+    /// `limit` of them); if none has, only the best of the rest is shown, so that a common word
+    /// («бесплатно») does not push the services down.
     fn top_situations(&self, snap: &Snapshot, understood: &Understood, hits: &[Hit], limit: usize) -> Vec<SituationHit> {
-        top(hits, Kind::Situation, limit, |id| {
-            snap.situations.get(&id).map(|s| SituationHit { situation: s.summary.clone(), snippet: understood.snippet(&s.text) })
-        })
+        let mut named: Vec<(usize, usize, Score, &SituationEntry)> = hits
+            .iter()
+            .filter(|h| h.kind == Kind::Situation)
+            .filter_map(|h| snap.situations.get(&h.id).map(|s| (h.score, s.as_ref())))
+            .filter(|(_, s)| understood.covers(&s.headline))
+            .map(|(score, s)| (understood.covered(&s.title), understood.covered(&s.about), score, s))
+            .collect();
+        named.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.total_cmp(&a.2)).then(a.3.position.cmp(&b.3.position)));
+        let titled = named.iter().take_while(|(in_title, ..)| *in_title > 0).count();
+        named
+            .into_iter()
+            .take(if titled > 0 { titled.min(limit) } else { 1 })
+            .map(|(.., s)| SituationHit { situation: s.summary.clone(), snippet: understood.snippet(&s.text) })
+            .collect()
     }
 
     /// The `q` of `GET /services`: the same search, as a plain page of services.
@@ -346,6 +395,53 @@ fn related_situations(snap: &Snapshot, selected: &Selected, limit: usize) -> Vec
         .collect();
     related.sort_by_key(|s| s.position);
     related.into_iter().take(limit).map(|s| SituationHit { situation: s.summary.clone(), snippet: Vec::new() }).collect()
+}
+
+/// The most copies of one service a search line lists.
+const MAX_COPIES: usize = 50;
+
+/// Splits `found` into one service per name group (the least by `better`) and the rest.
+fn one_per_group<'a>(
+    found: Vec<Found<'a>>,
+    groups: usize,
+    mut better: impl FnMut(&mut Found<'a>, &mut Found<'a>) -> Ordering,
+) -> (Vec<Found<'a>>, Vec<Found<'a>>) {
+    const NONE: u32 = u32::MAX;
+    let mut chosen = vec![NONE; groups];
+    let mut shown: Vec<Found> = Vec::with_capacity(found.len());
+    let mut copies = Vec::new();
+    for mut f in found {
+        match chosen.get_mut(f.group as usize) {
+            Some(place) if *place == NONE => {
+                *place = u32::try_from(shown.len()).unwrap_or(NONE);
+                shown.push(f);
+            }
+            Some(place) => {
+                let current = &mut shown[*place as usize];
+                if better(&mut f, current) == Ordering::Less {
+                    std::mem::swap(current, &mut f);
+                }
+                copies.push(f);
+            }
+            None => shown.push(f),
+        }
+    }
+    (shown, copies)
+}
+
+/// Copies as a search line lists them: by city.
+fn copies_in_order(list: &[&Found]) -> Vec<ServiceCopy> {
+    let mut copies: Vec<ServiceCopy> = list
+        .iter()
+        .map(|f| {
+            let s = &f.entry.summary;
+            ServiceCopy { id: s.id, slug: s.slug.clone(), municipalities: s.municipalities.clone() }
+        })
+        .collect();
+    copies.sort_by(|a, b| {
+        a.municipalities.first().map(|m| &m.name).cmp(&b.municipalities.first().map(|m| &m.name)).then_with(|| a.slug.cmp(&b.slug))
+    });
+    copies
 }
 
 /// Sorts just enough of `found` to return the page at `offset`.

@@ -77,6 +77,13 @@ impl Synonyms {
         out
     }
 
+    /// The stems of a text's words and of every variant of the groups it mentions.
+    pub(crate) fn stems_with_synonyms(&self, analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        let found = words(analyzer, text);
+        let related = self.related_stems(&found);
+        found.into_iter().map(|w| w.stem).chain(related).collect()
+    }
+
     /// Every stem of every variant of the groups the query mentions: highlighted in snippets.
     pub(crate) fn related_stems(&self, words: &[Word]) -> Vec<String> {
         self.groups_in(words).into_iter().flat_map(|g| self.groups[g].iter().flat_map(|v| v.stems.clone())).collect()

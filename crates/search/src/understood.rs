@@ -73,6 +73,10 @@ const FUZZY_FROM: usize = 6;
 /// matched with a fuzzy automaton, so a long query of gibberish stays cheap.
 const MAX_CORRECTED: usize = 4;
 const SNIPPET_CHARS: usize = 200;
+/// A word's weight in the name and the summary, added to BM25's length factor of the whole
+/// text (at most (k1 + 1) / (1 + k1 (1 − b)) ≈ 1.7, for the shortest texts).
+const NAME_BOOST: Score = 4.0;
+const SUMMARY_BOOST: Score = 2.0;
 /// Letters of a word compared with the wanted stems before it is stemmed for a snippet.
 const HEAD: usize = 3;
 
@@ -88,6 +92,8 @@ pub(crate) struct QueryWord {
     corrections: Vec<String>,
     /// For an unknown word: the most frequent known word closest to it, offered as a spelling.
     spelling: Option<String>,
+    /// How the word was typed, when it is searched as its spelling instead.
+    typed: Option<String>,
 }
 
 impl QueryWord {
@@ -118,11 +124,15 @@ pub(crate) struct Understood {
     stems: HashSet<String>,
     /// Words left out: past [`MAX_QUERY_WORDS`] different ones.
     pub(crate) ignored: Vec<String>,
+    /// The query as searched: typed in the wrong keyboard layout, it is switched to Russian.
+    query: String,
+    switched: bool,
 }
 
 impl Understood {
     pub(crate) fn new(snap: &Snapshot, q: Option<&str>) -> Result<Self, SearchError> {
-        let written = with_analyzer(|a| query_words(a, q.unwrap_or_default()));
+        let (query, switched) = switch_layout(snap, q.unwrap_or_default())?;
+        let written = with_analyzer(|a| query_words(a, &query));
         let count = written.len();
         // A repeated word (in any form) counts once; past the cap, words are named, not searched.
         let (mut found, mut ignored, mut seen) = (Vec::new(), Vec::new(), HashSet::new());
@@ -136,21 +146,39 @@ impl Understood {
                 ignored.push(word.lower.clone());
             }
         }
-        let mut stems: HashSet<String> = found.iter().map(|(_, w)| w.stem.clone()).collect();
-        let kept: Vec<Word> = found.iter().map(|(_, w)| w.clone()).collect();
-        stems.extend(snap.synonyms.related_stems(&kept));
-        let mut understood_words = Vec::with_capacity(count);
+        let mut understood_words: Vec<QueryWord> = Vec::with_capacity(count);
         let mut unknown = 0;
-        for (i, word) in found {
-            let known = in_index(snap, &word.stem)?;
+        for (i, mut word) in found {
+            let last = i + 1 == count;
+            let mut known = in_index(snap, &word.stem)?;
             unknown += usize::from(!known);
             let looked_up = !known && unknown <= MAX_CORRECTED;
-            let (corrections, spelling) = if looked_up { closest(snap, &word.lower)? } else { (Vec::new(), None) };
-            stems.extend(corrections.iter().cloned());
-            understood_words.push(QueryWord { word, known, looked_up, last: i + 1 == count, corrections, spelling });
+            let Closest { mut corrections, spelling, continued } =
+                if looked_up { closest(snap, &word.lower, last)? } else { Closest::default() };
+            // A misspelt word is searched as its spelling, so that it ranks as the corrected
+            // query does; a last word that some known word begins with is being typed, not
+            // misspelt, and stays a prefix.
+            let mut typed = None;
+            if let Some(better) = spelling.as_deref().filter(|_| !continued)
+                && let Some(stem) = with_analyzer(|a| words(a, better)).pop().map(|w| w.stem)
+            {
+                typed = Some(std::mem::replace(&mut word.lower, better.to_owned()));
+                word.stem = stem;
+                known = true;
+                corrections.clear();
+                if understood_words.iter().any(|w| w.word.stem == word.stem) {
+                    continue;
+                }
+            }
+            let looked_up = looked_up && typed.is_none();
+            understood_words.push(QueryWord { word, known, looked_up, last, corrections, spelling, typed });
         }
+        let kept: Vec<Word> = understood_words.iter().map(|w| w.word.clone()).collect();
+        let mut stems: HashSet<String> = kept.iter().map(|w| w.stem.clone()).collect();
+        stems.extend(snap.synonyms.related_stems(&kept));
+        stems.extend(understood_words.iter().flat_map(|w| w.corrections.iter().cloned()));
         let hashes = understood_words.iter().map(|w| stem_hash(&w.word.stem)).collect();
-        Ok(Understood { words: understood_words, hashes, stems, ignored })
+        Ok(Understood { words: understood_words, hashes, stems, ignored, query: query.into_owned(), switched })
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -210,23 +238,37 @@ impl Understood {
         Ok(ServiceMatch { matched, words })
     }
 
-    /// Extra weight for query words found in the name (most) or the summary: BM25 over the whole
-    /// text decides among records that match equally there.
-    /// The slot's marks rule most words out without reading the entry.
-    pub(crate) fn bonus(&self, slot: &Slot, e: &ServiceEntry) -> Score {
-        self.hashes
-            .iter()
-            .map(|h| {
-                let bit = stem_mark(*h);
-                if slot.name_marks & bit != 0 && e.name_stems.binary_search(h).is_ok() {
-                    3.0
-                } else if slot.summary_marks & bit != 0 && e.summary_stems.binary_search(h).is_ok() {
-                    1.0
-                } else {
-                    0.0
-                }
-            })
-            .sum()
+    /// How much more than the rest of the text the name and the summary weigh for query word
+    /// `i`: a word named there outranks the same word deep in a description, whatever the
+    /// lengths. The slot's marks rule most words out without reading the entry.
+    pub(crate) fn boost(&self, i: usize, slot: &Slot, e: &ServiceEntry) -> Score {
+        let Some(&h) = self.hashes.get(i) else { return 0.0 };
+        let bit = stem_mark(h);
+        if slot.name_marks & bit != 0 && e.name_stems.binary_search(&h).is_ok() {
+            NAME_BOOST
+        } else if slot.summary_marks & bit != 0 && e.summary_stems.binary_search(&h).is_ok() {
+            SUMMARY_BOOST
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether every query word is among `stems`.
+    pub(crate) fn covers(&self, stems: &HashSet<String>) -> bool {
+        self.covered(stems) == self.words.len()
+    }
+
+    /// How many query words are among `stems` (as themselves, a correction, a typo of one or
+    /// the beginning of one).
+    pub(crate) fn covered(&self, stems: &HashSet<String>) -> usize {
+        let within = |q: &QueryWord| {
+            stems.contains(&q.word.stem)
+                || q.corrections.iter().any(|c| stems.contains(c))
+                || stems
+                    .iter()
+                    .any(|s| (q.fuzzy() && distance_within(s, &q.word.stem, 1).is_some()) || (q.prefix() && s.starts_with(&q.word.stem)))
+        };
+        self.words.iter().filter(|q| within(q)).count()
     }
 
     fn matches(&self, word: &Word) -> bool {
@@ -308,13 +350,15 @@ impl Understood {
         parts
     }
 
-    /// The query with each unknown word replaced by the closest known one, if any changed.
-    pub(crate) fn respelled(&self, q: &str) -> Option<String> {
-        let mut out = q.to_lowercase().replace('ё', "е");
-        let mut changed = false;
+    /// The query as searched, if it is not what was typed: in the Russian layout, with each
+    /// misspelt word replaced by its spelling (and, for a word being typed, the spelling offered).
+    pub(crate) fn respelled(&self) -> Option<String> {
+        let mut out = self.query.to_lowercase().replace('ё', "е");
+        let mut changed = self.switched;
         for w in &self.words {
+            let typed = w.typed.as_deref().unwrap_or(&w.word.lower);
             if let Some(better) = &w.spelling {
-                out = out.replacen(&w.word.lower, better, 1);
+                out = out.replacen(typed, better, 1);
                 changed = true;
             }
         }
@@ -322,39 +366,130 @@ impl Understood {
     }
 }
 
-/// One scan of the vocabulary for an unknown word: the stems of known words one edit away (for
-/// words of 6+ letters) and the most frequent closest word as a spelling (two edits allowed for
-/// long words, one for shorter; nothing under four letters).
+/// What one scan of the vocabulary finds for an unknown word.
+#[derive(Default)]
+struct Closest {
+    /// Stems of known words one edit away (for words of 6+ letters).
+    corrections: Vec<String>,
+    /// The most frequent closest word (two edits allowed for long words, one for shorter;
+    /// nothing under four letters).
+    spelling: Option<String>,
+    /// For the last word of a query: some known word begins with it (it is being typed).
+    continued: bool,
+}
+
+/// One scan of the vocabulary for an unknown word.
 ///
 /// The vocabulary only ever grows (a word is not forgotten when the last record using it is
 /// withdrawn), so a word is offered only if its stem is still in the index.
-fn closest(snap: &Snapshot, lower: &str) -> Result<(Vec<String>, Option<String>), SearchError> {
+fn closest(snap: &Snapshot, lower: &str, last: bool) -> Result<Closest, SearchError> {
     let len = lower.chars().count();
     if len < 4 {
-        return Ok((Vec::new(), None));
+        let continued = last && len >= 3 && snap.vocabulary.keys().any(|word| word.starts_with(lower));
+        return Ok(Closest { continued, ..Closest::default() });
     }
     let max = if len >= FUZZY_FROM { 2 } else { 1 };
+    let mut continued = false;
     let mut candidates: Vec<(usize, std::cmp::Reverse<u32>, &str)> = snap
         .vocabulary
         .iter()
-        .filter_map(|(word, count)| distance_within(lower, word, max).map(|d| (d, std::cmp::Reverse(*count), word.as_str())))
+        .filter_map(|(word, count)| {
+            continued |= last && word.starts_with(lower);
+            distance_within(lower, word, max).map(|d| (d, std::cmp::Reverse(*count), word.as_str()))
+        })
         .collect();
     candidates.sort_unstable();
-    let mut stems = Vec::new();
-    let mut spelling = None;
+    let mut found = Closest { continued, ..Closest::default() };
     for (d, _, word) in candidates {
         let Some(stem) = with_analyzer(|a| words(a, word)).pop().map(|w| w.stem) else { continue };
         if !in_index(snap, &stem)? {
             continue;
         }
-        spelling.get_or_insert_with(|| word.to_owned());
+        found.spelling.get_or_insert_with(|| word.to_owned());
         if d <= 1 && len >= FUZZY_FROM {
-            stems.push(stem);
+            found.corrections.push(stem);
         }
     }
-    stems.sort_unstable();
-    stems.dedup();
-    Ok((stems, spelling))
+    found.corrections.sort_unstable();
+    found.corrections.dedup();
+    Ok(found)
+}
+
+/// The keys of the Latin layout and the Russian letters on them (ЙЦУКЕН over QWERTY).
+const LAYOUT: [(char, char); 33] = [
+    ('q', 'й'),
+    ('w', 'ц'),
+    ('e', 'у'),
+    ('r', 'к'),
+    ('t', 'е'),
+    ('y', 'н'),
+    ('u', 'г'),
+    ('i', 'ш'),
+    ('o', 'щ'),
+    ('p', 'з'),
+    ('[', 'х'),
+    (']', 'ъ'),
+    ('a', 'ф'),
+    ('s', 'ы'),
+    ('d', 'в'),
+    ('f', 'а'),
+    ('g', 'п'),
+    ('h', 'р'),
+    ('j', 'о'),
+    ('k', 'л'),
+    ('l', 'д'),
+    (';', 'ж'),
+    ('\'', 'э'),
+    ('z', 'я'),
+    ('x', 'ч'),
+    ('c', 'с'),
+    ('v', 'м'),
+    ('b', 'и'),
+    ('n', 'т'),
+    ('m', 'ь'),
+    (',', 'б'),
+    ('.', 'ю'),
+    ('`', 'ё'),
+];
+
+/// The Russian letter on a Latin key, if the character is on one.
+fn russian_key(c: char) -> Option<char> {
+    let lower = c.to_ascii_lowercase();
+    LAYOUT.iter().find(|(latin, _)| *latin == lower).map(|(_, russian)| *russian)
+}
+
+/// The query with each word typed in the Latin layout by mistake («gjcj,bt») in Russian
+/// («пособие»): a word of Latin keys that the index does not know, whose Russian reading it
+/// does. Whether anything was switched comes second.
+fn switch_layout<'q>(snap: &Snapshot, q: &'q str) -> Result<(Cow<'q, str>, bool), SearchError> {
+    let mut out = String::with_capacity(q.len() * 2);
+    let mut switched = false;
+    for (i, chunk) in q.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let on_keys = chunk.chars().any(|c| c.is_ascii_alphabetic()) && chunk.chars().all(|c| russian_key(c).is_some());
+        if on_keys && !knows_any(snap, chunk)? {
+            let russian: String = chunk.chars().filter_map(russian_key).collect();
+            if knows_any(snap, &russian)? {
+                out.push_str(&russian);
+                switched = true;
+                continue;
+            }
+        }
+        out.push_str(chunk);
+    }
+    Ok(if switched { (Cow::Owned(out), true) } else { (Cow::Borrowed(q), false) })
+}
+
+/// Whether the index knows a stem of the text's words.
+fn knows_any(snap: &Snapshot, text: &str) -> Result<bool, SearchError> {
+    for word in with_analyzer(|a| query_words(a, text)) {
+        if in_index(snap, &word.stem)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Whether some live record has the stem (services, organizations or situations). Document

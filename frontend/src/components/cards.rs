@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use socio_domain::{
     Phone,
-    api::{Location, ServiceSummary, SnippetPart},
+    api::{Location, ServiceCopy, ServiceSummary, SnippetPart},
 };
 
 use socio_domain::wording;
@@ -19,6 +19,9 @@ pub fn ServiceCard(
     /// Distance to the nearest address, km.
     #[prop(default = None)]
     distance: Option<f64>,
+    /// The same service in other cities (a search with no city chosen shows it once).
+    #[prop(optional)]
+    copies: Vec<ServiceCopy>,
 ) -> impl IntoView {
     let href = format!("/services/{}", service.slug);
     let organization = service.organization.short_name.clone().unwrap_or_else(|| service.organization.name.clone());
@@ -43,6 +46,17 @@ pub fn ServiceCard(
                 {formats.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
                 {wording::age_range(service.age_min, service.age_max).map(|a| view! { <li>{format!("Возраст: {a}")}</li> })}
             </ul>
+            {(!copies.is_empty()).then(|| view! {
+                <details class="copies">
+                    <summary>{format!("Есть ещё в {}", wording::plural(copies.len() as u64, "городе", "городах", "городах"))}</summary>
+                    <ul>
+                        {copies.into_iter().map(|c| {
+                            let cities: Vec<String> = c.municipalities.iter().map(|m| m.name.clone()).collect();
+                            view! { <li><a href=format!("/services/{}", c.slug)>{cities.join(", ")}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
         </li>
     }
 }

@@ -26,7 +26,7 @@ async fn found(client: &socio_client::Client, text: &str) -> SearchResults {
 }
 
 fn has(results: &SearchResults, id: i64) -> bool {
-    results.items.iter().any(|h| h.service.id == id)
+    results.items.iter().any(|h| h.service.id == id || h.copies.iter().any(|c| c.id == id))
 }
 
 /// Waits (up to 15 s) until `done` holds for a search of `text`.

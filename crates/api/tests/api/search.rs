@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use socio_api::auth::JwtKeys;
 use socio_domain::{
-    Slug,
+    Coordinates, Slug,
     api::{SearchRequest, SearchResults, SearchSort, ServiceFilter},
     vocabulary::UserRole,
 };
@@ -29,6 +29,7 @@ on_both_databases!(
     bad_search_parameters_are_named,
     completions_come_as_you_type,
     a_long_query_counts_its_first_different_words_and_names_the_rest,
+    copies_in_other_cities_are_one_line_until_a_city_is_chosen,
 );
 
 fn slug(raw: &str) -> Option<Slug> {
@@ -43,8 +44,9 @@ fn q(text: &str) -> ServiceFilter {
     ServiceFilter { q: Some(text.into()), ..Default::default() }
 }
 
+/// The services found: each line's, and its copies in other cities (shown once with no city).
 fn slugs(results: &SearchResults) -> Vec<&str> {
-    results.items.iter().map(|h| h.service.slug.as_str()).collect()
+    results.items.iter().flat_map(|h| std::iter::once(h.service.slug.as_str()).chain(h.copies.iter().map(|c| c.slug.as_str()))).collect()
 }
 
 async fn russian_words_find_services_in_any_form(app: TestApp) {
@@ -71,6 +73,15 @@ async fn abbreviations_and_typos_are_understood(app: TestApp) {
     }
     let typo = search(&app, q("многодетнвм")).await;
     assert_eq!(typo.advice.spelling.as_deref(), Some("многодетным"));
+    let corrected = search(&app, q("многодетным")).await;
+    assert_eq!(slugs(&typo), slugs(&corrected), "a corrected query ranks as its correction");
+    assert_eq!(typo.total, corrected.total);
+
+    let layout = search(&app, q("gjcj,bt vyjujltnysv")).await;
+    assert_eq!(layout.advice.spelling.as_deref(), Some("пособие многодетным"), "the wrong keyboard layout is read in Russian");
+    assert_eq!(slugs(&layout), slugs(&search(&app, q("пособие многодетным")).await));
+    let latin = search(&app, q("IT-курсы")).await;
+    assert_eq!(latin.advice.spelling, None, "a Latin word the index knows nothing of is left as it is");
 }
 
 #[allow(non_snake_case)]
@@ -278,4 +289,39 @@ async fn a_long_query_counts_its_first_different_words_and_names_the_rest(app: T
     assert_eq!(answer.advice.ignored_words, extra, "the words past the eighth are named");
     assert_eq!((answer.total, slugs(&answer)), (capped.total, slugs(&capped)), "and not searched");
     assert!(capped.advice.ignored_words.is_empty());
+}
+
+/// «Социальный контракт» is offered in all 14 cities: with no city chosen it is one line (the copy
+/// nearest to the person, if the search knows where they are) listing the 13 others; the total
+/// still counts services, so it equals the facet counts; with a city, that city's copy alone.
+async fn copies_in_other_cities_are_one_line_until_a_city_is_chosen(app: TestApp) {
+    let contract =
+        |found: &SearchResults| found.items.iter().filter(|h| h.service.name == "Социальный контракт").cloned().collect::<Vec<_>>();
+    let found = search(&app, ServiceFilter { page: per_page_all(), ..q("социальный контракт") }).await;
+    let lines = contract(&found);
+    assert_eq!(lines.len(), 1, "{:?}", slugs(&found));
+    let mut all: Vec<&str> =
+        std::iter::once(lines[0].service.slug.as_str()).chain(lines[0].copies.iter().map(|c| c.slug.as_str())).collect();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 14, "the line and its copies are the 14 cities' services: {all:?}");
+    assert!(
+        lines[0].copies.iter().all(|c| c.municipalities.len() == 1 && c.municipalities[0].slug != lines[0].service.municipalities[0].slug)
+    );
+    let services: u64 = found.facets.municipality.iter().map(|m| m.count).max().unwrap_or_default();
+    assert!(found.total >= 14 && found.total >= services, "total counts services, not lines: {}", found.total);
+    assert!(u64::from(found.pages) <= found.total.div_ceil(u64::from(found.per_page)));
+
+    let serov = Coordinates { lat: 59.60, lon: 60.57 };
+    let near =
+        app.client.search(&SearchRequest { filter: q("социальный контракт"), origin: Some(serov), ..Default::default() }).await.unwrap();
+    let line = contract(&near);
+    assert_eq!(line.len(), 1);
+    assert_eq!(line[0].service.slug, "socialnyj-kontrakt-serov", "the copy nearest to the person stands for the others");
+
+    let in_revda = search(&app, ServiceFilter { municipality: slug("revda"), ..q("социальный контракт") }).await;
+    let line = contract(&in_revda);
+    assert_eq!(line.len(), 1);
+    assert_eq!(line[0].service.slug, "socialnyj-kontrakt-revda");
+    assert!(line[0].copies.is_empty(), "a chosen city shows its own copy only");
 }

@@ -26,6 +26,22 @@ pub struct ServiceHit {
     pub snippet: Vec<SnippetPart>,
     /// Расстояние до ближайшего адреса услуги, км (если задана точка или город).
     pub distance_km: Option<f64>,
+    /// Та же услуга в других городах, когда город не выбран: в списке она показана один раз
+    /// (ближайшая к точке или самая подходящая копия), остальные — здесь («ещё в 5 городах»).
+    #[serde(default)]
+    pub copies: Vec<ServiceCopy>,
+}
+
+/// Another city's copy of a found service: the same name, its own page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceCopy {
+    /// Идентификатор услуги.
+    pub id: i64,
+    /// Код услуги (для ссылки на её страницу).
+    pub slug: String,
+    /// Где она доступна.
+    pub municipalities: Vec<MunicipalityRef>,
 }
 
 /// One value of a facet with the number of results it would give.
@@ -114,7 +130,8 @@ pub struct SearchResults {
     pub page: u32,
     /// Размер страницы.
     pub per_page: u32,
-    /// Сколько всего страниц.
+    /// Сколько всего страниц. Без выбранного города копии одной услуги в разных городах — одна
+    /// строка списка (см. `copies`), поэтому страниц может быть меньше, чем `total / per_page`.
     pub pages: u32,
     /// Нашлись ли услуги со всеми словами запроса; `false` — показаны услуги, где есть часть слов.
     pub all_words: bool,
