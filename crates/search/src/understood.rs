@@ -151,10 +151,16 @@ impl Understood {
         for (i, mut word) in found {
             let last = i + 1 == count;
             let mut known = in_index(snap, &word.stem)?;
-            unknown += usize::from(!known);
+            // A form no record has, whose stem the index knows, may still be a typo of another
+            // word («едиое» is stemmed as «еда»): it counts against the same budget.
+            let unseen = known && !last && !snap.vocabulary.contains_key(&word.lower);
+            unknown += usize::from(!known || unseen);
             let looked_up = !known && unknown <= MAX_CORRECTED;
-            let Closest { mut corrections, spelling, continued } =
+            let Closest { mut corrections, mut spelling, continued } =
                 if looked_up { closest(snap, &word.lower, last)? } else { Closest::default() };
+            if unseen && unknown <= MAX_CORRECTED {
+                spelling = real_word_error(snap, &word)?;
+            }
             // A misspelt word is searched as its spelling, so that it ranks as the corrected
             // query does; a last word that some known word begins with is being typed, not
             // misspelt, and stays a prefix.
@@ -413,6 +419,33 @@ fn closest(snap: &Snapshot, lower: &str, last: bool) -> Result<Closest, SearchEr
     found.corrections.sort_unstable();
     found.corrections.dedup();
     Ok(found)
+}
+
+/// For a form no record has, whose stem the index knows: a known word of another stem one edit
+/// from it, when no form of its own stem is as close («едиое» is one letter from «единое» and
+/// three from «еда»; «ребенку» is one from «ребенка», the same stem, and stays as it is).
+fn real_word_error(snap: &Snapshot, typed: &Word) -> Result<Option<String>, SearchError> {
+    if typed.lower.chars().count() < 5 || !typed.lower.chars().all(char::is_alphabetic) {
+        return Ok(None);
+    }
+    let mut near: Vec<(std::cmp::Reverse<u32>, &str)> = Vec::new();
+    for (word, count) in snap.vocabulary.iter() {
+        if distance_within(&typed.lower, word, 1).is_some() {
+            near.push((std::cmp::Reverse(*count), word.as_str()));
+        }
+    }
+    near.sort_unstable();
+    let mut other = None;
+    for (_, word) in near {
+        let Some(stem) = with_analyzer(|a| words(a, word)).pop().map(|w| w.stem) else { continue };
+        if stem == typed.stem {
+            return Ok(None);
+        }
+        if other.is_none() && in_index(snap, &stem)? {
+            other = Some(word.to_owned());
+        }
+    }
+    Ok(other)
 }
 
 /// The keys of the Latin layout and the Russian letters on them (ЙЦУКЕН over QWERTY).
