@@ -33,10 +33,14 @@ pub(crate) struct Options {
     pub(crate) reuse: bool,
     /// bench-search only: skip the baseline (for profiling the index; the ratio needs both).
     pub(crate) index_only: bool,
+    /// Whether the server answers identical searches from its cache (bench-search turns it off:
+    /// it repeats one query, and would measure the cache).
+    pub(crate) search_cache: bool,
 }
 
 pub(crate) fn options(args: &[String]) -> Result<Options, String> {
-    let mut options = Options { services: 100_000, seconds: 10, connections: 32, postgres: false, reuse: false, index_only: false };
+    let mut options =
+        Options { services: 100_000, seconds: 10, connections: 32, postgres: false, reuse: false, index_only: false, search_cache: true };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"))?.parse::<u64>().map_err(|e| format!("{arg}: {e}"));
@@ -109,6 +113,7 @@ const COMMON_WORD: &str = "помощь";
 pub fn run_search(args: &[String]) -> Result<(), String> {
     let mut options = options(args)?;
     options.postgres = true;
+    options.search_cache = false;
     let (backend, server) = prepare(&options)?;
     let index = "CREATE INDEX IF NOT EXISTS idx_services_fulltext ON services USING GIN (to_tsvector('russian', name || ' ' || summary || ' ' || description)); ANALYZE;";
     let status = Command::new("psql")
@@ -266,11 +271,15 @@ pub(crate) fn prepare(options: &Options) -> Result<(&'static str, Server), Strin
             // One address sends thousands of requests a second: the per-address limits would
             // answer most of them with 429.
             .env("SOCIO_RATE_LIMITS", "off")
+            .env("SOCIO_SEARCH_CACHE", if options.search_cache { "on" } else { "off" })
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| format!("socio serve: {e}"))?,
     );
     println!("rate limits are off for the benchmark (SOCIO_RATE_LIMITS=off)");
+    if !options.search_cache {
+        println!("the cache of identical searches is off: every search is computed (SOCIO_SEARCH_CACHE=off)");
+    }
     // Building the search index over 100 000 services takes a while at start.
     let started = Instant::now();
     wait_ready(Duration::from_secs(180))?;

@@ -1,6 +1,7 @@
 //! `cargo xtask soak`: the release server on PostgreSQL with 100 000 synthetic services under
 //! mixed traffic, then the same traffic while PostgreSQL is stopped and started again, then a
-//! burst of the worst-case search while `/healthz` is timed; one table at the end.
+//! burst of the worst-case search while `/healthz` is timed, once as it comes and once with the
+//! server and the load generator on cores of their own; one table at the end.
 //!
 //! It fails when a 5xx other than the outage's 503s appears, when anything but 200 is answered
 //! once the database is back, or when resident memory grows by more than a tenth after warm-up.

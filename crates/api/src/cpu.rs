@@ -99,20 +99,31 @@ impl Drop for Admitted {
 const CACHED: usize = 512;
 
 /// Search answers of the current snapshot by their query string.
-#[derive(Default)]
 pub struct SearchCache {
+    enabled: bool,
     entries: Mutex<(u64, HashMap<String, Arc<SearchResults>>)>,
 }
 
 impl SearchCache {
+    /// A cache that keeps answers only if `enabled`.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled, entries: Mutex::default() }
+    }
+
     /// The answer to `query` computed on snapshot `generation`, if kept.
     pub fn get(&self, generation: u64, query: &str) -> Option<Arc<SearchResults>> {
+        if !self.enabled {
+            return None;
+        }
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         (entries.0 == generation).then(|| entries.1.get(query).cloned()).flatten()
     }
 
     /// Keeps an answer computed on snapshot `generation` (an older one is forgotten).
     pub fn put(&self, generation: u64, query: &str, results: Arc<SearchResults>) {
+        if !self.enabled {
+            return;
+        }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.0 != generation || entries.1.len() >= CACHED {
             if generation < entries.0 {
@@ -176,7 +187,7 @@ mod tests {
 
     #[test]
     fn the_cache_holds_one_snapshot() {
-        let cache = SearchCache::default();
+        let cache = SearchCache::new(true);
         let results = || {
             Arc::new(SearchResults {
                 items: Vec::new(),

@@ -38,6 +38,9 @@ pub struct Settings {
     pub ready_max_lag: std::time::Duration,
     /// Expose `/_bench/fixed` for the benchmark's ceiling (`SOCIO_BENCH_ENDPOINTS=1`).
     pub bench_endpoints: bool,
+    /// Answer identical searches of one index snapshot from a cache (`SOCIO_SEARCH_CACHE=off`
+    /// turns it off, so that a benchmark repeating one query measures the index).
+    pub search_cache: bool,
     /// The site's public address, for links in letters (`SOCIO_PUBLIC_URL`, default `http://localhost:8080`).
     pub public_url: String,
     /// Outgoing mail: SMTP when `SOCIO_SMTP_URL` is set (`smtps://user:password@host:465` or
@@ -162,6 +165,7 @@ impl Settings {
             reconcile_every: std::time::Duration::from_secs(60 * number("SOCIO_RECONCILE_MINUTES")?.unwrap_or(10).max(1)),
             ready_max_lag: std::time::Duration::from_secs(number("SOCIO_READY_MAX_LAG_S")?.unwrap_or(60).max(1)),
             bench_endpoints: env("SOCIO_BENCH_ENDPOINTS").is_some_and(|v| v == "1" || v == "true"),
+            search_cache: !env("SOCIO_SEARCH_CACHE").is_some_and(|v| v == "off" || v == "0" || v == "false"),
             public_url: env("SOCIO_PUBLIC_URL")
                 .or(file.public_url)
                 .unwrap_or_else(|| "http://localhost:8080".to_owned())
@@ -216,6 +220,7 @@ impl Settings {
             reconcile_every: std::time::Duration::from_secs(600),
             ready_max_lag: std::time::Duration::from_secs(60),
             bench_endpoints: false,
+            search_cache: true,
             public_url: "http://localhost:8080".to_owned(),
             mail: MailSettings { smtp_url: None, outbox_dir: outbox, from: DEFAULT_MAIL_FROM.to_owned() },
             rate_limits: crate::rate_limit::RateLimits::default(),

@@ -67,7 +67,7 @@ impl Application {
         let hasher = web::Data::new(PasswordHasher::new(settings.hash_concurrency)?);
         let limiter = web::Data::new(RateLimiter::new(settings.rate_limits.clone()));
         let cpu = web::Data::new(crate::cpu::CpuQueue::new(settings.workers, settings.search_queue));
-        let search_cache = web::Data::new(crate::cpu::SearchCache::default());
+        let search_cache = web::Data::new(crate::cpu::SearchCache::new(settings.search_cache));
         let outgoing = web::Data::new(Outgoing {
             mailer: Mailer::new(&settings.mail)?,
             from: settings.mail.from.clone(),

@@ -4,7 +4,8 @@
 //!
 //! Facets are counted «disjunctively»: a value's count is what the search would return if that
 //! value were chosen and every other filter stayed as it is, so the number shown is the number
-//! you get.
+//! you get. With no city chosen, the copies of one service in several cities are one line, so
+//! that «Социальный контракт» in 14 cities does not fill the first page.
 
 use std::{cmp::Ordering, collections::HashMap};
 
