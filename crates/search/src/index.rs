@@ -433,23 +433,14 @@ impl SearchIndex {
             .join(" ");
             let key = u64::try_from(id).unwrap_or_default();
             writer.add_document(self.document(analyzer, vocabulary, Kind::Situation, id, key, &text))?;
-            let title: HashSet<String> = self.synonyms.stems_with_synonyms(analyzer, &s.title).into_iter().collect();
+            let title = self.synonyms.stems_with_synonyms(analyzer, &s.title);
             let mut headline = title.clone();
             let rest = [s.summary.as_str(), &joined(s.target_groups.iter().map(|t| t.name.as_str()))].join(" ");
             headline.extend(self.synonyms.stems_with_synonyms(analyzer, &rest));
-            let about = self.synonyms.stems_with_synonyms(analyzer, &format!("{} {body}", s.summary)).into_iter().collect();
-            Arc::make_mut(situations).insert(
-                id,
-                Arc::new(SituationEntry {
-                    text: format!("{} {}", s.summary, body),
-                    title,
-                    headline,
-                    about,
-                    summary: s,
-                    position,
-                    updated_at,
-                }),
-            );
+            let text = format!("{} {body}", s.summary);
+            let about = self.synonyms.stems_with_synonyms(analyzer, &text);
+            Arc::make_mut(situations)
+                .insert(id, Arc::new(SituationEntry { text, title, headline, about, summary: s, position, updated_at }));
             changed += 1;
         }
         if changed == 0 {

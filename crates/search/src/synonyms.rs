@@ -4,7 +4,7 @@
 //! «технические средства реабилитации», and the other way round, so a query with either form
 //! finds both and queries stay simple and fast.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -78,7 +78,7 @@ impl Synonyms {
     }
 
     /// The stems of a text's words and of every variant of the groups it mentions.
-    pub(crate) fn stems_with_synonyms(&self, analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    pub(crate) fn stems_with_synonyms(&self, analyzer: &mut TextAnalyzer, text: &str) -> HashSet<String> {
         let found = words(analyzer, text);
         let related = self.related_stems(&found);
         found.into_iter().map(|w| w.stem).chain(related).collect()
