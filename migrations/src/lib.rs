@@ -17,6 +17,8 @@ mod m20261202_000001_audit_append_only;
 mod m20261202_000002_situation_versions;
 mod m20261202_000003_reviews_and_usage;
 mod m20261204_000001_hsds_ids;
+mod m20261207_000001_revision_versions;
+mod m20261207_000002_accounts_that_hold;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_situation_versions::Migration),
             Box::new(m20261202_000003_reviews_and_usage::Migration),
             Box::new(m20261204_000001_hsds_ids::Migration),
+            Box::new(m20261207_000001_revision_versions::Migration),
+            Box::new(m20261207_000002_accounts_that_hold::Migration),
         ]
     }
 }

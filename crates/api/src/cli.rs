@@ -221,7 +221,7 @@ pub async fn run() -> anyhow::Result<()> {
                 org_admin: false,
                 email_confirmed: true,
             };
-            store.create_account(&new).await?;
+            store.create_account_with_one_time_password(&new).await?;
             println!("created {role} {email}; one-time password (change it after signing in): {password}");
         }
         Command::Export { format, dir } => {
@@ -234,7 +234,7 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Import { dry_run, errors, package } => {
             let store = Store::connect(&settings.database_url).await?;
             let files = crate::export::read_package_files(&package)?;
-            let report = crate::export::import(&store, &files, socio_store::Actor::System, dry_run).await?;
+            let report = crate::export::import(&store, files, socio_store::Actor::System, dry_run).await?;
             if let Some(path) = errors {
                 std::fs::write(&path, crate::export::problems_csv(&report.problems))
                     .with_context(|| format!("writing {}", path.display()))?;

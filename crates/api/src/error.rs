@@ -47,6 +47,12 @@ pub enum ApiError {
     /// 403: the e-mail address is not confirmed yet.
     #[error("e-mail not confirmed")]
     EmailNotConfirmed,
+    /// 403: not allowed in the caller's present state (an unapproved organization invites).
+    #[error("refused: {code}")]
+    Refused { code: &'static str, detail: String },
+    /// 429: a limit of this kind of action (not of requests) is used up for now.
+    #[error("limit reached: {code}")]
+    LimitReached { code: &'static str, detail: String, retry_after: u64 },
     /// 403: a partner whose organization (or claim) is not approved yet.
     #[error("no organization")]
     NoOrganization,
@@ -88,6 +94,8 @@ impl From<StoreError> for ApiError {
             StoreError::StaleVersion { expected, current } => ApiError::PreconditionFailed { expected, current },
             StoreError::Conflict { code, detail } => ApiError::Conflict { code, detail },
             StoreError::Invalid(errors) => ApiError::Validation(errors),
+            StoreError::Refused { code, detail } => ApiError::Refused { code, detail },
+            StoreError::Limited { code, detail, retry_after } => ApiError::LimitReached { code, detail, retry_after },
             other if other.is_unavailable() => ApiError::Unavailable(other),
             other => ApiError::Internal(other.into()),
         }
@@ -191,6 +199,8 @@ impl ApiError {
                 ("busy", "Сервер занят", "Сейчас слишком много запросов одновременно. Повторите через несколько секунд.".to_owned(), vec![])
             }
             ApiError::Forbidden => ("forbidden", "Нет доступа", "У вашей учётной записи нет прав на этот раздел.".to_owned(), vec![]),
+            ApiError::Refused { code, detail } => (*code, "Пока нельзя", detail.clone(), vec![]),
+            ApiError::LimitReached { code, detail, .. } => (*code, "Лимит исчерпан", detail.clone(), vec![]),
             ApiError::NotFound(what) => ("not_found", "Не найдено", format!("{what} не найдена или ещё не опубликована."), vec![]),
             ApiError::NoRoute => {
                 ("no_route", "Адрес не найден", "Такого адреса в API нет. Список адресов — в /api/openapi.json.".to_owned(), vec![])
@@ -226,12 +236,14 @@ impl ResponseError for ApiError {
             ApiError::InvalidParameters(_) | ApiError::InvalidBody(_) | ApiError::PageOutOfRange { .. } => StatusCode::BAD_REQUEST,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden | ApiError::EmailNotConfirmed | ApiError::NoOrganization => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::EmailNotConfirmed | ApiError::NoOrganization | ApiError::Refused { .. } => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound(_) | ApiError::RecordNotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } | ApiError::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Busy | ApiError::IndexBehind { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -248,7 +260,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized => {
                 response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
             }
-            ApiError::TooManyRequests { retry_after } => {
+            ApiError::TooManyRequests { retry_after } | ApiError::LimitReached { retry_after, .. } => {
                 response.insert_header((actix_web::http::header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::Busy => {

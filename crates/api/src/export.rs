@@ -232,14 +232,25 @@ impl PackageFiles {
     }
 }
 
+/// Reads a package on the blocking pool: unpacking and checking thousands of rows is CPU work
+/// the HTTP workers must not do while everyone else waits.
+async fn read_off_the_workers(
+    files: std::collections::HashMap<String, Vec<u8>>,
+    taxonomies: Taxonomies,
+) -> Result<(socio_hsds::import::Incoming, Vec<Problem>), StoreError> {
+    tokio::task::spawn_blocking(move || read_package(&files, &taxonomies))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("reading the package: {e}")))
+}
+
 /// Imports a package's files as published records (the operator's import), by `by`.
 pub async fn import(
     store: &Store,
-    files: &std::collections::HashMap<String, Vec<u8>>,
+    files: std::collections::HashMap<String, Vec<u8>>,
     by: Actor,
     dry_run: bool,
 ) -> Result<ImportReport, StoreError> {
-    let (incoming, problems) = read_package(files, &vocabulary(store).await?);
+    let (incoming, problems) = read_off_the_workers(files, vocabulary(store).await?).await?;
     let report = store.import_published(&incoming, by, dry_run || !problems.is_empty()).await?;
     Ok(with_read_problems(report, problems))
 }
@@ -248,12 +259,12 @@ pub async fn import(
 /// and revisions for the moderator.
 pub async fn import_for_partner(
     store: &Store,
-    files: &std::collections::HashMap<String, Vec<u8>>,
+    files: std::collections::HashMap<String, Vec<u8>>,
     user: i64,
     organization: i64,
     dry_run: bool,
 ) -> Result<ImportReport, StoreError> {
-    let (incoming, problems) = read_package(files, &vocabulary(store).await?);
+    let (incoming, problems) = read_off_the_workers(files, vocabulary(store).await?).await?;
     let report = store.import_package_for_partner(user, organization, &incoming, dry_run || !problems.is_empty()).await?;
     Ok(with_read_problems(report, problems))
 }
@@ -275,16 +286,12 @@ pub fn uploaded_zip(bytes: Vec<u8>) -> Result<std::collections::HashMap<String, 
 
 /// The problems as a CSV a person opens in Excel: UTF-8 with a BOM, Russian headers.
 pub fn problems_csv(problems: &[Problem]) -> Vec<u8> {
-    let table = Table {
-        resource: "problems".into(),
-        path: "problems.csv".into(),
-        fields: vec!["Файл".into(), "Строка".into(), "Столбец".into(), "Что не так".into()],
-        rows: problems
-            .iter()
-            .map(|p| vec![p.file.clone(), p.row.to_string(), p.column.clone(), socio_hsds::tabular::neutralised(&p.message)])
-            .collect(),
-    };
+    use socio_hsds::tabular::spreadsheet_line;
     let mut bytes = "\u{feff}".as_bytes().to_vec();
-    bytes.extend(table.csv());
+    spreadsheet_line(&mut bytes, &["Файл", "Строка", "Столбец", "Что не так"]);
+    for p in problems {
+        // The file's and the column's names are the uploader's own text.
+        spreadsheet_line(&mut bytes, &[&p.file, &p.row.to_string(), &p.column, &p.message]);
+    }
     bytes
 }

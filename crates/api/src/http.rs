@@ -187,12 +187,127 @@ fn json_problem(error: serde_path_to_error::Error<serde_json::Error>) -> ApiErro
     ApiError::Validation(vec![FieldError::new(field, code, detail)])
 }
 
-/// Parses a JSON body, naming the field of every data error.
+/// Parses a JSON body, naming the field of every data error. Text is cleaned first (see
+/// [`clean_text`]), so no handler and no database ever sees a control character.
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
-    deserializer.end().map_err(|e| ApiError::InvalidBody(e.to_string()))?;
-    Ok(value)
+    serde_path_to_error::deserialize(cleaned_json(bytes)?).map_err(json_problem)
+}
+
+/// The JSON document of a body with its text cleaned; a NUL is a 422 naming its field.
+fn cleaned_json(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let mut refused = Vec::new();
+    clean_text(&mut value, &mut String::new(), &mut refused);
+    if refused.is_empty() { Ok(value) } else { Err(ApiError::Validation(refused)) }
+}
+
+/// The JSON body of a public (anonymous) endpoint: at most 16 KB, any mismatch with the schema a
+/// 400 `invalid_body` at once (there is no role to check first), text cleaned as [`JsonBody`]'s.
+pub struct PublicJson<T>(pub T);
+
+/// Largest body a public endpoint takes.
+pub const MAX_PUBLIC_BODY_BYTES: usize = 16 * 1024;
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for PublicJson<T> {
+    type Error = ApiError;
+    type Future = futures::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let is_json = is_json(req);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::InvalidBody("заголовок Content-Type должен быть application/json".to_owned()));
+            }
+            let bytes = body.await.map_err(|_| ApiError::InvalidBody(format!("тело длиннее {} КБ", MAX_PUBLIC_BODY_BYTES / 1024)))?;
+            if bytes.len() > MAX_PUBLIC_BODY_BYTES {
+                return Err(ApiError::InvalidBody(format!("тело длиннее {} КБ", MAX_PUBLIC_BODY_BYTES / 1024)));
+            }
+            serde_json::from_value(cleaned_json(&bytes)?).map(PublicJson).map_err(|e| ApiError::InvalidBody(e.to_string()))
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")))
+}
+
+/// Fields named in errors at most, and the depth a body's text is cleaned to (deeper nesting is
+/// refused by the DTOs anyway).
+const MAX_CLEANED_DEPTH: usize = 32;
+
+/// Cleans every string of a JSON document in place: a NUL is refused, naming its field (it is
+/// never meant, and PostgreSQL refuses it in text); any other control character but a line break
+/// or a tab becomes a space (dropping it would glue two words into one).
+fn clean_text(value: &mut serde_json::Value, path: &mut String, refused: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    let depth = path.matches(['.', '[']).count();
+    match value {
+        Value::String(text) => {
+            if text.contains('\0') {
+                if refused.len() < 20 {
+                    let field = if path.is_empty() { "body".to_owned() } else { path.clone() };
+                    let detail = format!("«{field}»: в тексте нулевой символ (NUL). Уберите его и отправьте снова.");
+                    refused.push(FieldError::new(field, "control_character", detail));
+                }
+            } else if text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+                *text = text.chars().map(|c| if c.is_control() && !matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+            }
+        }
+        Value::Array(items) if depth < MAX_CLEANED_DEPTH => {
+            for (i, item) in items.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                clean_text(item, path, refused);
+                path.truncate(len);
+            }
+        }
+        Value::Object(fields) if depth < MAX_CLEANED_DEPTH => {
+            for (name, item) in fields.iter_mut() {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+                clean_text(item, path, refused);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Refuses (400, naming the parameter) a query parameter or a path carrying a control character,
+/// before any handler or database sees it: a NUL read as an outage would invite retries.
+pub async fn refuse_control_characters(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let control = |text: &str| text.contains(|c: char| c.is_control());
+    if encodes_control(req.path()) {
+        return Err(ApiError::parameter("path", "control_character", "В адресе управляющий символ: уберите его.".to_owned()).into());
+    }
+    if !req.query_string().is_empty()
+        && let Ok(pairs) = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        && let Some((name, _)) = pairs.iter().find(|(name, value)| control(name) || control(value))
+    {
+        let name = if control(name) { "query".to_owned() } else { name.clone() };
+        let detail = format!("Параметр «{name}»: в значении управляющий символ (например, NUL). Уберите его.");
+        return Err(ApiError::parameter(&name, "control_character", detail).into());
+    }
+    next.call(req).await
+}
+
+/// Does a raw (percent-encoded) path encode a control character (`%00`–`%1F`, `%7F`)?
+fn encodes_control(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.windows(3).any(|w| {
+        w[0] == b'%'
+            && std::str::from_utf8(&w[1..]).ok().and_then(|hex| u8::from_str_radix(hex, 16).ok()).is_some_and(|b| b < 0x20 || b == 0x7f)
+    })
 }
 
 impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBody<T> {
@@ -200,11 +315,7 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBo
     type Future = futures::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        let is_json = is_json(req);
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {

@@ -10,6 +10,7 @@ pub mod cpu;
 pub mod error;
 pub mod export;
 pub mod http;
+pub mod imports;
 pub mod indexing;
 pub mod mail;
 pub mod openapi;

@@ -90,14 +90,31 @@ pub mod letters {
         }
     }
 
-    pub fn invitation(to: &str, name: &str, organization: &str, link: &str) -> Letter {
+    /// An invitation into a cabinet. The subject is ours alone and the body names only what a
+    /// moderator approved (the organization's name, or the operator's role): no text a partner
+    /// typed (an invitee's name, say) reaches a letter sent from our domain.
+    pub fn invitation(to: &str, organization: &str, link: &str) -> Letter {
         Letter {
             to: to.to_owned(),
-            subject: format!("Приглашение в кабинет «{organization}» — Социальный кластер"),
+            subject: "Приглашение в кабинет организации — Социальный кластер".to_owned(),
             body: format!(
-                "Здравствуйте, {name}!\n\nКоллега приглашает вас вести данные организации «{organization}» \
+                "Здравствуйте!\n\nВас приглашают вести данные организации «{organization}» \
                  в «Социальном кластере». Чтобы принять приглашение и задать пароль, откройте ссылку:\n\n{link}\n\n\
-                 Ссылка действует 7 дней.\n"
+                 Ссылка действует 7 дней. Если вы не ждали этого письма, просто не открывайте ссылку.\n"
+            ),
+        }
+    }
+
+    /// To an organization's admin: a moderator approved someone else's claim of the cabinet.
+    pub fn claim_approved(to: &str, organization: &str, newcomer: &str) -> Letter {
+        Letter {
+            to: to.to_owned(),
+            subject: "В кабинете вашей организации новый администратор — Социальный кластер".to_owned(),
+            body: format!(
+                "Здравствуйте!\n\nМодератор «Социального кластера» одобрил заявку {newcomer} на управление кабинетом \
+                 организации «{organization}»: теперь это ещё один администратор кабинета.\n\n\
+                 Если вы не знаете этого человека, ответьте модератору как можно скорее: доступ отзовут. \
+                 Удалить вас из кабинета новый администратор не может.\n"
             ),
         }
     }

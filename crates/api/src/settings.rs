@@ -61,10 +61,29 @@ pub struct Settings {
     /// Password hashes computed at once at most (`SOCIO_HASH_CONCURRENCY`, default: cores, at most
     /// 4); each takes about 19 MiB, so this bounds the memory a sign-in flood can take.
     pub hash_concurrency: usize,
+    /// How long sessions live and how many invitations an organization sends a day.
+    pub accounts: AccountPolicy,
     /// On SIGTERM or Ctrl-C, requests already begun get this long to finish
     /// (`SOCIO_SHUTDOWN_TIMEOUT_S`, default 30) before the process exits; new connections are
     /// no longer accepted, and the views counted so far are written last.
     pub shutdown_timeout: std::time::Duration,
+}
+
+/// The rules accounts live by.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountPolicy {
+    /// Sessions: a partner's ends 30 days after the sign-in (`SOCIO_PARTNER_SESSION_DAYS`,
+    /// 1–365), an operator's after 12 hours (`SOCIO_OPERATOR_SESSION_HOURS`, 1–720), however
+    /// often refreshed; a token rotated in the last 30 s may be used once more by another tab.
+    pub sessions: socio_store::SessionLifetimes,
+    /// Invitations one organization may send a day (`SOCIO_INVITATIONS_PER_DAY`, 1–1000, default 20).
+    pub invitations_per_day: u32,
+}
+
+impl Default for AccountPolicy {
+    fn default() -> Self {
+        Self { sessions: socio_store::SessionLifetimes::default(), invitations_per_day: 20 }
+    }
 }
 
 /// Where letters go.
@@ -199,6 +218,20 @@ impl Settings {
             search_queue: number("SOCIO_SEARCH_QUEUE")?.map_or(64, |n| n.clamp(1, 100_000) as usize),
             hash_concurrency: number("SOCIO_HASH_CONCURRENCY")?.map_or(cores.min(4), |n| n.clamp(1, 64) as usize),
             shutdown_timeout: std::time::Duration::from_secs(number("SOCIO_SHUTDOWN_TIMEOUT_S")?.unwrap_or(30).clamp(1, 600)),
+            accounts: {
+                let defaults = AccountPolicy::default();
+                AccountPolicy {
+                    sessions: socio_store::SessionLifetimes {
+                        partner: number("SOCIO_PARTNER_SESSION_DAYS")?
+                            .map_or(defaults.sessions.partner, |d| chrono::Duration::days(d.clamp(1, 365) as i64)),
+                        operator: number("SOCIO_OPERATOR_SESSION_HOURS")?
+                            .map_or(defaults.sessions.operator, |h| chrono::Duration::hours(h.clamp(1, 720) as i64)),
+                        ..defaults.sessions
+                    },
+                    invitations_per_day: number("SOCIO_INVITATIONS_PER_DAY")?
+                        .map_or(defaults.invitations_per_day, |n| n.clamp(1, 1000) as u32),
+                }
+            },
             database_url,
         })
     }
@@ -229,6 +262,7 @@ impl Settings {
             search_queue: 64,
             hash_concurrency: 2,
             shutdown_timeout: std::time::Duration::from_secs(30),
+            accounts: AccountPolicy::default(),
         }
     }
 }

@@ -75,6 +75,8 @@ impl Application {
         });
         let views = web::Data::new(ViewCounter::default());
         let hsds = web::Data::new(routes::hsds::Snapshot::default());
+        let accounts = web::Data::new(settings.accounts);
+        let imports = web::Data::new(crate::imports::ImportGate::default());
         tokio::spawn(flush_views(store.clone(), views.clone().into_inner(), settings.views_flush));
         tokio::spawn(crate::retention::purge_daily(store.clone(), settings.retention_days));
         let kept = (store.clone(), views.clone().into_inner());
@@ -97,6 +99,8 @@ impl Application {
                 .app_data(outgoing.clone())
                 .app_data(views.clone())
                 .app_data(hsds.clone())
+                .app_data(accounts.clone())
+                .app_data(imports.clone())
                 .app_data(web::PayloadConfig::new(http::MAX_FORM_BYTES))
                 .app_data(http::query_config())
                 .app_data(http::path_config())
@@ -117,7 +121,8 @@ impl Application {
             let page_headers = page_headers.clone();
             app.wrap(Compress::default())
                 .wrap(from_fn(move |req, next| page_headers.clone().add(req, next)))
-                .wrap(TracingLogger::default())
+                .wrap(from_fn(http::refuse_control_characters))
+                .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
                 .configure(|cfg| {
                     if bench {
                         cfg.route("/_bench/fixed", web::get().to(bench_fixed));

@@ -7,7 +7,7 @@
 
 use reqwest::Method;
 use socio_domain::api::{
-    AuditEntry, AuthoredSituation, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, ImportOutcome, Invitation,
+    AccessChange, AuditEntry, AuthoredSituation, CabinetListItem, CabinetReport, Colleague, Editable, EmailOnly, ImportOutcome, Invitation,
     LocationInput, Login, Me, NewNote, NewOperator, NewPasswordWithToken, OneTimeToken, Operator, OrganizationInput, Page, PasswordChange,
     QualityItem, QualityReminder, Registration, Rejection, ResolveReport, ReviewDecision, ReviewerNote, RevisionProposal, RevisionView,
     RoleChange, ServiceCandidate, ServiceInput, ServiceStatistics, Session, SituationDefinition, SituationVersion, UsageReport,
@@ -269,9 +269,11 @@ impl Client {
         self.call(Method::GET, &format!("/api/v1/backoffice/revisions/{id}"), NO_BODY, None).await
     }
 
-    /// `POST /api/v1/backoffice/revisions/{id}/approve`.
-    pub async fn approve_revision(&self, id: i64, decision: &ReviewDecision) -> Result<RevisionView, ClientError> {
-        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/approve"), Some(decision), None).await
+    /// `POST /api/v1/backoffice/revisions/{id}/approve` at the proposal's `version` (the one
+    /// the moderator read; 412 when the partner has rewritten it since), with the moderator's
+    /// correction when `decision.edited` holds one.
+    pub async fn approve_revision(&self, id: i64, version: i32, decision: &ReviewDecision) -> Result<RevisionView, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/approve"), Some(decision), Some(version)).await
     }
 
     /// `GET /api/v1/backoffice/revisions/{id}/proposal`: the proposed record, for a correction.
@@ -279,15 +281,9 @@ impl Client {
         self.call(Method::GET, &format!("/api/v1/backoffice/revisions/{id}/proposal"), NO_BODY, None).await
     }
 
-    /// `POST /api/v1/backoffice/revisions/{id}/approve` with the moderator's correction, at the
-    /// proposal's `version`.
-    pub async fn approve_corrected(&self, id: i64, version: i32, decision: &ReviewDecision) -> Result<RevisionView, ClientError> {
-        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/approve"), Some(decision), Some(version)).await
-    }
-
-    /// `POST /api/v1/backoffice/revisions/{id}/reject`.
-    pub async fn reject_revision(&self, id: i64, rejection: &Rejection) -> Result<RevisionView, ClientError> {
-        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/reject"), Some(rejection), None).await
+    /// `POST /api/v1/backoffice/revisions/{id}/reject` at the proposal's `version`.
+    pub async fn reject_revision(&self, id: i64, version: i32, rejection: &Rejection) -> Result<RevisionView, ClientError> {
+        self.call(Method::POST, &format!("/api/v1/backoffice/revisions/{id}/reject"), Some(rejection), Some(version)).await
     }
 
     /// `GET /api/v1/backoffice/audit?{query}` (filters as the document lists them).
@@ -379,6 +375,11 @@ impl Client {
     /// `PUT /api/v1/backoffice/users/{id}/role`.
     pub async fn change_role(&self, id: i64, role: UserRole) -> Result<Operator, ClientError> {
         self.call(Method::PUT, &format!("/api/v1/backoffice/users/{id}/role"), Some(&RoleChange { role }), None).await
+    }
+
+    /// `PUT /api/v1/backoffice/users/{id}/active`: closes (`false`) or opens an operator's access.
+    pub async fn set_operator_active(&self, id: i64, active: bool) -> Result<Operator, ClientError> {
+        self.call(Method::PUT, &format!("/api/v1/backoffice/users/{id}/active"), Some(&AccessChange { active }), None).await
     }
 
     /// `GET /api/v1/backoffice/situations`: the editor's list.

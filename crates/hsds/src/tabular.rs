@@ -270,7 +270,7 @@ pub fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
         if i > 0 {
             out.push(b',');
         }
-        if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
+        if value.contains([',', '"', '\n', '\r', ';']) || value.starts_with(' ') || value.ends_with(' ') {
             out.push(b'"');
             out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
             out.push(b'"');
@@ -279,6 +279,14 @@ pub fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
         }
     }
     out.extend_from_slice(b"\r\n");
+}
+
+/// One line of CSV for a person's spreadsheet: every cell [`neutralised`] (whoever wrote it: an
+/// e-mail address, a file name, a column header of an upload), then [`csv_line`]. Every CSV the
+/// API writes for people goes through here.
+pub fn spreadsheet_line(out: &mut Vec<u8>, cells: &[&str]) {
+    let cells: Vec<String> = cells.iter().map(|c| neutralised(c)).collect();
+    csv_line(out, &cells);
 }
 
 impl Table {
@@ -309,6 +317,13 @@ mod tests {
             assert_eq!(restored(&neutralised(text)), text);
         }
         assert_eq!(neutralised("+7 (343) 000-00-01"), "+7 (343) 000-00-01");
+    }
+
+    #[test]
+    fn a_spreadsheet_line_starts_no_formula_in_any_cell() {
+        let mut out = Vec::new();
+        spreadsheet_line(&mut out, &["=1+1+@example.org", "@SUM(A1)", "обычный текст", "+7 (343) 000-00-01", "a;b"]);
+        assert_eq!(String::from_utf8(out).unwrap(), "'=1+1+@example.org,'@SUM(A1),обычный текст,+7 (343) 000-00-01,\"a;b\"\r\n");
     }
 
     #[test]

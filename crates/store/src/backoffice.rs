@@ -14,7 +14,7 @@ use socio_domain::{
 use crate::{
     NewAccount, Store, StoreError,
     audit::{Actor, audit},
-    entity::{audit_log, user},
+    entity::{audit_log, refresh_token, user},
 };
 
 fn condition(filter: &AuditFilter) -> Condition {
@@ -124,6 +124,42 @@ impl Store {
             email_confirmed: false,
         };
         self.invite(actor, &new, token_hash, serde_json::json!({ "email": email.as_str(), "role": role.as_str() })).await
+    }
+
+    /// Closes (or opens again) a person of the operator's access: when closed, every session ends
+    /// and the next request is 401. Audited. `None` when there is no such person; a conflict for
+    /// a partner or for oneself.
+    pub async fn set_operator_active(&self, actor: i64, user_id: i64, active: bool) -> Result<Option<Operator>, StoreError> {
+        if actor == user_id {
+            return Err(StoreError::conflict("own_access", "Свой доступ закрыть нельзя: попросите другого администратора."));
+        }
+        let now = Utc::now();
+        let txn = self.write().await?;
+        let Some(before) = user::Entity::find_by_id(user_id).one(&txn).await? else { return Ok(None) };
+        if before.role == UserRole::Partner.as_str() {
+            return Err(StoreError::conflict(
+                "partner",
+                "Это партнёр, а не сотрудник оператора: его доступ закрывает администратор кабинета организации.",
+            ));
+        }
+        user::Entity::update_many()
+            .col_expr(user::Column::IsActive, Expr::value(active))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&txn)
+            .await?;
+        if !active {
+            refresh_token::Entity::update_many()
+                .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(now)))
+                .filter(refresh_token::Column::UserId.eq(user_id))
+                .filter(refresh_token::Column::RevokedAt.is_null())
+                .exec(&txn)
+                .await?;
+        }
+        let details = serde_json::json!({ "before": { "active": before.is_active }, "after": { "active": active } });
+        audit(&txn, Actor::User(actor), if active { "reactivate" } else { "deactivate" }, "user", user_id, details).await?;
+        txn.commit().await?;
+        Ok(self.operators().await?.into_iter().find(|o| o.id == user_id))
     }
 
     /// Gives a person of the operator another role, audited with before and after. `None` when

@@ -32,6 +32,13 @@ pub enum StoreError {
     /// address, an e-mail already registered).
     #[error("invalid values")]
     Invalid(Vec<FieldError>),
+    /// The caller may not do this yet or at all (an unapproved organization's invitations);
+    /// `code` is stable, `detail` Russian.
+    #[error("refused: {code}")]
+    Refused { code: &'static str, detail: String },
+    /// A limit of this kind of action is used up for now; try again in `retry_after` seconds.
+    #[error("limit reached: {code}")]
+    Limited { code: &'static str, detail: String, retry_after: u64 },
 }
 
 impl StoreError {

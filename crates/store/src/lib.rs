@@ -31,16 +31,12 @@ mod statistics;
 mod unmet_searches;
 mod usage;
 
-pub use accounts::{Account, NewAccount, Refresh, RegistrationRequest, TokenPurpose};
+pub use accounts::{Account, NewAccount, Refresh, RegistrationRequest, SessionLifetimes, TokenPurpose};
 pub use audit::Actor;
 pub use bench::FULLTEXT;
 pub use change_log::{CHANGES_CHANNEL, ChangeListener, ChangeSet, Changed};
 pub use connection::Store;
-pub use editing::{
-    Kind, Record, Saved,
-    import::ImportReport,
-    revisions::{Correction, RevisionScope},
-};
+pub use editing::{Kind, Record, Saved, import::ImportReport, revisions::RevisionScope};
 pub use error::StoreError;
 pub use reminders::StaleDigest;
 pub use retention::Purged;

@@ -10,6 +10,7 @@ use helpers::{keys, open_browser};
 
 mod authoring;
 mod cabinet;
+mod moderation;
 mod upload;
 mod wizard;
 

@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use socio_domain::{
-    api::{ContactsInput, FieldError, Login, NewPasswordWithToken, OrganizationInput, Registration, ValidLogin, ValidRegistration},
+    api::{
+        ContactsInput, FieldError, Login, NewPasswordWithToken, OrganizationInput, PasswordChange, Registration, ValidLogin,
+        ValidRegistration,
+    },
     vocabulary::{OrganizationKind, Sector},
 };
 
@@ -38,7 +41,11 @@ pub fn LoginPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match client().login(&login).await {
                 Ok(done) => {
-                    let home = super::backoffice::sections(done.user.role).first().map_or("/cabinet/organization", |(href, _)| *href);
+                    let home = if done.user.must_change_password {
+                        "/cabinet/password"
+                    } else {
+                        super::backoffice::sections(done.user.role).first().map_or("/cabinet/organization", |(href, _)| *href)
+                    };
                     session.sign_in(done);
                     let _ = window().location().assign(home);
                 }
@@ -241,5 +248,44 @@ pub fn NewPasswordPage(invitation: bool) -> impl IntoView {
                 <p><button type="submit">"Сохранить пароль"</button></p>
             </form>
         </Show>
+    }
+}
+
+/// «Смена пароля»: the current password and a new one. The first screen of whoever signed in
+/// with a one-time password (`socio user add`); other sessions of the account end.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    focus_heading();
+    let session = use_session();
+    let (current, new) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let change = PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match session.client().change_password(&change).await {
+                Ok(done) => {
+                    let home = super::backoffice::sections(done.user.role).first().map_or("/cabinet/organization", |(href, _)| *href);
+                    session.sign_in(done);
+                    let _ = window().location().assign(home);
+                }
+                Err(e) => errors.set(errors_of(&e)),
+            }
+        });
+    };
+    view! {
+        <h1 tabindex="-1">"Смена пароля"</h1>
+        {move || match session.state.get() {
+            None => view! { <p class="status" role="status">"Загрузка…"</p> }.into_any(),
+            Some(None) => view! { <p><a class="button" href="/cabinet/login">"Войти"</a></p> }.into_any(),
+            Some(Some(_)) => view! {
+                <ErrorSummary errors />
+                <form on:submit=submit novalidate>
+                    <TextField field="current_password" label="Текущий пароль" kind="password" autocomplete="current-password" value=current.into() on_input=set(current) errors />
+                    <TextField field="new_password" label="Новый пароль" kind="password" autocomplete="new-password" hint="Не короче 12 символов" value=new.into() on_input=set(new) errors />
+                    <p><button type="submit">"Сохранить пароль"</button></p>
+                </form>
+            }.into_any(),
+        }}
     }
 }

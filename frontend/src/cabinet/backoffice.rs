@@ -49,6 +49,7 @@ pub fn OperatorGuarded(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     move || match session.state.get() {
         None => view! { <p class="status" role="status">"Загрузка…"</p> }.into_any(),
+        Some(Some((_, me))) if me.must_change_password => super::must_change_password().into_any(),
         Some(Some((_, me))) if is_operator(me.role) => children().into_any(),
         Some(Some(_)) => view! {
             <h1 tabindex="-1">"Только для сотрудников оператора"</h1>
@@ -78,9 +79,12 @@ pub fn QueuePage() -> impl IntoView {
     focus_heading();
     let session = use_session();
     let reload = RwSignal::new(0u32);
+    // The revision the partner rewrote while it was being read: reloaded, shown with a notice.
+    let rewritten = RwSignal::new(None::<i64>);
     let (subject, city, page) = (RwSignal::new(None::<RevisionSubject>), RwSignal::new(String::new()), RwSignal::new(1u32));
     let queue = LocalResource::new(move || {
         reload.get();
+        rewritten.get();
         let (subject, city, page) = (subject.get(), city.get(), page.get());
         async move {
             let city = Some(city.as_str()).filter(|c| !c.is_empty());
@@ -93,16 +97,23 @@ pub fn QueuePage() -> impl IntoView {
     let decide = move |revision: RevisionView, rejection: Option<String>| {
         leptos::task::spawn_local(async move {
             let client = session.client();
+            // The decision is about the version on screen: a proposal rewritten since is refused.
             let result = match &rejection {
-                Some(comment) => client.reject_revision(revision.id, &Rejection { comment: comment.clone() }).await,
-                None => client.approve_revision(revision.id, &ReviewDecision::default()).await,
+                Some(comment) => client.reject_revision(revision.id, revision.version, &Rejection { comment: comment.clone() }).await,
+                None => client.approve_revision(revision.id, revision.version, &ReviewDecision::default()).await,
             };
             match result {
                 Ok(decided) => {
                     failure.set(None);
+                    rewritten.set(None);
                     let verb = if rejection.is_some() { "Отклонено" } else { "Одобрено и опубликовано" };
                     done.set(Some(format!("{verb}: {}", decided.title)));
                     reload.update(|n| *n += 1);
+                }
+                Err(e) if e.problem().is_some_and(|p| p.status == 412) => {
+                    failure.set(None);
+                    done.set(None);
+                    rewritten.set(Some(revision.id));
                 }
                 Err(e) => failure.set(Some(errors_of(&e).first().map(|e| e.detail.clone()).unwrap_or_else(|| Failure::from(e).message))),
             }
@@ -110,6 +121,7 @@ pub fn QueuePage() -> impl IntoView {
     };
     let decided = Callback::new(move |title: String| {
         failure.set(None);
+        rewritten.set(None);
         done.set(Some(format!("Одобрено с правками модератора: {title}")));
         reload.update(|n| *n += 1);
     });
@@ -137,7 +149,7 @@ pub fn QueuePage() -> impl IntoView {
             Some(Ok(list)) if list.total == 0 => view! { <p>"Очередь пуста: всё рассмотрено."</p> }.into_any(),
             Some(Ok(list)) => view! {
                 <p>{format!("Ждут решения: {}. Сначала самые давние.", list.total)}</p>
-                {list.items.into_iter().map(|r| view! { <QueueItem revision=r decide decided /> }).collect_view()}
+                {list.items.into_iter().map(|r| view! { <QueueItem revision=r decide decided rewritten /> }).collect_view()}
                 <Pager page current=list.page pages=list.pages />
             }.into_any(),
         }}
@@ -149,8 +161,11 @@ fn QueueItem(
     revision: RevisionView,
     decide: impl Fn(RevisionView, Option<String>) + Copy + Send + Sync + 'static,
     decided: Callback<String>,
+    /// The revision refused because the partner rewrote it: its card says so.
+    rewritten: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let comment = RwSignal::new(String::new());
+    let id = revision.id;
     let comment_id = format!("reject-{}", revision.id);
     let heading_id = format!("revision-{}", revision.id);
     let labelled_by = heading_id.clone();
@@ -163,7 +178,16 @@ fn QueueItem(
                 {revision.organization_name.clone().unwrap_or_default()}
                 {revision.author_email.clone().map(|a| format!(" · предложил {a}"))}
                 " · "{revision.created_at.format("%d.%m.%Y %H:%M").to_string()}
+                {(revision.version > 1).then(|| format!(" · изменено партнёром после отправки (версия {})", revision.version))}
             </p>
+            {move || (rewritten.get() == Some(id)).then(|| view! {
+                <div class="error" role="alert">
+                    <p>
+                        <strong>"Партнёр изменил предложение, пока вы его читали. "</strong>
+                        "Решение не принято. Ниже — новая версия: прочитайте её и решите заново."
+                    </p>
+                </div>
+            })}
             {(!revision.changes.is_empty()).then(|| view! {
                 <table>
                     <caption>"Что меняется"</caption>
@@ -182,7 +206,7 @@ fn QueueItem(
                 <textarea id=comment_id prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
             </div>
             <p><button type="button" class="secondary" on:click=move |_| decide(reject_with.clone(), Some(comment.get_untracked()))>"Отклонить"</button></p>
-            {(revision.subject != RevisionSubject::Claim).then(|| view! { <Correction id=revision.id subject=revision.subject decided=decided /> })}
+            {(revision.subject != RevisionSubject::Claim).then(|| view! { <Correction id=revision.id subject=revision.subject decided=decided rewritten /> })}
             {target.map(|(subject, id)| view! { <Notes subject id /> })}
         </section>
     }
@@ -238,9 +262,10 @@ fn correctable(subject: RevisionSubject) -> Vec<Editable> {
 }
 
 /// «Исправить и одобрить»: the proposed record's text fields, corrected and approved at the
-/// version they were read at (the API answers 412 if the partner changed them meanwhile).
+/// version they were read at (the API answers 412 if the partner changed them meanwhile; then
+/// the card shows the new proposal and its notice).
 #[component]
-fn Correction(id: i64, subject: RevisionSubject, decided: Callback<String>) -> impl IntoView {
+fn Correction(id: i64, subject: RevisionSubject, decided: Callback<String>, rewritten: RwSignal<Option<i64>>) -> impl IntoView {
     let session = use_session();
     let proposal = RwSignal::new(None::<(i32, ProposedRecord)>);
     let errors = RwSignal::new(Vec::<socio_domain::api::FieldError>::new());
@@ -261,8 +286,13 @@ fn Correction(id: i64, subject: RevisionSubject, decided: Callback<String>) -> i
         let Some((version, record)) = proposal.get_untracked() else { return };
         let decision = ReviewDecision { comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()), edited: Some(record) };
         leptos::task::spawn_local(async move {
-            match session.client().approve_corrected(id, version, &decision).await {
+            match session.client().approve_revision(id, version, &decision).await {
                 Ok(view) => decided.run(view.title),
+                Err(e) if e.problem().is_some_and(|p| p.status == 412) => {
+                    // The queue reloads this card with the new proposal; the form reopens from it.
+                    proposal.set(None);
+                    rewritten.set(Some(id));
+                }
                 Err(e) => {
                     let mut found = errors_of(&e);
                     if found.is_empty() {

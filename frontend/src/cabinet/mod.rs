@@ -122,6 +122,7 @@ pub fn CabinetApp() -> impl IntoView {
                     <Route path=path!("/cabinet/forgot") view=auth::ForgotPage />
                     <Route path=path!("/cabinet/reset") view=|| view! { <auth::NewPasswordPage invitation=false /> } />
                     <Route path=path!("/cabinet/invitation") view=|| view! { <auth::NewPasswordPage invitation=true /> } />
+                    <Route path=path!("/cabinet/password") view=auth::ChangePasswordPage />
                     <Route path=path!("/cabinet/organization") view=|| view! { <Guarded><records::OrganizationPage /></Guarded> } />
                     <Route path=path!("/cabinet/locations") view=|| view! { <Guarded><records::LocationsPage /></Guarded> } />
                     <Route path=path!("/cabinet/locations/:id") view=|| view! { <Guarded><records::LocationPage /></Guarded> } />
@@ -245,6 +246,7 @@ fn Guarded(children: ChildrenFn) -> impl IntoView {
             <p><a class="button" href="/cabinet/login">"Войти"</a>" "<a class="button secondary" href="/cabinet/register">"Зарегистрироваться"</a></p>
         }
         .into_any(),
+        Some(Some((_, me))) if me.must_change_password => must_change_password().into_any(),
         Some(Some((_, me))) if backoffice::is_operator(me.role) => view! {
             <h1 tabindex="-1">"Вы сотрудник оператора"</h1>
             <p>"У сотрудников оператора нет кабинета организации."</p>
@@ -258,6 +260,15 @@ fn Guarded(children: ChildrenFn) -> impl IntoView {
         .into_any(),
         Some(Some(_)) => children().into_any(),
     }
+    }
+}
+
+/// What a person who signed in with a one-time password sees instead of any screen.
+pub(crate) fn must_change_password() -> impl IntoView {
+    view! {
+        <h1 tabindex="-1">"Сначала задайте свой пароль"</h1>
+        <p>"Вы вошли с одноразовым паролем. Пока вы не зададите свой, работать в кабинете нельзя."</p>
+        <p><a class="button" href="/cabinet/password" rel="external">"Задать пароль"</a></p>
     }
 }
 

@@ -2,7 +2,10 @@
 //! citizens' reports, page-view statistics, and colleagues.
 
 use leptos::prelude::*;
-use socio_domain::api::{FieldError, Invitation};
+use socio_domain::{
+    api::{FieldError, Invitation},
+    vocabulary::RevisionStatus,
+};
 
 use crate::api::Failure;
 
@@ -30,6 +33,10 @@ pub fn RevisionsPage() -> impl IntoView {
                     <section class="card">
                         <h2>{format!("{}: {}", r.subject.label(), r.title)}</h2>
                         <p><strong>{r.status.label()}</strong>" · отправлено "{r.created_at.format("%d.%m.%Y").to_string()}</p>
+                        {(r.version > 1 && r.status == RevisionStatus::Pending).then(|| view! {
+                            <p class="hint">"Вы изменили предложение после отправки: модератор прочитает его заново, решение по прежней версии принять нельзя."</p>
+                        })}
+                        {r.edited_by_moderator.then(|| view! { <p class="hint">"Модератор исправил запись перед публикацией."</p> })}
                         {r.review_comment.map(|c| view! { <p>"Комментарий модератора: "{c}</p> })}
                         <table>
                             <caption>"Что меняется"</caption>

@@ -65,8 +65,21 @@ async fn authenticate(req: HttpRequest) -> Result<AuthUser, ApiError> {
     Ok(AuthUser { account, session: claims.sid })
 }
 
-async fn partner(req: HttpRequest) -> Result<Partner, ApiError> {
+/// A signed-in user who may work: one who signed in with a one-time password may only change
+/// it (`AuthUser` alone is enough for that, and for `/auth/me`).
+async fn working(req: HttpRequest) -> Result<AuthUser, ApiError> {
     let user = authenticate(req).await?;
+    if user.account.must_change_password {
+        return Err(ApiError::Refused {
+            code: "password_change_required",
+            detail: "Вы вошли с одноразовым паролем: сначала задайте свой пароль (POST /api/v1/auth/password).".to_owned(),
+        });
+    }
+    Ok(user)
+}
+
+async fn partner(req: HttpRequest) -> Result<Partner, ApiError> {
+    let user = working(req).await?;
     if user.account.role != UserRole::Partner {
         return Err(ApiError::Forbidden);
     }
@@ -126,7 +139,7 @@ macro_rules! operator_role {
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
                 let req = req.clone();
                 Box::pin(async move {
-                    let user = authenticate(req).await?;
+                    let user = working(req).await?;
                     if matches!(user.account.role, $(UserRole::$role)|+) { Ok($name(user)) } else { Err(ApiError::Forbidden) }
                 })
             }

@@ -35,10 +35,10 @@ async fn file_report(
     req: HttpRequest,
     store: web::Data<Store>,
     limiter: web::Data<RateLimiter>,
-    body: web::Json<NewReport>,
+    body: crate::http::PublicJson<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&format!("reports:ip:{}", limiter.client_ip(&req)), REPORTS_PER_IP)?;
-    let report = ValidReport::try_from(body.into_inner()).map_err(ApiError::Validation)?;
+    let report = ValidReport::try_from(body.0).map_err(ApiError::Validation)?;
     let id = store.file_report(&report).await.map_err(|e| match e {
         StoreError::UnknownValue { value, .. } => ApiError::Validation(vec![FieldError::new(
             "slug",

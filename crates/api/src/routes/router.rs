@@ -78,9 +78,9 @@ async fn municipality_ref(store: &Store, slug: &Slug) -> Result<MunicipalityRef,
 async fn build_route(
     store: web::Data<Store>,
     views: web::Data<ViewCounter>,
-    body: web::Json<RouteRequest>,
+    body: crate::http::PublicJson<RouteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
+    let request = body.0;
     if request.target_groups.len() > limits::TARGET_GROUPS {
         return Err(invalid("target_groups", "too_many", format!("Не больше {} категорий получателей.", limits::TARGET_GROUPS)));
     }
@@ -122,8 +122,8 @@ async fn build_route(
     )
 )]
 #[post("/router/suggest")]
-async fn suggest_situations(store: web::Data<Store>, body: web::Json<SuggestRequest>) -> Result<HttpResponse, ApiError> {
-    let request = body.into_inner();
+async fn suggest_situations(store: web::Data<Store>, body: crate::http::PublicJson<SuggestRequest>) -> Result<HttpResponse, ApiError> {
+    let request = body.0;
     let mut errors = Vec::new();
     if let Some(who) = &request.who
         && !WHO.iter().any(|(key, ..)| key == who)

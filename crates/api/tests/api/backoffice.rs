@@ -128,7 +128,10 @@ async fn the_audit_log_records_decisions_roles_and_sign_ins_and_cannot_change(ap
     partner.client.submit(socio_client::CabinetPath::Locations, location.id).await.unwrap();
     partner.client.submit(socio_client::CabinetPath::Services, service.id).await.unwrap();
     for revision in moderator.moderation_queue(1).await.unwrap().items {
-        moderator.approve_revision(revision.id, &ReviewDecision { comment: Some("Проверено".into()), edited: None }).await.unwrap();
+        moderator
+            .approve_revision(revision.id, revision.version, &ReviewDecision { comment: Some("Проверено".into()), edited: None })
+            .await
+            .unwrap();
     }
 
     // The admin makes the moderator an editor.

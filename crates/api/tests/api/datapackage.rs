@@ -14,6 +14,7 @@ on_both_databases!(a_package_imported_into_an_empty_directory_exports_the_same_a
 on_both_databases!(a_moderator_uploads_a_package_over_http_and_the_same_one_changes_nothing);
 on_both_databases!(a_partner_uploads_its_own_organizations_package_into_moderation_and_nothing_of_another);
 on_both_databases!(every_broken_row_of_a_package_is_named_by_file_row_and_column_and_nothing_is_written);
+on_both_databases!(an_hsds_id_names_one_record_and_an_import_never_moves_it_to_another_organization);
 
 /// The rows of one CSV, by column name.
 type Rows = Vec<HashMap<String, String>>;
@@ -195,19 +196,19 @@ async fn a_package_imported_into_an_empty_directory_exports_the_same_and_twice_c
     let records = package["organizations.csv"].len();
     assert!(records > 0);
 
-    let dry = import(&empty, &package, socio_store::Actor::System, true).await.unwrap();
+    let dry = import(&empty, package.clone(), socio_store::Actor::System, true).await.unwrap();
     assert!(dry.problems.is_empty(), "{:#?}", &dry.problems[..dry.problems.len().min(10)]);
     assert!(dry.created > 300 && dry.updated == 0);
     assert!(empty.hsds_directory().await.unwrap().services.is_empty(), "a dry run writes nothing");
 
-    let real = import(&empty, &package, socio_store::Actor::System, false).await.unwrap();
+    let real = import(&empty, package.clone(), socio_store::Actor::System, false).await.unwrap();
     assert_eq!((real.created, real.updated, real.unchanged, real.problems.len()), (dry.created, 0, 0, 0));
     let again = exported(&empty, &dir_b).await;
     for (name, content) in &package {
         assert!(again.get(name) == Some(content), "{name} differs after the round trip:\n{}", diff_lines(content, &again[name]));
     }
 
-    let twice = import(&empty, &package, socio_store::Actor::System, false).await.unwrap();
+    let twice = import(&empty, package.clone(), socio_store::Actor::System, false).await.unwrap();
     assert_eq!((twice.created, twice.updated, twice.unchanged), (0, 0, dry.created), "the same package again changes nothing");
     assert_eq!(exported(&empty, &dir_b).await, package);
 
@@ -216,7 +217,7 @@ async fn a_package_imported_into_an_empty_directory_exports_the_same_and_twice_c
     // The first service (rows count records, as a spreadsheet does, whatever line breaks cells hold).
     let services = String::from_utf8(broken["services.csv"].clone()).unwrap().replacen(",active,", ",closed,", 1);
     broken.insert("services.csv".into(), services.into_bytes());
-    let refused = import(&empty, &broken, socio_store::Actor::System, false).await.unwrap();
+    let refused = import(&empty, broken.clone(), socio_store::Actor::System, false).await.unwrap();
     assert_eq!(refused.problems.len(), 1, "{:?}", refused.problems);
     let problem = &refused.problems[0];
     assert_eq!((problem.file.as_str(), problem.row, problem.column.as_str()), ("services.csv", 2, "status"));
@@ -546,4 +547,31 @@ async fn every_broken_row_of_a_package_is_named_by_file_row_and_column_and_nothi
         socio_api::export::read_zip(std::io::Cursor::new(after)).unwrap(),
         socio_api::export::read_zip(std::io::Cursor::new(zip)).unwrap()
     );
+}
+
+async fn an_hsds_id_names_one_record_and_an_import_never_moves_it_to_another_organization(app: TestApp) {
+    let zip = app.get("/api/hsds/datapackage.zip").await.bytes().await.unwrap().to_vec();
+    let mut files = socio_api::export::read_zip(std::io::Cursor::new(zip)).unwrap();
+    let (header, rows) = csv_rows(&files["services.csv"]);
+    let owner = header.iter().position(|h| h == "organization_id").unwrap();
+    let other = rows.iter().map(|r| r[owner].clone()).find(|o| *o != rows[0][owner]).expect("services of two organizations");
+    files.insert("services.csv".into(), set_cell(&files["services.csv"], 0, "organization_id", &other));
+    let before = app.get("/api/hsds/datapackage.zip").await.bytes().await.unwrap();
+
+    let moderator = app.token_of(app.create_user(socio_domain::vocabulary::UserRole::Moderator, "moderator@example.org").await);
+    let refused = app
+        .http
+        .post(format!("{}/api/v1/backoffice/import", app.address))
+        .bearer_auth(moderator)
+        .header("content-type", "application/zip")
+        .body(zipped(&files))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: socio_domain::api::Problem = refused.json().await.unwrap();
+    let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    let named = problem.errors.iter().find(|e| e.field == "services.csv:2:id").unwrap_or_else(|| panic!("{fields:?}"));
+    assert!(named.detail.contains("другой организации"), "{}", named.detail);
+    assert_eq!(app.get("/api/hsds/datapackage.zip").await.bytes().await.unwrap(), before, "nothing moved");
 }

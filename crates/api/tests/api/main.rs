@@ -8,6 +8,7 @@ mod faults;
 mod helpers;
 mod hsds;
 
+mod accounts;
 mod authoring;
 mod backoffice;
 mod cabinet;
@@ -18,6 +19,7 @@ mod index_sync;
 mod limits;
 mod meta;
 mod migrations;
+mod moderation;
 mod openapi;
 mod organizations;
 mod properties;

@@ -40,7 +40,7 @@ async fn data_quality_lists_find_what_they_say_and_remind_once(app: TestApp) {
     partner.client.submit(socio_client::CabinetPath::Services, service.id).await.unwrap();
     partner.client.submit_cabinet_organization().await.unwrap();
     for revision in moderator.moderation_queue(1).await.unwrap().items {
-        moderator.approve_revision(revision.id, &ReviewDecision::default()).await.unwrap();
+        moderator.approve_revision(revision.id, revision.version, &ReviewDecision::default()).await.unwrap();
     }
 
     let (_, cities) = list(&app, &token, "check=city-without-location&municipality=pervouralsk&per_page=100").await;

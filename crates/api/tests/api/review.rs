@@ -1,6 +1,8 @@
 //! The moderator's second look: correcting a proposal before approving it (and the partner and
 //! the audit log told so), reviewer notes only the operator reads, and the usage report.
 
+use reqwest::Method;
+use serde_json::json;
 use socio_client::{CabinetPath, ClientError};
 use socio_domain::{
     api::{NewNote, ProposedRecord, ReviewDecision},
@@ -8,7 +10,7 @@ use socio_domain::{
 };
 
 use crate::{
-    cabinet::{eventually, location_form, moderator, partner, search_slugs, service_form, status},
+    cabinet::{eventually, location_form, moderator, partner, raw, search_slugs, service_form, status},
     helpers::TestApp,
     on_both_databases,
 };
@@ -25,7 +27,8 @@ fn fields(error: ClientError) -> Vec<(String, String)> {
 
 async fn a_moderator_corrects_a_proposal_before_approving_it(app: TestApp) {
     let partner = partner(&app, "typo@example.org", "Фонд «Опечатка»").await;
-    let moderator = moderator(&app, "moderator@example.org").await;
+    let moderator_token = app.token_of(app.create_user(UserRole::Moderator, "moderator@example.org").await);
+    let moderator = app.client.with_token(&moderator_token);
     let location = partner.client.create_location(&location_form("ул. Садовая, 3")).await.unwrap();
     let draft = partner.client.create_service(&service_form("Прокат колясок колясок", vec![location.id])).await.unwrap();
     partner.client.submit(CabinetPath::Locations, location.id).await.unwrap();
@@ -34,7 +37,7 @@ async fn a_moderator_corrects_a_proposal_before_approving_it(app: TestApp) {
     let queue = moderator.moderation_queue(1).await.unwrap();
     let revision = queue.items.iter().find(|r| r.subject == RevisionSubject::Service && r.entity_id == Some(draft.id)).unwrap().id;
     for other in queue.items.iter().filter(|r| r.id != revision && r.organization_id == Some(partner.organization_id)) {
-        moderator.approve_revision(other.id, &ReviewDecision::default()).await.unwrap();
+        moderator.approve_revision(other.id, other.version, &ReviewDecision::default()).await.unwrap();
     }
 
     let proposal = moderator.revision_proposal(revision).await.unwrap();
@@ -49,21 +52,28 @@ async fn a_moderator_corrects_a_proposal_before_approving_it(app: TestApp) {
     // and nothing is decided.
     let wrong = ProposedRecord { location: Some(location_form("ул. Садовая, 3")), ..Default::default() };
     assert_eq!(
-        fields(moderator.approve_corrected(revision, proposal.version, &correction(wrong)).await.unwrap_err()),
+        fields(moderator.approve_revision(revision, proposal.version, &correction(wrong)).await.unwrap_err()),
         [("edited".to_owned(), "wrong_subject".to_owned())]
     );
     let both =
         ProposedRecord { service: Some(corrected.clone()), location: Some(location_form("ул. Садовая, 3")), ..Default::default() };
-    assert_eq!(status(moderator.approve_corrected(revision, proposal.version, &correction(both)).await.unwrap_err()), 422);
-    let unversioned =
-        ReviewDecision { comment: None, edited: Some(ProposedRecord { service: Some(corrected.clone()), ..Default::default() }) };
-    assert_eq!(status(moderator.approve_revision(revision, &unversioned).await.unwrap_err()), 428);
+    assert_eq!(status(moderator.approve_revision(revision, proposal.version, &correction(both)).await.unwrap_err()), 422);
+    let unversioned = raw(
+        &app,
+        Method::POST,
+        &format!("/api/v1/backoffice/revisions/{revision}/approve"),
+        Some(&moderator_token),
+        Some(json!({ "edited": { "service": corrected } })),
+        None,
+    )
+    .await;
+    assert_eq!(unversioned.status(), 428);
     let mut empty = corrected.clone();
     empty.name = " ".to_owned();
     empty.categories = vec!["no-such-category".to_owned()];
     let problems = fields(
         moderator
-            .approve_corrected(revision, proposal.version, &correction(ProposedRecord { service: Some(empty), ..Default::default() }))
+            .approve_revision(revision, proposal.version, &correction(ProposedRecord { service: Some(empty), ..Default::default() }))
             .await
             .unwrap_err(),
     );
@@ -75,7 +85,7 @@ async fn a_moderator_corrects_a_proposal_before_approving_it(app: TestApp) {
     resaved.summary = "Коляски на время оформления своей, бесплатно".to_owned();
     partner.client.save_service(draft.id, editable.version, &resaved).await.unwrap();
     let stale = ProposedRecord { service: Some(corrected.clone()), ..Default::default() };
-    assert_eq!(status(moderator.approve_corrected(revision, proposal.version, &correction(stale)).await.unwrap_err()), 412);
+    assert_eq!(status(moderator.approve_revision(revision, proposal.version, &correction(stale)).await.unwrap_err()), 412);
     assert!(moderator.moderation_queue(1).await.unwrap().items.iter().any(|r| r.id == revision), "still pending");
 
     // Read again, corrected, approved: what is published is the moderator's version.
@@ -84,7 +94,7 @@ async fn a_moderator_corrects_a_proposal_before_approving_it(app: TestApp) {
     assert_eq!(corrected.summary, "Коляски на время оформления своей, бесплатно", "the partner's latest");
     corrected.name = "Прокат колясок".to_owned();
     let decided = moderator
-        .approve_corrected(revision, fresh.version, &correction(ProposedRecord { service: Some(corrected), ..Default::default() }))
+        .approve_revision(revision, fresh.version, &correction(ProposedRecord { service: Some(corrected), ..Default::default() }))
         .await
         .unwrap();
     assert!(decided.edited_by_moderator);
@@ -105,7 +115,7 @@ async fn a_moderator_corrects_a_proposal_before_approving_it(app: TestApp) {
     assert_eq!(approval.details["edited_by_moderator"], true);
     assert_eq!(approval.details["proposed"]["name"], "Прокат колясок колясок", "the partner's own proposal is kept");
     assert_eq!(approval.details["after"]["name"], "Прокат колясок");
-    assert_eq!(status(moderator.approve_corrected(revision, fresh.version, &ReviewDecision::default()).await.unwrap_err()), 409);
+    assert_eq!(status(moderator.approve_revision(revision, fresh.version, &ReviewDecision::default()).await.unwrap_err()), 409);
 }
 
 async fn reviewer_notes_are_the_operators_own(app: TestApp) {

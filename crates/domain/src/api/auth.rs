@@ -175,6 +175,8 @@ pub struct Me {
     pub organization: Option<MyOrganization>,
     /// Заявка на управление организацией ждёт модератора.
     pub claim_pending: bool,
+    /// Вход по одноразовому паролю: пока пароль не сменён, доступна только его смена.
+    pub must_change_password: bool,
 }
 
 /// The organization a partner works for.
@@ -271,6 +273,9 @@ pub struct Colleague {
     pub org_admin: bool,
     /// Приглашение принято (пароль задан).
     pub active: bool,
+    /// Это приглашение, которое ещё не принято: учётной записи пока нет, `id` — номер
+    /// приглашения.
+    pub invitation: bool,
 }
 
 /// Inviting a colleague.

@@ -164,6 +164,16 @@ pub struct RoleChange {
     pub role: UserRole,
 }
 
+/// Opening or closing a person of the operator's access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccessChange {
+    /// `false` — закрыть доступ: сеансы завершаются, со следующего запроса ответ 401; `true` —
+    /// открыть снова.
+    pub active: bool,
+}
+
 /// Which data-quality list, and where.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]

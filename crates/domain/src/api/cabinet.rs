@@ -459,6 +459,9 @@ pub struct RevisionSummary {
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Комментарий модератора (обязателен при отклонении).
     pub review_comment: Option<String>,
+    /// Версия предложения: 1 при отправке, растёт при каждом изменении после неё (тогда
+    /// модератор читает предложение заново).
+    pub version: i32,
 }
 
 /// A cabinet record: the working copy (the pending proposal, if any, else what is stored), its
@@ -541,6 +544,10 @@ pub struct RevisionView {
     /// Модератор исправил предложенную запись перед одобрением: опубликовано исправленное.
     #[serde(default)]
     pub edited_by_moderator: bool,
+    /// Версия предложения (она же ETag): 1 при отправке, растёт, когда партнёр меняет
+    /// предложение. Одобрение и отклонение передают её в `If-Match`: решение принимается о
+    /// прочитанном, а не о переписанном после.
+    pub version: i32,
 }
 
 /// A record as a revision proposes it, or as a moderator corrected it before approving: the
@@ -564,7 +571,8 @@ pub struct ProposedRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevisionProposal {
-    /// Версия записи (та же, что в ETag): её передают в `If-Match` при одобрении с правками.
+    /// Версия предложения (та же, что в ETag): её передают в `If-Match` при одобрении и
+    /// отклонении.
     pub version: i32,
     /// Запись целиком.
     pub record: ProposedRecord,

@@ -19,7 +19,7 @@ use socio_hsds::{
 };
 use uuid::Uuid;
 
-use super::{Kind, Record, create_in, open_revision, organizations::insert_organization, own_head, proposal, save_in, submit_in};
+use super::{Kind, Record, create_in, head, open_revision, organizations::insert_organization, own_head, proposal, save_in, submit_in};
 use crate::{
     Store, StoreError,
     audit::{Actor, audit},
@@ -114,6 +114,19 @@ where
             return Ok(None);
         }
     };
+    // An id names one record: one of another organization than the package names is not
+    // rewritten (nor moved) by this row.
+    if let (Some(id), Some(named)) = (existing, organization)
+        && head(db, R::KIND, id).await?.is_some_and(|h| h.organization_id != named)
+    {
+        problems.push(Problem {
+            file: origin.file.to_owned(),
+            row: origin.row,
+            column: "id".to_owned(),
+            message: "Запись с этим id принадлежит другой организации, а не той, что указана в строке: такой id занят.".to_owned(),
+        });
+        return Ok(None);
+    }
     let owner = organization.or(existing).unwrap_or_default();
     if let Err(e) = R::check(db, owner, &valid).await {
         problems.extend(store_problem(origin, e)?);

@@ -211,6 +211,7 @@ fn summary(row: &revision::Model) -> Result<RevisionSummary, StoreError> {
         created_at: row.created_at,
         decided_at: row.decided_at,
         review_comment: row.review_comment.clone(),
+        version: row.version,
     })
 }
 
@@ -246,6 +247,23 @@ async fn insert_revision<R: Record>(
     .insert(db)
     .await?;
     Ok(saved.id)
+}
+
+/// Replaces a pending revision's proposal and bumps its version, so a moderator's decision
+/// taken on what they read before is refused (412) instead of publishing unread text.
+async fn rewrite<R: Serialize>(
+    txn: &DatabaseTransaction,
+    open: revision::Model,
+    actor: i64,
+    proposal: &Proposal<R>,
+) -> Result<(), StoreError> {
+    let version = open.version + 1;
+    let mut row: revision::ActiveModel = open.into();
+    row.payload = Set(json(proposal)?);
+    row.author_id = Set(Some(actor));
+    row.version = Set(version);
+    row.update(txn).await?;
+    Ok(())
 }
 
 /// What a save did.
@@ -476,10 +494,9 @@ pub(crate) async fn save_in<R: Record>(
             let before = R::load(txn, id).await?;
             R::write(txn, id, organization, &valid).await?;
             if let Some(open) = open_revision(txn, R::KIND, id).await? {
-                // A first publication under review: the moderator sees the latest form.
-                let mut row: revision::ActiveModel = open.into();
-                row.payload = Set(json(&Proposal::<R> { before: None, after: input.clone() })?);
-                row.update(txn).await?;
+                // A first publication under review: the moderator sees the latest form, and a
+                // decision taken on the earlier one is refused (the revision's version moves).
+                rewrite(txn, open, actor, &Proposal::<R> { before: None, after: input.clone() }).await?;
             }
             audit(
                 txn,
@@ -497,10 +514,7 @@ pub(crate) async fn save_in<R: Record>(
             let revision = match open_revision(txn, R::KIND, id).await? {
                 Some(open) => {
                     let revision_id = open.id;
-                    let mut row: revision::ActiveModel = open.into();
-                    row.payload = Set(json(&Proposal { before: Some(stored), after: input.clone() })?);
-                    row.author_id = Set(Some(actor));
-                    row.update(txn).await?;
+                    rewrite(txn, open, actor, &Proposal { before: Some(stored), after: input.clone() }).await?;
                     revision_id
                 }
                 None => insert_revision(txn, actor, &head, Some(stored), input).await?,

@@ -79,6 +79,7 @@ async fn view(db: &impl sea_orm::ConnectionTrait, row: revision::Model) -> Resul
         review_comment: row.review_comment,
         changes,
         edited_by_moderator: row.edited_by_moderator,
+        version: row.version,
     })
 }
 
@@ -126,35 +127,45 @@ async fn named(db: &impl sea_orm::ConnectionTrait, mut changes: Vec<FieldChange>
     Ok(changes)
 }
 
-/// Marks a pending revision decided; `false` when someone decided it first.
+/// Marks a pending revision decided, if it is still the version the moderator read: of two
+/// moderators one wins (the other gets «already decided»), and a proposal the partner rewrote
+/// since it was read is not decided at all (412 with the current version).
 async fn decide(
     db: &DatabaseTransaction,
-    id: i64,
+    row: &revision::Model,
+    expected: i32,
     status: RevisionStatus,
     reviewer: i64,
     comment: Option<&str>,
-) -> Result<bool, StoreError> {
+) -> Result<(), StoreError> {
+    if row.status != RevisionStatus::Pending.as_str() {
+        return Err(already_decided());
+    }
+    if row.version != expected {
+        return Err(StoreError::StaleVersion { expected, current: row.version });
+    }
     let decided = revision::Entity::update_many()
         .col_expr(revision::Column::Status, Expr::value(status.as_str()))
         .col_expr(revision::Column::ReviewerId, Expr::value(Some(reviewer)))
         .col_expr(revision::Column::ReviewComment, Expr::value(comment.map(str::to_owned)))
         .col_expr(revision::Column::DecidedAt, Expr::value(Some(Utc::now())))
-        .filter(revision::Column::Id.eq(id))
+        .filter(revision::Column::Id.eq(row.id))
         .filter(revision::Column::Status.eq(RevisionStatus::Pending.as_str()))
+        .filter(revision::Column::Version.eq(expected))
         .exec(db)
         .await?;
-    Ok(decided.rows_affected == 1)
+    if decided.rows_affected == 1 {
+        return Ok(());
+    }
+    // Lost a race: decided by someone else, or rewritten by the partner, in the meantime.
+    match revision::Entity::find_by_id(row.id).one(db).await? {
+        Some(now) if now.status == RevisionStatus::Pending.as_str() => Err(StoreError::StaleVersion { expected, current: now.version }),
+        _ => Err(already_decided()),
+    }
 }
 
 fn already_decided() -> StoreError {
     StoreError::conflict("already_decided", "Это изменение уже рассмотрено другим модератором. Обновите очередь.")
-}
-
-/// A moderator's correction of a proposal: the record to publish instead, and the record's
-/// `edit_version` the moderator read it at.
-pub struct Correction<'a> {
-    pub record: &'a ProposedRecord,
-    pub expected: i32,
 }
 
 /// Errors about the corrected record name their field under `edited.<kind>.`, where the
@@ -188,14 +199,13 @@ fn wrong_subject(subject: RevisionSubject) -> StoreError {
 /// The correction's record of the revision's kind; the correction must hold that one only.
 fn corrected<R: Clone>(
     subject: RevisionSubject,
-    correction: Option<&Correction<'_>>,
+    correction: Option<&ProposedRecord>,
     pick: impl FnOnce(&ProposedRecord) -> Option<&R>,
-) -> Result<Option<(R, i32)>, StoreError> {
-    let Some(correction) = correction else { return Ok(None) };
-    let record = correction.record;
+) -> Result<Option<R>, StoreError> {
+    let Some(record) = correction else { return Ok(None) };
     let given = [record.service.is_some(), record.location.is_some(), record.organization.is_some()].into_iter().filter(|g| *g).count();
     match pick(record) {
-        Some(chosen) if given == 1 => Ok(Some((chosen.clone(), correction.expected))),
+        Some(chosen) if given == 1 => Ok(Some(chosen.clone())),
         _ => Err(wrong_subject(subject)),
     }
 }
@@ -212,12 +222,7 @@ fn kind_of(subject: RevisionSubject) -> Option<Kind> {
 
 /// Applies a proposed record (or the moderator's correction of it): writes it, publishes it,
 /// bumps its version, confirms it today.
-async fn apply<R: Record>(
-    db: &DatabaseTransaction,
-    reviewer: i64,
-    row: &revision::Model,
-    correction: Option<(R, i32)>,
-) -> Result<(), StoreError> {
+async fn apply<R: Record>(db: &DatabaseTransaction, reviewer: i64, row: &revision::Model, correction: Option<R>) -> Result<(), StoreError> {
     let id = row.entity_id.ok_or_else(|| StoreError::corrupt(format!("revision {} names no record", row.id)))?;
     let head = head(db, R::KIND, id).await?.ok_or(StoreError::NotFound(R::KIND.label()))?;
     if head.status == ModerationStatus::Archived {
@@ -229,15 +234,7 @@ async fn apply<R: Record>(
     let proposal: Proposal<R> = proposal(row)?;
     let subject = R::KIND.subject();
     let edited = correction.is_some();
-    let after = match correction {
-        Some((record, expected)) => {
-            if head.edit_version != expected {
-                return Err(StoreError::StaleVersion { expected, current: head.edit_version });
-            }
-            record
-        }
-        None => proposal.after.clone(),
-    };
+    let after = correction.unwrap_or_else(|| proposal.after.clone());
     let valid = after.validate().map_err(|errors| {
         let error = StoreError::Invalid(errors);
         if edited { within(subject, error) } else { error }
@@ -323,14 +320,11 @@ impl Store {
     }
 
     /// The record a pending or decided revision proposes (as applied, when a moderator
-    /// corrected it), and the record's `edit_version` for the `If-Match` of a correction.
+    /// corrected it), and the revision's version for the `If-Match` of the decision.
     pub async fn proposal(&self, id: i64) -> Result<(ProposedRecord, i32), StoreError> {
         let row = revision::Entity::find_by_id(id).one(&self.db).await?.ok_or(StoreError::NotFound("Изменение"))?;
         let subject: RevisionSubject = parse_stored(&row.entity_type)?;
-        let version = match (kind_of(subject), row.entity_id) {
-            (Some(kind), Some(entity)) => head(&self.db, kind, entity).await?.map_or(0, |h| h.edit_version),
-            _ => 0,
-        };
+        let version = row.version;
         let record = match subject {
             RevisionSubject::Service => ProposedRecord { service: Some(proposal(&row)?.after), ..Default::default() },
             RevisionSubject::Location => ProposedRecord { location: Some(proposal(&row)?.after), ..Default::default() },
@@ -340,32 +334,30 @@ impl Store {
         Ok((record, version))
     }
 
-    /// Approves a pending revision (or claim) and applies it, in one transaction; with a
-    /// correction, the moderator's version of the record is what is published, and the
-    /// revision and the audit log say so.
+    /// Approves a pending revision (or claim) at the version the moderator read (`expected`) and
+    /// applies it, in one transaction; with a correction, the moderator's version of the record
+    /// is what is published, and the revision and the audit log say so.
     pub async fn approve_revision(
         &self,
         reviewer: i64,
         id: i64,
+        expected: i32,
         comment: Option<&str>,
-        correction: Option<Correction<'_>>,
+        correction: Option<&ProposedRecord>,
     ) -> Result<RevisionView, StoreError> {
         let txn = self.write().await?;
         let row = revision::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound("Изменение"))?;
-        if row.status != RevisionStatus::Pending.as_str() || !decide(&txn, id, RevisionStatus::Approved, reviewer, comment).await? {
-            return Err(already_decided());
-        }
+        decide(&txn, &row, expected, RevisionStatus::Approved, reviewer, comment).await?;
         let subject = parse_stored::<RevisionSubject>(&row.entity_type)?;
         match subject {
             RevisionSubject::Service => {
-                apply::<ServiceInput>(&txn, reviewer, &row, corrected(subject, correction.as_ref(), |r| r.service.as_ref())?).await?
+                apply::<ServiceInput>(&txn, reviewer, &row, corrected(subject, correction, |r| r.service.as_ref())?).await?
             }
             RevisionSubject::Location => {
-                apply::<LocationInput>(&txn, reviewer, &row, corrected(subject, correction.as_ref(), |r| r.location.as_ref())?).await?
+                apply::<LocationInput>(&txn, reviewer, &row, corrected(subject, correction, |r| r.location.as_ref())?).await?
             }
             RevisionSubject::Organization => {
-                apply::<OrganizationInput>(&txn, reviewer, &row, corrected(subject, correction.as_ref(), |r| r.organization.as_ref())?)
-                    .await?
+                apply::<OrganizationInput>(&txn, reviewer, &row, corrected(subject, correction, |r| r.organization.as_ref())?).await?
             }
             RevisionSubject::Claim if correction.is_some() => return Err(wrong_subject(subject)),
             RevisionSubject::Claim => {
@@ -375,6 +367,7 @@ impl Store {
                 let granted = user::Entity::update_many()
                     .col_expr(user::Column::OrganizationId, Expr::value(Some(org)))
                     .col_expr(user::Column::OrgAdmin, Expr::value(true))
+                    .col_expr(user::Column::JoinedOrganizationAt, Expr::value(Some(Utc::now())))
                     .filter(user::Column::Id.eq(author))
                     .filter(user::Column::OrganizationId.is_null())
                     .exec(&txn)
@@ -397,14 +390,12 @@ impl Store {
         self.revision(id, None).await
     }
 
-    /// Rejects a pending revision with a comment the partner sees; a first publication goes
-    /// back to draft.
-    pub async fn reject_revision(&self, reviewer: i64, id: i64, comment: &str) -> Result<RevisionView, StoreError> {
+    /// Rejects a pending revision at the version the moderator read, with a comment the partner
+    /// sees; a first publication goes back to draft.
+    pub async fn reject_revision(&self, reviewer: i64, id: i64, expected: i32, comment: &str) -> Result<RevisionView, StoreError> {
         let txn = self.write().await?;
         let row = revision::Entity::find_by_id(id).one(&txn).await?.ok_or(StoreError::NotFound("Изменение"))?;
-        if row.status != RevisionStatus::Pending.as_str() || !decide(&txn, id, RevisionStatus::Rejected, reviewer, Some(comment)).await? {
-            return Err(already_decided());
-        }
+        decide(&txn, &row, expected, RevisionStatus::Rejected, reviewer, Some(comment)).await?;
         let kind = kind_of(parse_stored(&row.entity_type)?);
         if let (Some(kind), Some(entity)) = (kind, row.entity_id)
             && let Some(head) = head(&txn, kind, entity).await?

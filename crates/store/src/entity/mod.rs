@@ -4,6 +4,7 @@ pub mod audit_log;
 pub mod category;
 pub mod change_log;
 pub mod dataset_meta;
+pub mod invitation;
 pub mod location;
 pub mod municipality;
 pub mod one_time_token;

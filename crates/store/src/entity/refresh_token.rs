@@ -14,6 +14,8 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     pub rotated_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// When the session (family) began: its absolute lifetime counts from here.
+    pub family_started_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,10 @@ pub struct Model {
     pub email_confirmed_at: Option<DateTimeUtc>,
     pub password_changed_at: Option<DateTimeUtc>,
     pub org_admin: bool,
+    /// Signed in with a one-time password (`socio user add`): nothing but changing it.
+    pub must_change_password: bool,
+    /// When the user joined `organization_id` (none: before this was kept, so "first").
+    pub joined_organization_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

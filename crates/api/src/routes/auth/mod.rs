@@ -64,6 +64,7 @@ pub(crate) async fn me_view(store: &Store, account: &Account) -> Result<Me, ApiE
         org_admin: account.org_admin,
         organization,
         claim_pending: store.claim_pending(account.id).await?,
+        must_change_password: account.must_change_password,
     })
 }
 

@@ -43,6 +43,7 @@ pub async fn change_password(
     keys: web::Data<JwtKeys>,
     hasher: web::Data<PasswordHasher>,
     limiter: web::Data<RateLimiter>,
+    policy: web::Data<crate::settings::AccountPolicy>,
     body: JsonBody<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&format!("login:account:{}", user.account.email), LOGIN_PER_ACCOUNT)?;
@@ -58,7 +59,7 @@ pub async fn change_password(
     let account = store.account(user.account.id).await?.ok_or(ApiError::Unauthorized)?;
     match &user.session {
         Some(family) => session_response(&store, &keys, &account, family, None).await,
-        None => super::session::new_session(&store, &keys, &account).await,
+        None => super::session::new_session(&store, &keys, &policy, &account).await,
     }
 }
 
@@ -125,13 +126,14 @@ pub async fn reset_password(
 
 /// Принять приглашение
 ///
-/// Код из письма-приглашения и пароль: учётная запись коллеги становится действующей.
+/// Код из письма-приглашения и пароль: учётная запись коллеги создаётся (до этого адрес свободен)
+/// и сразу действует.
 #[utoipa::path(
     tag = tags::AUTH,
     request_body = NewPasswordWithToken,
     responses(
         (status = 204, description = "Приглашение принято; войдите с этим паролем"),
-        (status = 422, description = "Ссылка недействительна или пароль не подходит", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Ссылка недействительна, пароль не подходит или на адрес уже есть учётная запись", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/invitation/accept")]
@@ -140,5 +142,15 @@ pub async fn accept_invitation(
     hasher: web::Data<PasswordHasher>,
     body: JsonBody<NewPasswordWithToken>,
 ) -> Result<HttpResponse, ApiError> {
-    set_with_token(&store, &hasher, TokenPurpose::Invitation, body.into_inner()?).await
+    let body = body.into_inner()?;
+    let hash = token_hash(&body.token).ok_or_else(invalid_token)?;
+    // A colleague's invitation makes the account now; an operator's was made by the admin.
+    let Some(invited) = store.invited_email(&hash).await? else {
+        return set_with_token(&store, &hasher, TokenPurpose::Invitation, body).await;
+    };
+    let email = Email::parse(&invited).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored e-mail: {e}")))?;
+    let password = new_password("password", &body.password, &email).map_err(ApiError::Validation)?;
+    let password_hash = hasher.hash(password.expose().to_owned()).await?;
+    store.accept_invitation(&hash, &password_hash).await?.ok_or_else(invalid_token)?;
+    Ok(HttpResponse::NoContent().finish())
 }

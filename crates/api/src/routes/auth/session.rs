@@ -4,13 +4,14 @@ use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use socio_domain::api::{Login, Me, Problem, Session, ValidLogin};
 use socio_store::{Refresh, Store};
 
-use super::{REFRESH_COOKIE, SESSION_DAYS, cleared_cookie, me_view, refresh_cookie};
+use super::{REFRESH_COOKIE, cleared_cookie, me_view, refresh_cookie};
 use crate::{
     ApiError,
     auth::{ACCESS_TOKEN_SECONDS, AuthUser, JwtKeys, PasswordHasher, hash_token, random_token},
     http::{JsonBody, private_json},
     rate_limit::{LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RateLimiter},
     routes::tags,
+    settings::AccountPolicy,
 };
 
 /// A session answer: the access token in the body, the refresh token in the cookie.
@@ -36,10 +37,15 @@ pub(crate) async fn session_response(
 }
 
 /// Starts a new session (family) for `account`.
-pub(crate) async fn new_session(store: &Store, keys: &JwtKeys, account: &socio_store::Account) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn new_session(
+    store: &Store,
+    keys: &JwtKeys,
+    policy: &AccountPolicy,
+    account: &socio_store::Account,
+) -> Result<HttpResponse, ApiError> {
     let family = random_token()?;
     let first = random_token()?;
-    store.start_session(account.id, &family, &hash_token(&first), chrono::Duration::days(SESSION_DAYS)).await?;
+    store.start_session(account, &family, &hash_token(&first), &policy.sessions).await?;
     session_response(store, keys, account, &family, Some(&first)).await
 }
 
@@ -67,11 +73,15 @@ pub async fn login(
     keys: web::Data<JwtKeys>,
     hasher: web::Data<PasswordHasher>,
     limiter: web::Data<RateLimiter>,
+    policy: web::Data<AccountPolicy>,
     body: JsonBody<Login>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("login:ip:{}", limiter.client_ip(&req)), LOGIN_PER_IP)?;
+    let address = limiter.client_ip(&req);
+    limiter.check(&format!("login:ip:{address}"), LOGIN_PER_IP)?;
     let login = ValidLogin::try_from(&body.into_inner()?).map_err(ApiError::Validation)?;
-    limiter.check(&format!("login:account:{}", login.email), LOGIN_PER_ACCOUNT)?;
+    // Per account from this address: a stranger's wrong guesses do not lock the owner out
+    // elsewhere, and the per-address limit above still stops one address guessing widely.
+    limiter.check(&format!("login:account:{address}:{}", login.email), LOGIN_PER_ACCOUNT)?;
     let account = store.account_by_email(&login.email).await?.filter(|a| a.active);
     let matches = hasher.verify(login.password, account.as_ref().map(|a| a.password_hash.clone())).await?;
     let account = account.filter(|_| matches).ok_or(ApiError::InvalidCredentials)?;
@@ -79,7 +89,7 @@ pub async fn login(
         return Err(ApiError::EmailNotConfirmed);
     }
     store.record_login(account.id).await?;
-    new_session(&store, &keys, &account).await
+    new_session(&store, &keys, &policy, &account).await
 }
 
 /// Продлить вход
@@ -95,7 +105,12 @@ pub async fn login(
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(req: HttpRequest, store: web::Data<Store>, keys: web::Data<JwtKeys>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    keys: web::Data<JwtKeys>,
+    policy: web::Data<AccountPolicy>,
+) -> Result<HttpResponse, ApiError> {
     let refused = || {
         let mut response = actix_web::ResponseError::error_response(&ApiError::Unauthorized);
         let _ = response.add_cookie(&cleared_cookie());
@@ -105,12 +120,12 @@ pub async fn refresh(req: HttpRequest, store: web::Data<Store>, keys: web::Data<
         return Ok(refused());
     };
     let next = random_token()?;
-    match store.rotate_session(&hash_token(&presented), &hash_token(&next), chrono::Duration::days(SESSION_DAYS)).await? {
+    match store.rotate_session(&hash_token(&presented), &hash_token(&next), &policy.sessions).await? {
         Refresh::Rotated { user_id, family } => {
             let account = store.account(user_id).await?.filter(|a| a.active).ok_or(ApiError::Unauthorized)?;
             session_response(&store, &keys, &account, &family, Some(&next)).await
         }
-        Refresh::Reused | Refresh::Invalid => Ok(refused()),
+        Refresh::Reused | Refresh::Invalid | Refresh::Ended => Ok(refused()),
     }
 }
 

@@ -44,12 +44,9 @@ pub async fn audit_log(_staff: Staff, store: web::Data<Store>, query: QueryParam
     Ok(private_json(StatusCode::OK, &page(request, entries, total)?))
 }
 
-/// A CSV field: quoted when it must be, quotes doubled.
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r', ';']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value.to_owned() }
-}
-
-fn csv_row(entry: &AuditEntry) -> String {
+/// One entry as a spreadsheet line (no cell starts a formula: the actor's e-mail and the details
+/// are anyone's text).
+fn csv_row(out: &mut Vec<u8>, entry: &AuditEntry) {
     let fields = [
         entry.id.to_string(),
         entry.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -60,7 +57,7 @@ fn csv_row(entry: &AuditEntry) -> String {
         entry.entity_id.to_string(),
         entry.details.to_string(),
     ];
-    fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",") + "\r\n"
+    socio_hsds::tabular::spreadsheet_line(out, &fields.each_ref().map(String::as_str));
 }
 
 /// Журнал в CSV
@@ -96,7 +93,8 @@ pub async fn audit_csv(_staff: Staff, store: web::Data<Store>, query: QueryParam
                 Ok(batch) if batch.is_empty() => None,
                 Ok(batch) => {
                     let last = batch.last().map_or(after, |e| e.id);
-                    let text: String = batch.iter().map(csv_row).collect();
+                    let mut text = Vec::new();
+                    batch.iter().for_each(|entry| csv_row(&mut text, entry));
                     Some((Ok(web::Bytes::from(text)), Some((last, None))))
                 }
                 Err(e) => Some((Err(e.into()), None)),

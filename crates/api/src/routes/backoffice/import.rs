@@ -35,17 +35,21 @@ use crate::{
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Только для модераторов и администраторов", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Ошибки в строках: каждая названа («services.csv:3:status»); ничего не записано", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Уже идёт загрузка этой организации или сервер занят другими загрузками (`busy`); см. Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/backoffice/import")]
 pub async fn import_package(
     moderator: Moderator,
     store: web::Data<Store>,
+    gate: web::Data<crate::imports::ImportGate>,
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let files = crate::export::uploaded_zip(bounded_body(payload, socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES).await?)?;
+    let _permit = gate.into_inner().enter(None)?;
+    let bytes = bounded_body(payload, socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES).await?;
+    let files = crate::imports::off_the_workers(move || crate::export::uploaded_zip(bytes)).await??;
     let dry_run = query.dry_run.unwrap_or(false);
-    let report = crate::export::import(&store, &files, Actor::User(moderator.user_id()), dry_run).await?;
+    let report = crate::export::import(&store, files, Actor::User(moderator.user_id()), dry_run).await?;
     answered(report, dry_run, query.answer)
 }

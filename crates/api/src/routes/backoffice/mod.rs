@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(users::list_operators)
         .service(users::invite_operator)
         .service(users::change_role)
+        .service(users::change_access)
         .service(situations::authored_situations)
         .service(situations::create_version)
         .service(situations::versions)

@@ -6,12 +6,13 @@ use socio_domain::{
     api::{Page, PageQuery, PageRequest, Problem, QueueQuery, Rejection, ReviewDecision, RevisionProposal, RevisionView},
     vocabulary::RevisionSubject,
 };
-use socio_store::{Correction, RevisionScope, Store};
+use socio_store::{RevisionScope, Store};
 
 use crate::{
     ApiError,
     auth::Moderator,
     http::{JsonBody, QueryParams, if_match, page, parse_filter, private_json, versioned_json},
+    mail::{Outgoing, letters},
     routes::tags,
 };
 
@@ -60,12 +61,14 @@ pub async fn pending_revisions(
 }
 
 /// Изменение в очереди
+///
+/// ETag — версия предложения: передайте его в `If-Match`, одобряя или отклоняя.
 #[utoipa::path(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Номер изменения")),
     responses(
-        (status = 200, description = "Изменение", body = RevisionView),
+        (status = 200, description = "Изменение", body = RevisionView, headers(("ETag" = String, description = "Версия предложения"))),
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
@@ -73,21 +76,22 @@ pub async fn pending_revisions(
 )]
 #[get("/backoffice/revisions/{id}")]
 pub async fn get_revision(_moderator: Moderator, store: web::Data<Store>, path: web::Path<i64>) -> Result<HttpResponse, ApiError> {
-    Ok(private_json(StatusCode::OK, &store.revision(revision_id(path)?, None).await?))
+    let view = store.revision(revision_id(path)?, None).await?;
+    Ok(versioned_json(StatusCode::OK, view.version, &view))
 }
 
 /// Предложенная запись
 ///
 /// Запись целиком, как её предложил партнёр (или как её опубликовал модератор с правками), —
-/// чтобы модератор мог исправить её перед одобрением. ETag — версия записи: передайте его в
-/// `If-Match` при одобрении с правками.
+/// чтобы модератор мог исправить её перед одобрением. ETag — версия предложения: передайте его
+/// в `If-Match` при одобрении (с правками или без) и отклонении.
 #[utoipa::path(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Номер изменения")),
     responses(
         (status = 200, description = "Предложенная запись (пустой объект для заявки на управление)", body = RevisionProposal,
-            headers(("ETag" = String, description = "Версия записи"))),
+            headers(("ETag" = String, description = "Версия предложения"))),
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
@@ -102,16 +106,17 @@ pub async fn get_proposal(_moderator: Moderator, store: web::Data<Store>, path: 
 /// Одобрить
 ///
 /// Применяет изменение одной транзакцией: запись публикуется в предложенном виде (или в
-/// исправленном модератором: поле `edited`, с `If-Match` из `GET …/proposal`), её версия
-/// растёт, в журнал пишется кто, когда, было и стало; каталог и поиск на всех репликах видят
-/// изменение через несколько секунд. Если изменение уже рассмотрено — 409, и ничего не
-/// применяется повторно.
+/// исправленном модератором: поле `edited`), её версия растёт, в журнал пишется кто, когда,
+/// было и стало; каталог и поиск на всех репликах видят изменение через несколько секунд.
+/// `If-Match` — версия предложения (ETag из `GET …/revisions/{id}` или поле `version` в
+/// очереди): одобряется то, что модератор прочитал. Если партнёр изменил предложение после
+/// этого — 412, и ничего не публикуется; если изменение уже рассмотрено — 409.
 #[utoipa::path(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Номер изменения"),
-        ("If-Match" = Option<String>, Header, description = "ETag предложенной записи; обязателен, если передано `edited`"),
+        ("If-Match" = String, Header, description = "Версия предложения, которую прочитал модератор, например \"v2\""),
     ),
     request_body(content = ReviewDecision, description = "Комментарий (необязательно) и исправленная запись (необязательно)"),
     responses(
@@ -122,7 +127,7 @@ pub async fn get_proposal(_moderator: Moderator, store: web::Data<Store>, path: 
         (status = 409, description = "Уже рассмотрено, запись снята или изменилась", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Партнёр изменил предложение после того, как модератор его открыл", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Данные изменения (или исправления) не проходят проверку", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "Исправление без If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Нет If-Match", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/backoffice/revisions/{id}/approve")]
@@ -130,28 +135,45 @@ pub async fn approve_revision(
     req: HttpRequest,
     moderator: Moderator,
     store: web::Data<Store>,
+    mail: web::Data<Outgoing>,
     path: web::Path<i64>,
     body: JsonBody<ReviewDecision>,
 ) -> Result<HttpResponse, ApiError> {
     let decision = body.into_inner()?;
     let comment = decision.comment(false).map_err(ApiError::Validation)?;
-    let expected = match &decision.edited {
-        Some(_) => if_match(&req)?,
-        None => 0,
-    };
-    let correction = decision.edited.as_ref().map(|record| Correction { record, expected });
-    let view = store.approve_revision(moderator.user_id(), revision_id(path)?, comment.as_deref(), correction).await?;
+    let expected = if_match(&req)?;
+    let view =
+        store.approve_revision(moderator.user_id(), revision_id(path)?, expected, comment.as_deref(), decision.edited.as_ref()).await?;
+    if view.subject == RevisionSubject::Claim {
+        tell_admins_of_claim(&store, &mail, &view).await?;
+    }
     Ok(private_json(StatusCode::OK, &view))
+}
+
+/// A claim approved: the organization's admins who were there before learn of the new one by
+/// letter, so a takeover never goes unnoticed.
+async fn tell_admins_of_claim(store: &Store, mail: &Outgoing, claim: &RevisionView) -> Result<(), ApiError> {
+    let Some(organization) = claim.organization_id else { return Ok(()) };
+    let newcomer = claim.author_email.clone().unwrap_or_default();
+    let name = claim.organization_name.clone().unwrap_or_default();
+    for admin in store.organization_admins(organization).await?.into_iter().filter(|a| *a != newcomer) {
+        mail.send(letters::claim_approved(&admin, &name, &newcomer)).await?;
+    }
+    Ok(())
 }
 
 /// Отклонить
 ///
 /// Нужен комментарий: партнёр увидит его в кабинете рядом с записью. Опубликованная версия не
-/// меняется; новая запись возвращается в черновики.
+/// меняется; новая запись возвращается в черновики. `If-Match` — версия предложения, как при
+/// одобрении: отклоняется прочитанное.
 #[utoipa::path(
     tag = tags::BACKOFFICE,
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Номер изменения")),
+    params(
+        ("id" = i64, Path, description = "Номер изменения"),
+        ("If-Match" = String, Header, description = "Версия предложения, которую прочитал модератор"),
+    ),
     request_body = Rejection,
     responses(
         (status = 200, description = "Отклонено", body = RevisionView),
@@ -159,17 +181,21 @@ pub async fn approve_revision(
         (status = 403, description = "Не модератор", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Нет такого изменения", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Уже рассмотрено", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Партнёр изменил предложение после того, как модератор его открыл", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Нет комментария", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Нет If-Match", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/backoffice/revisions/{id}/reject")]
 pub async fn reject_revision(
+    req: HttpRequest,
     moderator: Moderator,
     store: web::Data<Store>,
     path: web::Path<i64>,
     body: JsonBody<Rejection>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.into_inner()?.comment().map_err(ApiError::Validation)?;
-    let view = store.reject_revision(moderator.user_id(), revision_id(path)?, &comment).await?;
+    let expected = if_match(&req)?;
+    let view = store.reject_revision(moderator.user_id(), revision_id(path)?, expected, &comment).await?;
     Ok(private_json(StatusCode::OK, &view))
 }

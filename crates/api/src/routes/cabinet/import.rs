@@ -9,7 +9,12 @@ use socio_domain::api::{FieldError, ImportAnswer, ImportOutcome, ImportQuery, Pr
 use socio_hsds::template::{blank, read_template};
 use socio_store::Store;
 
-use crate::{ApiError, auth::Partner, routes::tags};
+use crate::{
+    ApiError,
+    auth::Partner,
+    imports::{ImportGate, off_the_workers},
+    routes::tags,
+};
 
 /// Шаблон для загрузки услуг
 ///
@@ -53,20 +58,24 @@ pub async fn template(_partner: Partner) -> HttpResponse {
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Ошибки в строках: каждая названа («шаблон.csv:3:Название»); ничего не записано", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Уже идёт загрузка этой организации или сервер занят другими загрузками (`busy`); см. Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/cabinet/import")]
 pub async fn upload(
     partner: Partner,
     store: web::Data<Store>,
+    gate: web::Data<ImportGate>,
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let _permit = gate.into_inner().enter(Some(partner.organization_id))?;
     let bytes = bounded_body(payload, socio_domain::api::MAX_TEMPLATE_BYTES).await?;
     let dry_run = query.dry_run.unwrap_or(false);
     let organization = store.organization_hsds_id(partner.organization_id).await?;
     let vocabulary = store.template_vocabulary(partner.organization_id).await?;
-    let report = match read_template(&bytes, organization, &vocabulary) {
+    let read = off_the_workers(move || read_template(&bytes, organization, &vocabulary)).await?;
+    let report = match read {
         Ok(rows) => store.import_for_partner(partner.user_id(), partner.organization_id, &rows, dry_run).await?,
         Err(problems) => socio_store::ImportReport { problems, ..Default::default() },
     };
@@ -95,18 +104,22 @@ pub async fn upload(
         (status = 401, description = "Нет действующего токена", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Не партнёр организации или организация ещё не подтверждена", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Ошибки в строках: каждая названа («services.csv:3:name»); ничего не записано", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Уже идёт загрузка этой организации или сервер занят другими загрузками (`busy`); см. Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/cabinet/import/package")]
 pub async fn upload_package(
     partner: Partner,
     store: web::Data<Store>,
+    gate: web::Data<ImportGate>,
     query: web::Query<ImportQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let files = crate::export::uploaded_zip(bounded_body(payload, socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES).await?)?;
+    let _permit = gate.into_inner().enter(Some(partner.organization_id))?;
+    let bytes = bounded_body(payload, socio_domain::api::MAX_PACKAGE_UPLOAD_BYTES).await?;
+    let files = off_the_workers(move || crate::export::uploaded_zip(bytes)).await??;
     let dry_run = query.dry_run.unwrap_or(false);
-    let report = crate::export::import_for_partner(&store, &files, partner.user_id(), partner.organization_id, dry_run).await?;
+    let report = crate::export::import_for_partner(&store, files, partner.user_id(), partner.organization_id, dry_run).await?;
     answered(report, dry_run, query.answer)
 }
 
