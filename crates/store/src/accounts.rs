@@ -181,6 +181,20 @@ async fn insert_user(db: &impl ConnectionTrait, new: &NewAccount) -> Result<i64,
     Ok(saved.id)
 }
 
+/// Ends every session of a user but `keep_family`: their refresh tokens are revoked, and the
+/// access tokens of those sessions are refused from the next request.
+pub(crate) async fn revoke_sessions(db: &impl ConnectionTrait, user_id: i64, keep_family: Option<&str>) -> Result<(), StoreError> {
+    let mut revoke = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null());
+    if let Some(family) = keep_family {
+        revoke = revoke.filter(refresh_token::Column::FamilyId.ne(family));
+    }
+    revoke.exec(db).await?;
+    Ok(())
+}
+
 /// A refresh token of the family begun at `started`.
 async fn insert_refresh(
     db: &impl ConnectionTrait,
@@ -392,14 +406,7 @@ impl Store {
             .filter(one_time_token::Column::UsedAt.is_null())
             .exec(&txn)
             .await?;
-        let mut revoke = refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(now)))
-            .filter(refresh_token::Column::UserId.eq(user_id))
-            .filter(refresh_token::Column::RevokedAt.is_null());
-        if let Some(family) = keep_family {
-            revoke = revoke.filter(refresh_token::Column::FamilyId.ne(family));
-        }
-        revoke.exec(&txn).await?;
+        revoke_sessions(&txn, user_id, keep_family).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -759,12 +766,7 @@ impl Store {
         if removed.rows_affected == 0 {
             return Ok(false);
         }
-        refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(now)))
-            .filter(refresh_token::Column::UserId.eq(user_id))
-            .filter(refresh_token::Column::RevokedAt.is_null())
-            .exec(&txn)
-            .await?;
+        revoke_sessions(&txn, user_id, None).await?;
         audit(&txn, Actor::User(actor), "remove_colleague", "user", user_id, serde_json::json!({ "organization_id": organization_id }))
             .await?;
         txn.commit().await?;

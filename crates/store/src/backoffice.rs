@@ -14,7 +14,7 @@ use socio_domain::{
 use crate::{
     NewAccount, Store, StoreError,
     audit::{Actor, audit},
-    entity::{audit_log, refresh_token, user},
+    entity::{audit_log, user},
 };
 
 fn condition(filter: &AuditFilter) -> Condition {
@@ -149,12 +149,7 @@ impl Store {
             .exec(&txn)
             .await?;
         if !active {
-            refresh_token::Entity::update_many()
-                .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(now)))
-                .filter(refresh_token::Column::UserId.eq(user_id))
-                .filter(refresh_token::Column::RevokedAt.is_null())
-                .exec(&txn)
-                .await?;
+            crate::accounts::revoke_sessions(&txn, user_id, None).await?;
         }
         let details = serde_json::json!({ "before": { "active": before.is_active }, "after": { "active": active } });
         audit(&txn, Actor::User(actor), if active { "reactivate" } else { "deactivate" }, "user", user_id, details).await?;
