@@ -38,3 +38,16 @@ pub fn client() -> Client {
     let origin = leptos::prelude::window().location().origin().unwrap_or_default();
     Client::new(origin)
 }
+
+/// The record the server drew this page from (`<script type="application/json" id="page-data">`),
+/// taken once: the page starts from it instead of asking the API for it again. A later page, or
+/// a page at another address, finds nothing and asks.
+pub fn embedded<T: serde::de::DeserializeOwned>() -> Option<T> {
+    let element = leptos::prelude::document().get_element_by_id("page-data")?;
+    element.remove();
+    let here = leptos::prelude::window().location().pathname().ok()?;
+    if element.get_attribute("data-path")? != here {
+        return None;
+    }
+    socio_client::json::decode(&element.text_content()?).ok()
+}

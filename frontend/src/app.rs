@@ -54,7 +54,7 @@ fn Shell(children: Children) -> impl IntoView {
             <main id="main" class="wrap" tabindex="-1">
                 {children()}
             </main>
-            <Footer />
+            <socio_views::SiteFooter />
         </Router>
     }
 }
@@ -153,26 +153,7 @@ fn DemoNotice() -> impl IntoView {
     let state = use_state();
     move || {
         state.meta.get().and_then(Result::ok).filter(|m| m.demo).map(|_| {
-            view! {
-                <div class="demo-banner" role="note">
-                    <div class="wrap">
-                        <strong>"Демонстрационные данные. "</strong>
-                        "Телефоны, адреса электронной почты и сайты вымышлены: не звоните и не пишите по ним."
-                    </div>
-                </div>
-            }
+            view! { <socio_views::DemoBanner /> }
         })
-    }
-}
-
-#[component]
-fn Footer() -> impl IntoView {
-    view! {
-        <footer class="site">
-            <div class="wrap">
-                <p>"«Социальный кластер» — помощь людям в трудной жизненной ситуации в Свердловской области."</p>
-                <p>"Для разработчиков: " <a href="/docs/">"открытый API"</a> "."</p>
-            </div>
-        </footer>
     }
 }

@@ -13,3 +13,16 @@ mod state;
 
 pub use app::{App, RouteApp};
 pub use cabinet::{BackofficeApp, CabinetApp};
+
+/// Mounts `app` in place of the page the server drew (`#ssr`): the person reads that page while
+/// the wasm loads, and the app, starting from the same record, draws the same first screen.
+pub fn mount<F, N>(app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: leptos::prelude::IntoView,
+{
+    if let Some(drawn) = leptos::prelude::document().get_element_by_id("ssr") {
+        drawn.remove();
+    }
+    leptos::mount::mount_to_body(app);
+}

@@ -2,5 +2,5 @@
 //! than it is worth in production; `trunk serve` debug builds show panics in the console anyway.)
 
 fn main() {
-    leptos::mount::mount_to_body(socio_frontend::App);
+    socio_frontend::mount(socio_frontend::App);
 }

@@ -23,6 +23,10 @@ use std::{
 use crate::tools;
 
 pub(crate) const BIND: &str = "127.0.0.1:18089";
+/// The built SPA the benchmark servers serve (their pages are drawn inside its document).
+const SPA: &str = "frontend/dist";
+/// Where bench-pages serves the same data as the bare SPA shell, for the first-paint baseline.
+const SHELL_BIND: &str = "127.0.0.1:18090";
 pub(crate) const CATALOGUE: &str = "/api/v1/services?municipality=ekaterinburg&category=social-services";
 
 pub(crate) struct Options {
@@ -36,11 +40,21 @@ pub(crate) struct Options {
     /// Whether the server answers identical searches from its cache (bench-search turns it off:
     /// it repeats one query, and would measure the cache).
     pub(crate) search_cache: bool,
+    /// Whether the server keeps rendered pages (bench-pages turns it off: it measures rendering).
+    pub(crate) page_cache: bool,
 }
 
 pub(crate) fn options(args: &[String]) -> Result<Options, String> {
-    let mut options =
-        Options { services: 100_000, seconds: 10, connections: 32, postgres: false, reuse: false, index_only: false, search_cache: true };
+    let mut options = Options {
+        services: 100_000,
+        seconds: 10,
+        connections: 32,
+        postgres: false,
+        reuse: false,
+        index_only: false,
+        search_cache: true,
+        page_cache: true,
+    };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"))?.parse::<u64>().map_err(|e| format!("{arg}: {e}"));
@@ -98,6 +112,94 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err("some requests failed".into());
     }
     Ok(())
+}
+
+/// `cargo xtask bench-pages`: a service page drawn by the server against the JSON of the same
+/// service (requests per second, every page rendered: the page cache is off), and its first
+/// contentful paint on an emulated slow 3G against the bare SPA shell that fetches it.
+pub fn run_pages(args: &[String]) -> Result<(), String> {
+    let mut options = options(args)?;
+    if !args.iter().any(|a| a == "--services") {
+        options.services = 10_000;
+    }
+    options.page_cache = false;
+    if !std::path::Path::new(SPA).join("index.html").exists() {
+        tools::build_spa()?;
+    }
+    let (backend, _server) = prepare(&options)?;
+    let (_, list) = get_once("/api/v1/services?municipality=ekaterinburg&per_page=1")?;
+    let list = String::from_utf8_lossy(&list).into_owned();
+    let slug = list.split("\"slug\":\"").nth(1).and_then(|s| s.split('"').next()).ok_or("no service to draw")?.to_owned();
+    let json = format!("/api/v1/services/{slug}");
+    let page = format!("/services/{slug}");
+    let (json_status, json_body) = get_once(&json)?;
+    let (page_status, page_body) = get_once(&page)?;
+    if json_status != 200 || page_status != 200 {
+        return Err(format!("{json} answered {json_status}, {page} {page_status}"));
+    }
+    println!(
+        "\nbench-pages: {} services on {backend}; {} connections; {} s per URL; the JSON is {} bytes, the page {} bytes\n",
+        options.services,
+        options.connections,
+        options.seconds,
+        json_body.len(),
+        page_body.len()
+    );
+    let json_stats = load(&json, options.connections, Duration::from_secs(options.seconds))?;
+    let page_stats = load(&page, options.connections, Duration::from_secs(options.seconds))?;
+    table(
+        &[
+            ("`GET /api/v1/services/{slug}`, JSON (baseline)", &json_stats),
+            ("`GET /services/{slug}`, the page rendered on every request", &page_stats),
+        ],
+        "the JSON",
+    );
+    println!(
+        "\nrendering costs {:.1}× the JSON of the same service (the page cache, on by default, answers repeats without rendering)",
+        json_stats.rps / page_stats.rps
+    );
+    if json_stats.errors > 0 || page_stats.errors > 0 {
+        return Err("some requests failed".into());
+    }
+
+    let database = if options.postgres {
+        "postgres://postgres@127.0.0.1:5432/socio_bench".to_owned()
+    } else {
+        format!("sqlite://{}?mode=rwc", tools::target_dir().join("bench").join("bench.sqlite").display())
+    };
+    let _shell = Server(
+        Command::new(tools::target_dir().join("release").join("socio"))
+            .arg("serve")
+            .env("DATABASE_URL", database)
+            .env("SOCIO_BIND", SHELL_BIND)
+            .env("SOCIO_LOG", "warn")
+            .env("SOCIO_JWT_SECRET", "bench-secret-bench-secret-bench-secret")
+            .env("SOCIO_STATIC_DIR", SPA)
+            .env("SOCIO_SERVER_PAGES", "off")
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("socio serve: {e}"))?,
+    );
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while TcpStream::connect(SHELL_BIND).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("the shell server did not start on {SHELL_BIND}"));
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    println!("\nfirst contentful paint of {page}: slow 3G (2 000 ms, 50 000 B/s each way), CPU 4× slower, a fresh profile each sample\n");
+    tools::cargo(&[
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "socio-e2e",
+        "--bin",
+        "first_paint",
+        "--",
+        &format!("drawn by the server=http://{BIND}{page}"),
+        &format!("the bare SPA shell=http://{SHELL_BIND}{page}"),
+    ])
 }
 
 /// The words, city and format both sides of the search benchmark are asked for.
@@ -260,8 +362,12 @@ pub(crate) fn prepare(options: &Options) -> Result<(&'static str, Server), Strin
         println!("seeded {} synthetic services on {backend} in {:.1} s", options.services, started.elapsed().as_secs_f64());
     }
 
+    let mut serve = Command::new(&socio);
+    if std::path::Path::new(SPA).join("index.html").exists() {
+        serve.env("SOCIO_STATIC_DIR", SPA);
+    }
     let server = Server(
-        Command::new(&socio)
+        serve
             .arg("serve")
             .env("DATABASE_URL", &database_url)
             .env("SOCIO_BIND", BIND)
@@ -272,6 +378,7 @@ pub(crate) fn prepare(options: &Options) -> Result<(&'static str, Server), Strin
             // answer most of them with 429.
             .env("SOCIO_RATE_LIMITS", "off")
             .env("SOCIO_SEARCH_CACHE", if options.search_cache { "on" } else { "off" })
+            .env("SOCIO_PAGE_CACHE", if options.page_cache { "on" } else { "off" })
             .stdout(Stdio::null())
             .spawn()
             .map_err(|e| format!("socio serve: {e}"))?,

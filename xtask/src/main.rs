@@ -23,6 +23,8 @@ cargo xtask <command>
   bench-search seed 100 000 synthetic services into PostgreSQL and load-test GET /api/v1/search
                against the same search done by PostgreSQL full-text search (GIN); prints the ratio
                (--reuse: keep the seeded data; --index-only: no baseline, for profiling)
+  bench-pages  a service page rendered by the server against its JSON (requests/s), and its
+               first contentful paint on slow 3G against the bare SPA shell (10 000 services)
   soak      the release server on PostgreSQL with 100 000 synthetic services: 60 s of mixed
             traffic (memory must not grow), the same while PostgreSQL is stopped and started
             (503s during, only 200s after), a burst of `q=помощь` while /healthz is timed
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::build_spa(),
         Some("bench-search") => bench::run_search(&args[1..]),
+        Some("bench-pages") => bench::run_pages(&args[1..]),
         Some("bench-hsds") => hsds_bench::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
         Some("bench-route") => tools::cargo(&["bench", "-p", "socio-store", "--bench", "route"]),

@@ -109,10 +109,46 @@ pub fn build_spa() -> Result<(), String> {
     trunk_build(&["route.html", "--dist", "dist/route", "--public-url", "/route/"])?;
     trunk_build(&["cabinet.html", "--dist", "dist/cabinet", "--public-url", "/cabinet/"])?;
     trunk_build(&["backoffice.html", "--dist", "dist/backoffice", "--public-url", "/backoffice/"])?;
+    precompress(std::path::Path::new("frontend/dist"))?;
     spa_size_report("frontend/dist", "the site's first page")?;
     spa_size_report("frontend/dist/route", "the route wizard's page")?;
     spa_size_report("frontend/dist/cabinet", "the partner cabinet's page")?;
     spa_size_report("frontend/dist/backoffice", "the back office's page")
+}
+
+/// Is this user root (and may install Debian packages)?
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Writes gzip and brotli copies beside every wasm, js and css file of the build (the server sends
+/// them as they are to browsers that accept them). brotli comes from Debian's `brotli` package,
+/// installed when this user may; without it only the gzip copies are written.
+pub fn precompress(dir: &std::path::Path) -> Result<(), String> {
+    let has_brotli = Command::new("brotli").arg("--version").output().is_ok_and(|o| o.status.success())
+        || (is_root() && command("apt-get", &["install", "-y", "-qq", "brotli"]).is_ok());
+    if !has_brotli {
+        println!("xtask: brotli copies skipped (apt-get install brotli); gzip copies written");
+    }
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).map_err(|e| format!("{}: {e}", folder.display()))?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if !matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css")) {
+                continue;
+            }
+            let file = path.to_string_lossy().into_owned();
+            command("gzip", &["-9", "-k", "-f", "-n", &file])?;
+            if has_brotli {
+                command("brotli", &["-q", "11", "-k", "-f", &file])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Prints the gzip size of what a page loads: wasm + js + css.
@@ -140,20 +176,21 @@ pub fn spa_size_report(dir: &str, what: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Debian's chromium and chromedriver for the browser tests: installed through apt when this
-/// user may, otherwise the exact command is named.
+/// Debian's chromium and chromedriver for the browser tests, and xmllint (libxml2-utils) for the
+/// sitemap's schema check: installed through apt when this user may, otherwise the exact
+/// command is named.
 pub fn ensure_browser() -> Result<(), String> {
     let present = |p: &str| std::path::Path::new(p).exists();
-    if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
+    if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") && present("/usr/bin/xmllint") {
         return Ok(());
     }
-    let root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
-    if !root {
-        return Err("the browser tests need Debian's chromium and chromedriver: sudo apt-get install -y chromium chromium-driver".into());
+    let packages = ["chromium", "chromium-driver", "libxml2-utils"];
+    if !is_root() {
+        return Err(format!("the browser and sitemap tests need Debian's packages: sudo apt-get install -y {}", packages.join(" ")));
     }
-    println!("xtask: installing chromium and chromium-driver from Debian");
+    println!("xtask: installing {} from Debian", packages.join(", "));
     command("apt-get", &["update", "-qq"])?;
-    command("apt-get", &["install", "-y", "-qq", "chromium", "chromium-driver"])
+    command("apt-get", &["install", "-y", "-qq"].into_iter().chain(packages).collect::<Vec<_>>())
 }
 
 /// axe-core from npm (pinned by e2e/package-lock.json) for the accessibility checks.

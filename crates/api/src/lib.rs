@@ -4,6 +4,7 @@
 //! `main.rs` is a thin CLI over this library so integration tests boot the very same app on a
 //! random port ([`startup::Application`]).
 
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod cpu;
@@ -15,6 +16,7 @@ pub mod indexing;
 pub mod mail;
 pub mod openapi;
 pub mod page_headers;
+pub mod pages;
 pub mod rate_limit;
 pub mod reminders;
 pub mod retention;

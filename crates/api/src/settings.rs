@@ -41,6 +41,12 @@ pub struct Settings {
     /// Answer identical searches of one index snapshot from a cache (`SOCIO_SEARCH_CACHE=off`
     /// turns it off, so that a benchmark repeating one query measures the index).
     pub search_cache: bool,
+    /// Keep rendered public pages until the data changes (`SOCIO_PAGE_CACHE=off` renders every
+    /// request, so that a benchmark measures the rendering).
+    pub page_cache: bool,
+    /// Answer the public addresses with server-rendered pages (`SOCIO_SERVER_PAGES=off` serves
+    /// the SPA's bare shell instead, as before: the first-paint benchmark's baseline).
+    pub server_pages: bool,
     /// The site's public address, for links in letters (`SOCIO_PUBLIC_URL`, default `http://localhost:8080`).
     pub public_url: String,
     /// Outgoing mail: SMTP when `SOCIO_SMTP_URL` is set (`smtps://user:password@host:465` or
@@ -185,6 +191,8 @@ impl Settings {
             ready_max_lag: std::time::Duration::from_secs(number("SOCIO_READY_MAX_LAG_S")?.unwrap_or(60).max(1)),
             bench_endpoints: env("SOCIO_BENCH_ENDPOINTS").is_some_and(|v| v == "1" || v == "true"),
             search_cache: !env("SOCIO_SEARCH_CACHE").is_some_and(|v| v == "off" || v == "0" || v == "false"),
+            page_cache: !env("SOCIO_PAGE_CACHE").is_some_and(|v| v == "off" || v == "0" || v == "false"),
+            server_pages: !env("SOCIO_SERVER_PAGES").is_some_and(|v| v == "off" || v == "0" || v == "false"),
             public_url: env("SOCIO_PUBLIC_URL")
                 .or(file.public_url)
                 .unwrap_or_else(|| "http://localhost:8080".to_owned())
@@ -254,6 +262,8 @@ impl Settings {
             ready_max_lag: std::time::Duration::from_secs(60),
             bench_endpoints: false,
             search_cache: true,
+            page_cache: true,
+            server_pages: true,
             public_url: "http://localhost:8080".to_owned(),
             mail: MailSettings { smtp_url: None, outbox_dir: outbox, from: DEFAULT_MAIL_FROM.to_owned() },
             rate_limits: crate::rate_limit::RateLimits::default(),

@@ -84,6 +84,8 @@ impl Application {
         let document = openapi::document();
         let page_headers =
             std::sync::Arc::new(PageHeaders::new(settings.static_dir.as_deref(), settings.public_url.starts_with("https://"))?);
+        let site = web::Data::new(crate::pages::Site::new(&settings.public_url, settings.static_dir.as_deref(), settings.page_cache));
+        let assets = std::sync::Arc::new(crate::assets::Assets::new(settings.static_dir.as_deref()));
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -101,6 +103,7 @@ impl Application {
                 .app_data(hsds.clone())
                 .app_data(accounts.clone())
                 .app_data(imports.clone())
+                .app_data(site.clone())
                 .app_data(web::PayloadConfig::new(http::MAX_FORM_BYTES))
                 .app_data(http::query_config())
                 .app_data(http::path_config())
@@ -117,9 +120,12 @@ impl Application {
                 .configure(routes::configure_health)
                 .split_for_parts();
             let bench = settings.bench_endpoints;
+            let server_pages = settings.server_pages;
             let static_dir = settings.static_dir.clone();
             let page_headers = page_headers.clone();
+            let assets = assets.clone();
             app.wrap(Compress::default())
+                .wrap(from_fn(move |req, next| assets.clone().serve(req, next)))
                 .wrap(from_fn(move |req, next| page_headers.clone().add(req, next)))
                 .wrap(from_fn(http::refuse_control_characters))
                 .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
@@ -141,6 +147,11 @@ impl Application {
                         .configure(routes::hsds::configure),
                 )
                 .service(web::scope("/api").default_service(web::to(no_route)))
+                .configure(|cfg| {
+                    if server_pages {
+                        crate::pages::configure(cfg);
+                    }
+                })
                 .configure(|cfg| match static_dir {
                     Some(dir) => {
                         let (site, route) = (dir.join("index.html"), dir.join("route").join("index.html"));

@@ -95,6 +95,7 @@ impl Store {
                 Some(Operator {
                     role: u.role.parse().ok()?,
                     active: u.is_active && u.password_changed_at.is_some(),
+                    invitation_pending: u.password_changed_at.is_none(),
                     id: u.id,
                     email: u.email,
                     display_name: u.display_name,

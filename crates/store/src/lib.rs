@@ -38,6 +38,7 @@ pub use change_log::{CHANGES_CHANNEL, ChangeListener, ChangeSet, Changed};
 pub use connection::Store;
 pub use editing::{Kind, Record, Saved, import::ImportReport, revisions::RevisionScope};
 pub use error::StoreError;
+pub use reference::PublicAddresses;
 pub use reminders::StaleDigest;
 pub use retention::Purged;
 pub use sea_orm::DbBackend;

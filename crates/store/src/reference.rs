@@ -162,3 +162,53 @@ impl Store {
         )
     }
 }
+
+/// Every published record's address part and the day its data was last checked: what the
+/// sitemap lists.
+#[derive(Debug, Default)]
+pub struct PublicAddresses {
+    /// Services: slug, last verified.
+    pub services: Vec<(String, Option<chrono::NaiveDate>)>,
+    /// Organizations: slug, last verified.
+    pub organizations: Vec<(String, Option<chrono::NaiveDate>)>,
+    /// Situations: slug, last edited.
+    pub situations: Vec<(String, Option<chrono::NaiveDate>)>,
+}
+
+impl Store {
+    /// The published services (of published organizations), organizations and situations, each
+    /// by slug in slug order.
+    pub async fn public_addresses(&self) -> Result<PublicAddresses, StoreError> {
+        use sea_orm::QuerySelect;
+        let services = self
+            .published_services()
+            .select_only()
+            .column(service::Column::Slug)
+            .column(service::Column::LastVerified)
+            .order_by_asc(service::Column::Slug)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let organizations = organization::Entity::find()
+            .filter(organization::Column::Status.eq(PUBLISHED))
+            .select_only()
+            .column(organization::Column::Slug)
+            .column(organization::Column::LastVerified)
+            .order_by_asc(organization::Column::Slug)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let situations: Vec<(String, chrono::DateTime<chrono::Utc>)> = situation::Entity::find()
+            .filter(situation::Column::Status.eq(PUBLISHED))
+            .select_only()
+            .column(situation::Column::Slug)
+            .column(situation::Column::UpdatedAt)
+            .order_by_asc(situation::Column::Slug)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        // A situation has no check date of its own yet: the day it was last edited stands in.
+        let situations = situations.into_iter().map(|(slug, edited)| (slug, Some(edited.date_naive()))).collect();
+        Ok(PublicAddresses { services, organizations, situations })
+    }
+}

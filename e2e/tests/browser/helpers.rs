@@ -95,12 +95,7 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
-                "--lang=ru-RU", format!("--user-data-dir={}", profile.display()),
-            ]
+            "args": socio_e2e::chromium_arguments(&profile)
         }
     }))
     .unwrap();
@@ -310,19 +305,7 @@ const CSP_LISTENER: &str = "document.addEventListener('securitypolicyviolation',
     seen.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + location.pathname); \
     sessionStorage.setItem('csp-violations', JSON.stringify(seen)); });";
 
-/// A Chrome DevTools command through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp(serde_json::Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
+pub use socio_e2e::Cdp;
 
 /// WebDriver key codes.
 pub mod keys {

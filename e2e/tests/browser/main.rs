@@ -11,6 +11,7 @@ use helpers::{keys, open_browser};
 mod authoring;
 mod cabinet;
 mod moderation;
+mod pages;
 mod upload;
 mod wizard;
 

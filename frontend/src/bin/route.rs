@@ -1,5 +1,5 @@
 //! Entry point of the route wizard page.
 
 fn main() {
-    leptos::mount::mount_to_body(socio_frontend::RouteApp);
+    socio_frontend::mount(socio_frontend::RouteApp);
 }

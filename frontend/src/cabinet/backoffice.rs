@@ -691,6 +691,17 @@ pub fn PeoplePage() -> impl IntoView {
             reload.update(|n| *n += 1);
         });
     };
+    let set_access = move |id: i64, active: bool| {
+        leptos::task::spawn_local(async move {
+            said.set(Some(match session.client().set_operator_active(id, active).await {
+                Ok(person) if person.active => format!("Доступ открыт: {}", person.display_name),
+                Ok(person) => format!("Доступ закрыт, все входы завершены: {}", person.display_name),
+                Err(e) => Failure::from(e).message,
+            }));
+            reload.update(|n| *n += 1);
+        });
+    };
+    let me = session.me().map(|m| m.id);
     let roles = [UserRole::Moderator, UserRole::Editor, UserRole::Admin];
     view! {
         <h1 tabindex="-1">"Сотрудники оператора"</h1>
@@ -701,13 +712,15 @@ pub fn PeoplePage() -> impl IntoView {
             Some(Ok(list)) => view! {
                 <table>
                     <caption>"Кто работает в служебном разделе"</caption>
-                    <thead><tr><th scope="col">"Сотрудник"</th><th scope="col">"Роль"</th><th scope="col">"Последний вход"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">"Сотрудник"</th><th scope="col">"Роль"</th><th scope="col">"Последний вход"</th><th scope="col">"Доступ"</th>
+                    </tr></thead>
                     <tbody>{list.into_iter().map(|p| {
                         let select_id = format!("role-{}", p.id);
                         let id = p.id;
                         view! {
                             <tr>
-                                <th scope="row">{format!("{} — {}{}", p.display_name, p.email, if p.active { "" } else { " (приглашение не принято)" })}</th>
+                                <th scope="row">{format!("{} — {}", p.display_name, p.email)}</th>
                                 <td>
                                     <label class="visually-hidden" for=select_id.clone()>{format!("Роль: {}", p.display_name)}</label>
                                     <select id=select_id on:change=move |ev| {
@@ -719,6 +732,17 @@ pub fn PeoplePage() -> impl IntoView {
                                     </select>
                                 </td>
                                 <td>{p.last_login_at.map(|t| t.format("%d.%m.%Y %H:%M").to_string()).unwrap_or_else(|| "не входил".to_owned())}</td>
+                                <td>
+                                    {if p.invitation_pending { "Приглашение не принято" } else if p.active { "Открыт" } else { "Закрыт" }}
+                                    {(me != Some(id) && !p.invitation_pending).then(|| {
+                                        let (label, open) = if p.active { ("Закрыть доступ", false) } else { ("Открыть доступ", true) };
+                                        view! {
+                                            " "
+                                            <button type="button" class="secondary" aria-label=format!("{label}: {}", p.display_name)
+                                                on:click=move |_| set_access(id, open)>{label}</button>
+                                        }
+                                    })}
+                                </td>
                             </tr>
                         }
                     }).collect_view()}</tbody>

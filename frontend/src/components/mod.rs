@@ -1,9 +1,8 @@
 //! Small building blocks shared by the pages.
 
-mod cards;
 mod filter;
 mod status;
 
-pub use cards::{LocationBlock, PhoneLink, ServiceCard, WebsiteLink};
 pub use filter::{Completions, FilterSelect};
-pub use status::{Pager, Title, loaded};
+pub use socio_views::{Pager, PhoneLink, ServiceCard};
+pub use status::{Title, loaded};

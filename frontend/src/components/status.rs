@@ -86,24 +86,3 @@ pub fn Title(
     });
     view! { <h1 id="page-title" tabindex="-1" node_ref=heading>{move || text.get()}</h1> }
 }
-
-/// «Назад / Страница 2 из 5 / Вперёд» as plain links, so every page has its own URL.
-#[component]
-pub fn Pager(
-    /// Current page, from 1.
-    page: u32,
-    /// Number of pages.
-    pages: u32,
-    /// The URL of a page.
-    href: Callback<u32, String>,
-) -> impl IntoView {
-    (pages > 1).then(|| {
-        view! {
-            <nav class="pager" aria-label="Страницы">
-                {(page > 1).then(|| view! { <a class="button secondary" href=href.run(page - 1) rel="prev">"← Назад"</a> })}
-                <span>{format!("Страница {page} из {pages}")}</span>
-                {(page < pages).then(|| view! { <a class="button secondary" href=href.run(page + 1) rel="next">"Вперёд →"</a> })}
-            </nav>
-        }
-    })
-}

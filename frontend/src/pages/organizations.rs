@@ -6,10 +6,12 @@ use socio_domain::{
     vocabulary::{OrganizationKind, Sector},
 };
 
+use socio_views::{OrganizationDetails, OrganizationItem};
+
 use super::{href_with, query_from_url, services::ReportForm};
 use crate::{
-    api::{Failure, client},
-    components::{FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, WebsiteLink, loaded},
+    api::{Failure, client, embedded},
+    components::{FilterSelect, Pager, Title, loaded},
     state::use_state,
 };
 
@@ -61,16 +63,7 @@ pub fn OrganizationsPage() -> impl IntoView {
                     <p class="panel">"Ничего не нашлось. Выберите «Все города» или другой вид организации."</p>
                 })}
                 <ul class="results">
-                    {page.items.into_iter().map(|o| {
-                        let cities: Vec<String> = o.municipalities.iter().map(|m| m.name.clone()).collect();
-                        view! {
-                            <li>
-                                <h2><a href=format!("/organizations/{}", o.slug)>{o.short_name.clone().unwrap_or_else(|| o.name.clone())}</a></h2>
-                                <p class="meta-line">{format!("{} · {}", o.kind.label(), o.sector.label())}</p>
-                                <p class="meta-line">{cities.join(", ")}</p>
-                            </li>
-                        }
-                    }).collect_view()}
+                    {page.items.into_iter().map(|o| view! { <OrganizationItem organization=o /> }).collect_view()}
                 </ul>
                 <Pager page=page.page pages=page.pages href />
             }
@@ -84,35 +77,21 @@ pub fn OrganizationPage() -> impl IntoView {
     let params = use_params_map();
     let organization = LocalResource::new(move || {
         let slug = params.with(|p| p.get("slug").unwrap_or_default());
-        async move { client().organization(&slug).await.map_err(Failure::from) }
+        async move {
+            match embedded() {
+                Some(organization) => Ok(organization),
+                None => client().organization(&slug).await.map_err(Failure::from),
+            }
+        }
     });
     let title = Signal::derive(move || {
         organization.get().and_then(Result::ok).map_or_else(|| "Организация".to_owned(), |o| o.short_name.unwrap_or(o.name))
     });
     view! {
         <Title text=title />
-        {loaded(organization, |o| view! {
-            <p class="lead">{o.name.clone()}</p>
-            <p class="meta-line">{format!("{} · {}", o.kind.label(), o.sector.label())}</p>
-            <p>{o.description.clone()}</p>
-            <h2>"Контакты"</h2>
-            <ul>
-                {o.contacts.phone.clone().map(|p| view! { <li>"Позвонить: " <PhoneLink number=p /></li> })}
-                {o.contacts.email.clone().map(|e| view! { <li>"Написать: " <a href=format!("mailto:{e}")>{e.clone()}</a></li> })}
-                {o.contacts.website.clone().map(|w| view! { <li>"Сайт: " <WebsiteLink url=w /></li> })}
-            </ul>
-            <h2>"Адреса"</h2>
-            {o.locations.iter().cloned().map(|l| view! { <LocationBlock location=l /> }).collect_view()}
-            <h2>{format!("Услуги ({})", o.services.len())}</h2>
-            <ul class="results">
-                {o.services.iter().cloned().map(|s| view! { <ServiceCard service=s /> }).collect_view()}
-            </ul>
-            <dl class="facts">
-                {o.inn.clone().map(|i| view! { <dt>"ИНН"</dt><dd>{i}</dd> })}
-                {o.ogrn.clone().map(|i| view! { <dt>"ОГРН"</dt><dd>{i}</dd> })}
-            </dl>
-            {o.last_verified.map(|d| view! { <p class="meta-line">{format!("Сведения проверены {}", wording::date(&d))}</p> })}
-            <ReportForm subject=ReportSubject::Organization slug=o.slug.clone() />
+        {loaded(organization, |o| {
+            let slug = o.slug.clone();
+            view! { <OrganizationDetails organization=o /> <ReportForm subject=ReportSubject::Organization slug /> }
         })}
     }
 }

@@ -11,7 +11,7 @@ use socio_domain::{
 };
 
 use crate::{
-    api::{Failure, Fetched, client},
+    api::{Failure, Fetched, client, embedded},
     components::{PhoneLink, Title, loaded},
     state::use_state,
 };
@@ -44,7 +44,12 @@ pub fn RoutePage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let situation = LocalResource::new(move || {
         let slug = slug();
-        async move { client().situation(&slug).await.map_err(Failure::from) }
+        async move {
+            match embedded() {
+                Some(situation) => Ok(situation),
+                None => client().situation(&slug).await.map_err(Failure::from),
+            }
+        }
     });
     let title = Signal::derive(move || situation.get().and_then(Result::ok).map_or_else(|| "Маршрут".to_owned(), |s| s.title));
     view! {

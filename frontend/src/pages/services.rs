@@ -6,14 +6,16 @@ use leptos_router::{
 };
 use socio_domain::wording;
 use socio_domain::{
-    api::{FacetValue, Facets, MAX_QUERY_WORDS, NewReport, ReportProblem, ReportSubject, SearchQuery, ServiceDetail},
+    api::{FacetValue, Facets, MAX_QUERY_WORDS, NewReport, ReportProblem, ReportSubject, SearchQuery},
     vocabulary::{Cost, ServiceFormat},
 };
 
+use socio_views::ServiceDetails;
+
 use super::{href_with, query_from_url};
 use crate::{
-    api::{Failure, client},
-    components::{Completions, FilterSelect, LocationBlock, Pager, PhoneLink, ServiceCard, Title, WebsiteLink, loaded},
+    api::{Failure, client, embedded},
+    components::{Completions, FilterSelect, Pager, ServiceCard, Title, loaded},
     state::use_state,
 };
 
@@ -247,60 +249,20 @@ pub fn ServicePage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let service = LocalResource::new(move || {
         let slug = slug();
-        async move { client().service(&slug).await.map_err(Failure::from) }
+        async move {
+            match embedded() {
+                Some(service) => Ok(service),
+                None => client().service(&slug).await.map_err(Failure::from),
+            }
+        }
     });
     let title = Signal::derive(move || service.get().and_then(Result::ok).map_or_else(|| "Услуга".to_owned(), |s| s.name));
     view! {
         <Title text=title />
-        {loaded(service, |s| view! { <ServiceDetails service=s /> })}
-    }
-}
-
-#[component]
-fn ServiceDetails(service: ServiceDetail) -> impl IntoView {
-    let org_name = service.organization.short_name.clone().unwrap_or_else(|| service.organization.name.clone());
-    let formats: Vec<&str> = service.formats.iter().map(|f| f.label()).collect();
-    let cost = match &service.cost_note {
-        Some(note) => format!("{}. {note}", service.cost.label()),
-        None => service.cost.label().to_owned(),
-    };
-    let cities: Vec<String> = service.municipalities.iter().map(|m| m.name.clone()).collect();
-    let slug = service.slug.clone();
-    view! {
-        <p class="lead">{service.summary.clone()}</p>
-        <p>{service.description.clone()}</p>
-        <dl class="facts">
-            <dt>"Кто может получить"</dt><dd>{service.eligibility.clone()}</dd>
-            <dt>"Стоимость"</dt><dd>{cost}</dd>
-            <dt>"Как получить"</dt><dd>{formats.join(", ")}</dd>
-            {wording::age_range(service.age_min, service.age_max).map(|a| view! { <dt>"Возраст"</dt><dd>{a}</dd> })}
-            {service.form_442.map(|f| view! { <dt>"Форма обслуживания"</dt><dd>{f.label()}</dd> })}
-            <dt>"Где доступна"</dt><dd>{cities.join(", ")}</dd>
-            <dt>"Кто оказывает"</dt>
-            <dd><a href=format!("/organizations/{}", service.organization.slug)>{org_name}</a></dd>
-        </dl>
-
-        <h2>"Какие документы нужны"</h2>
-        <ul class="docs">{service.documents.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
-
-        <h2>"Как обратиться"</h2>
-        <p>{service.how_to_apply.clone()}</p>
-
-        <h2>"Контакты"</h2>
-        <ul>
-            {service.contacts.phone.clone().map(|p| view! { <li>"Позвонить: " <PhoneLink number=p /></li> })}
-            {service.contacts.email.clone().map(|e| view! { <li>"Написать: " <a href=format!("mailto:{e}")>{e.clone()}</a></li> })}
-            {service.contacts.website.clone().map(|w| view! { <li>"Сайт: " <WebsiteLink url=w /></li> })}
-        </ul>
-
-        {(!service.locations.is_empty()).then(|| view! {
-            <h2>"Адреса"</h2>
-            {service.locations.iter().cloned().map(|l| view! { <LocationBlock location=l /> }).collect_view()}
+        {loaded(service, |s| {
+            let slug = s.slug.clone();
+            view! { <ServiceDetails service=s /> <ReportForm subject=ReportSubject::Service slug /> }
         })}
-
-        {service.last_verified.map(|d| view! { <p class="meta-line">{format!("Сведения проверены {}", wording::date(&d))}</p> })}
-
-        <ReportForm subject=ReportSubject::Service slug />
     }
 }
 

@@ -285,6 +285,7 @@ async fn a_deactivated_operator_is_signed_out_at_once(app: TestApp) {
 
     let closed = admin.set_operator_active(id, false).await.unwrap();
     assert!(!closed.active);
+    assert!(!closed.invitation_pending, "closed, which the People screen tells apart from an invitation not yet accepted");
     assert_eq!(raw(&app, Method::GET, "/api/v1/backoffice/revisions", Some(&token), None, None).await.status(), 401, "the next request");
     assert_eq!(refresh(&app, &cookie).await.status(), 401, "the session is over");
     assert_eq!(login(&app, &app.address, "127.0.0.1", "leaving@example.org", password).await.status(), 401);

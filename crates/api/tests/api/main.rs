@@ -22,6 +22,7 @@ mod migrations;
 mod moderation;
 mod openapi;
 mod organizations;
+mod pages;
 mod properties;
 mod quality;
 mod reference;

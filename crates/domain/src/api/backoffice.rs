@@ -119,6 +119,8 @@ pub struct Operator {
     pub role: UserRole,
     /// Может входить (приглашение принято и доступ не закрыт).
     pub active: bool,
+    /// Приглашение ещё не принято (пароль не задан); иначе `active: false` значит «доступ закрыт».
+    pub invitation_pending: bool,
     /// Последний вход.
     pub last_login_at: Option<DateTime<Utc>>,
 }

@@ -29,16 +29,26 @@ pub async fn list_organizations(
     cpu: web::Data<crate::cpu::CpuQueue>,
     query: web::Query<OrganizationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut filter: OrganizationFilter = parse_filter(&*query)?;
-    // Words go to the search index (stems, typos, synonyms; best match first); plain filters,
-    // and a `q` of only stop words or punctuation, are answered by the database in name order.
+    let filter: OrganizationFilter = parse_filter(&*query)?;
+    let (items, total) = find(&store, index, &cpu, filter.clone()).await?;
+    cached_json(&req, &page(filter.page, items, total)?)
+}
+
+/// The organizations matching `filter` and their total. Words go to the search index (stems, typos,
+/// synonyms; best match first); plain filters, and a `q` of only stop words or punctuation, are
+/// answered by the database in name order.
+pub(crate) async fn find(
+    store: &Store,
+    index: web::Data<SearchIndex>,
+    cpu: &crate::cpu::CpuQueue,
+    mut filter: OrganizationFilter,
+) -> Result<(Vec<OrganizationSummary>, u64), ApiError> {
     filter.q = filter.q.filter(|q| index.has_words(q));
-    let (items, total) = match filter.q {
+    Ok(match filter.q {
         Some(_) => {
-            let (index, asked) = (index.into_inner(), filter.clone());
-            cpu.run(move || index.organizations(&asked)).await??
+            let index = index.into_inner();
+            cpu.run(move || index.organizations(&filter)).await??
         }
         None => store.list_organizations(&filter).await?,
-    };
-    cached_json(&req, &page(filter.page, items, total)?)
+    })
 }

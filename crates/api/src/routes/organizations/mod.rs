@@ -1,7 +1,7 @@
 //! Organizations: the directory and one organization's profile.
 
 mod get;
-mod list;
+pub(crate) mod list;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

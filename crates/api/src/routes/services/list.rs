@@ -30,16 +30,26 @@ pub async fn list_services(
     cpu: web::Data<crate::cpu::CpuQueue>,
     query: web::Query<ServiceQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut filter: ServiceFilter = parse_filter(&*query)?;
-    // Words go to the search index (stems, typos, synonyms; best match first); plain filters,
-    // and a `q` of only stop words or punctuation, are answered by the database in name order.
+    let filter: ServiceFilter = parse_filter(&*query)?;
+    let (items, total) = find(&store, index, &cpu, filter.clone()).await?;
+    cached_json(&req, &page(filter.page, items, total)?)
+}
+
+/// The services matching `filter` and their total. Words go to the search index (stems, typos,
+/// synonyms; best match first); plain filters, and a `q` of only stop words or punctuation, are
+/// answered by the database in name order.
+pub(crate) async fn find(
+    store: &Store,
+    index: web::Data<SearchIndex>,
+    cpu: &crate::cpu::CpuQueue,
+    mut filter: ServiceFilter,
+) -> Result<(Vec<ServiceSummary>, u64), ApiError> {
     filter.q = filter.q.filter(|q| index.has_words(q));
-    let (items, total) = match filter.q {
+    Ok(match filter.q {
         Some(_) => {
-            let (index, asked) = (index.into_inner(), filter.clone());
-            cpu.run(move || index.services(&asked)).await??
+            let index = index.into_inner();
+            cpu.run(move || index.services(&filter)).await??
         }
         None => store.list_services(&filter).await?,
-    };
-    cached_json(&req, &page(filter.page, items, total)?)
+    })
 }

@@ -1,7 +1,7 @@
 //! Services: the catalogue and one service.
 
 mod get;
-mod list;
+pub(crate) mod list;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -1,4 +1,5 @@
-//! A service in a list, and an address with hours and accessibility.
+//! A service in a list, a phone, a website, an address with hours and accessibility, and the
+//! pager under every list.
 
 use leptos::prelude::*;
 use socio_domain::{
@@ -109,4 +110,26 @@ pub fn LocationBlock(
             </p>
         </div>
     }
+}
+
+/// «Назад / Страница 2 из 5 / Вперёд» as plain links, so every page has its own URL (and a
+/// search engine or a browser without JavaScript can follow them).
+#[component]
+pub fn Pager(
+    /// Current page, from 1.
+    page: u32,
+    /// Number of pages.
+    pages: u32,
+    /// The URL of a page.
+    href: Callback<u32, String>,
+) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Страницы">
+                {(page > 1).then(|| view! { <a class="button secondary" href=href.run(page - 1) rel="prev">"← Назад"</a> })}
+                <span>{format!("Страница {page} из {pages}")}</span>
+                {(page < pages).then(|| view! { <a class="button secondary" href=href.run(page + 1) rel="next">"Вперёд →"</a> })}
+            </nav>
+        }
+    })
 }

@@ -1,0 +1,108 @@
+//! Life situations: the list, and a situation's algorithm step by step (all of its steps, since
+//! a person's answers stay on their device and the server never knows which ones apply).
+
+use leptos::prelude::*;
+use socio_domain::{
+    api::{SituationDetail, SituationSummary},
+    situation::QuestionKind,
+    wording,
+};
+
+/// The situations as tiles, each a link to its algorithm.
+#[component]
+pub fn SituationTiles(
+    /// The situations.
+    situations: Vec<SituationSummary>,
+) -> impl IntoView {
+    view! {
+        <ul class="tiles">
+            {situations.into_iter().map(|s| view! {
+                <li><a class="tile" href=format!("/situations/{}", s.slug)><strong>{s.title}</strong>{s.summary}</a></li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Where the services of a step's category are listed, in the person's city when one is chosen.
+pub fn step_services_href(category: &str, city: Option<&str>) -> String {
+    match city {
+        Some(city) => format!("/services?category={category}&municipality={city}"),
+        None => format!("/services?category={category}"),
+    }
+}
+
+/// A situation below its heading: what it is about, the way to a personal route, every step
+/// with its documents and deadline, and the related situations.
+#[component]
+pub fn SituationSteps(
+    /// The situation.
+    situation: SituationDetail,
+    /// The person's city, for the links to the services of a step.
+    #[prop(default = None)]
+    city: Option<String>,
+) -> impl IntoView {
+    let s = situation;
+    let questions = wording::plural(s.questions.len() as u64, "вопрос", "вопроса", "вопросов");
+    view! {
+        <p class="lead">{s.summary.clone()}</p>
+        <p>{s.description.clone()}</p>
+        <div class="panel no-print">
+            <p>{format!("Ответьте на {questions} — и получите свой маршрут: только нужные вам шаги и организации вашего города.")}</p>
+            // rel=external: the wizard is a page of its own, loaded from the server.
+            <p><a class="button" id="start-route" rel="external" href=format!("/situations/{}/route", s.slug)>"Построить маршрут"</a></p>
+        </div>
+        <h2>"Что делать по шагам"</h2>
+        <ol class="steps">
+            {s.steps.iter().map(|step| {
+                let where_to_go = step.categories.first().map(|c| step_services_href(c, city.as_deref()));
+                view! {
+                    <li>
+                        <h3>{step.title.clone()}</h3>
+                        {step.condition.is_some().then(|| view! { <p class="hint">"Этот шаг нужен не всем: зависит от ваших обстоятельств."</p> })}
+                        <p>{step.body.clone()}</p>
+                        {(!step.documents.is_empty()).then(|| view! {
+                            <p><strong>"Документы:"</strong></p>
+                            <ul class="docs">{step.documents.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
+                        })}
+                        {step.deadline.clone().map(|d| view! { <p><strong>"Срок: "</strong>{d}</p> })}
+                        {where_to_go.map(|href| view! { <p><a href=href>"Где помогут с этим шагом"</a></p> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        {(!s.related.is_empty()).then(|| view! {
+            <h2>"Связанные ситуации"</h2>
+            <ul>{s.related.iter().map(|r| view! { <li><a href=format!("/situations/{}", r.slug)>{r.title.clone()}</a></li> }).collect_view()}</ul>
+        })}
+    }
+}
+
+/// The questions of a situation's route as a list to read (the wizard asks them one at a time
+/// once the app has started).
+#[component]
+pub fn SituationQuestions(
+    /// The situation.
+    situation: SituationDetail,
+) -> impl IntoView {
+    view! {
+        <h2>"Вопросы, которые уточнят маршрут"</h2>
+        <ol class="questions">
+            {situation.questions.into_iter().map(|q| {
+                let answers = match q.kind {
+                    QuestionKind::YesNo => "Да или нет".to_owned(),
+                    QuestionKind::Number => "Число".to_owned(),
+                    QuestionKind::Single | QuestionKind::Multiple => {
+                        q.options.iter().map(|o| o.label.clone()).collect::<Vec<_>>().join("; ")
+                    }
+                };
+                view! {
+                    <li>
+                        <p><strong>{q.text}</strong></p>
+                        {q.help.map(|h| view! { <p class="hint">{h}</p> })}
+                        <p class="meta-line">{answers}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
