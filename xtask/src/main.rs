@@ -81,7 +81,19 @@ fn test() -> Result<(), String> {
     tools::cargo(&["fmt", "--all", "--", "--check"]).map_err(|e| format!("{e}\n  fix with: cargo fmt --all"))?;
     tools::cargo(&["clippy", "--workspace", "--exclude", "socio-frontend", "--all-targets", "--quiet", "--", "-D", "warnings"])?;
     tools::ensure_wasm_target()?;
-    let wasm = ["--quiet", "-p", "socio-domain", "-p", "socio-client", "-p", "socio-frontend", "--target", "wasm32-unknown-unknown"];
+    let wasm = [
+        "--quiet",
+        "-p",
+        "socio-domain",
+        "-p",
+        "socio-client",
+        "-p",
+        "socio-views",
+        "-p",
+        "socio-frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
     tools::cargo(&[&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat())?;
     tools::build_spa()?;
     tools::ensure_browser()?;

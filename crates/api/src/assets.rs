@@ -42,13 +42,14 @@ impl Assets {
         next: Next<impl MessageBody + 'static>,
     ) -> Result<ServiceResponse<BoxBody>, Error> {
         let hashed = is_hashed(req.path());
-        if hashed && matches!(*req.method(), Method::GET | Method::HEAD) {
-            if let Some(response) = self.precompressed(&req) {
-                let (http, _) = req.into_parts();
-                let mut response = ServiceResponse::new(http.clone(), response.into_response(&http));
-                forever(&mut response);
-                return Ok(response);
-            }
+        if hashed
+            && matches!(*req.method(), Method::GET | Method::HEAD)
+            && let Some(response) = self.precompressed(&req)
+        {
+            let (http, _) = req.into_parts();
+            let mut response = ServiceResponse::new(http.clone(), response.into_response(&http));
+            forever(&mut response);
+            return Ok(response);
         }
         let api = req.path().starts_with("/api/");
         let mut response = next.call(req).await?.map_into_boxed_body();
@@ -108,6 +109,7 @@ fn is_hashed(path: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

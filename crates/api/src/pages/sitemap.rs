@@ -97,6 +97,7 @@ pub async fn robots(site: web::Data<Site>) -> HttpResponse {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
