@@ -5,11 +5,13 @@
 //! Every component here is pure: a DTO in, a view out, no requests, no browser state. What is
 //! interactive (the report form, the filters, the printing button) stays in the SPA around them.
 
+mod address;
 mod cards;
 mod directory;
 mod frame;
 mod situation;
 
+pub use address::{href_with, query_from_pairs};
 pub use cards::{LocationBlock, Pager, PhoneLink, ServiceCard, WebsiteLink};
 pub use directory::{CategoryTiles, CentreList, OrganizationDetails, OrganizationItem, ServiceDetails};
 pub use frame::{DemoBanner, SECTIONS, SiteFooter};

@@ -119,9 +119,20 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
 }
 
 impl Browser {
-    /// Opens a path of the app.
+    /// Opens a path of the app and waits until the app has taken over the server's page (its
+    /// markup, `#ssr`, is gone), so that what a test finds is the app's and stays.
     pub async fn open(&self, path: &str) {
         self.client.goto(&format!("{}{path}", self.base)).await.unwrap();
+        self.started().await;
+    }
+
+    /// Waits until the app has replaced the server-drawn page (at once where there is none).
+    pub async fn started(&self) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while self.eval("document.getElementById('ssr') !== null").await == true {
+            assert!(tokio::time::Instant::now() < deadline, "the app never started on {:?}", self.client.current_url().await);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits for an element.

@@ -20,31 +20,12 @@ pub use situations::{SituationPage, SituationsPage};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use serde::{Serialize, de::DeserializeOwned};
+use serde::de::DeserializeOwned;
 
-/// The current URL's query, decoded into a raw query struct. Unknown keys are dropped one by
-/// one, so a stray parameter in a shared link never blanks the page.
+/// The current URL's query, decoded into a raw query struct (see [`socio_views::query_from_pairs`]).
 pub(crate) fn query_from_url<Q: DeserializeOwned + Default>() -> impl Fn() -> Q + Copy {
     let map = use_query_map();
-    move || {
-        let mut pairs: Vec<(String, String)> =
-            map.with(|m| m.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.to_owned())).collect());
-        loop {
-            let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-            match serde_urlencoded::from_str::<Q>(&encoded) {
-                Ok(query) => return query,
-                Err(e) => {
-                    let message = e.to_string();
-                    let unknown = message.split('`').nth(1).unwrap_or_default().to_owned();
-                    let before = pairs.len();
-                    pairs.retain(|(k, _)| *k != unknown);
-                    if pairs.len() == before {
-                        return Q::default();
-                    }
-                }
-            }
-        }
-    }
+    move || socio_views::query_from_pairs(map.with(|m| m.into_iter().map(|(k, v)| (k.to_string(), v.to_owned())).collect()))
 }
 
 /// Parses a page's raw query into its filter, or a failure that names every bad parameter.
@@ -58,10 +39,4 @@ where
     })
 }
 
-/// `path?query` from a raw query struct (empty values left out).
-pub(crate) fn href_with<Q: Serialize>(path: &str, query: &Q) -> String {
-    match serde_urlencoded::to_string(query) {
-        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
-        _ => path.to_owned(),
-    }
-}
+pub(crate) use socio_views::href_with;

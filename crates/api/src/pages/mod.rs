@@ -301,34 +301,9 @@ fn failure(site: &Site, error: &ApiError) -> HttpResponse {
         .body(document(site, &page, false))
 }
 
-/// A list page's query: unknown parameters are dropped (a stray one in a shared link must not
-/// blank the page), the rest checked as the API checks them.
+/// A list page's query from the request's, as the SPA reads it from its address.
 fn lenient_query<Q: serde::de::DeserializeOwned + Default>(raw: &str) -> Q {
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(raw).unwrap_or_default();
-    pairs.retain(|(_, v)| !v.is_empty());
-    loop {
-        let encoded = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        match serde_urlencoded::from_str::<Q>(&encoded) {
-            Ok(query) => return query,
-            Err(e) => {
-                let message = e.to_string();
-                let unknown = message.split('`').nth(1).unwrap_or_default().to_owned();
-                let before = pairs.len();
-                pairs.retain(|(k, _)| *k != unknown);
-                if pairs.len() == before {
-                    return Q::default();
-                }
-            }
-        }
-    }
-}
-
-/// `path?query` of a list's query (empty values left out).
-fn href_with<Q: Serialize>(path: &str, query: &Q) -> String {
-    match serde_urlencoded::to_string(query) {
-        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
-        _ => path.to_owned(),
-    }
+    views::query_from_pairs(serde_urlencoded::from_str(raw).unwrap_or_default())
 }
 
 /// A list's heading with what it is narrowed to, so that every list address has a title of
@@ -413,9 +388,9 @@ async fn catalogue(
         parts.push(filter.age.map(|a| format!("возраст {a}")));
         let heading = qualified(base, parts, filter.page.page);
         let count = format!("Найдено: {}", wording::plural(listed.total, "услуга", "услуги", "услуг"));
-        let mut page = Page::new(&heading, format!("{count}. Бесплатные и платные социальные услуги: кто может получить, документы, адреса и телефоны."), href_with("/services", &raw));
+        let mut page = Page::new(&heading, format!("{count}. Бесплатные и платные социальные услуги: кто может получить, документы, адреса и телефоны."), views::href_with("/services", &raw));
         let next = raw.clone();
-        let href = Callback::new(move |n: u32| href_with("/services", &ServiceQuery { page: Some(n.to_string()), ..next.clone() }));
+        let href = Callback::new(move |n: u32| views::href_with("/services", &ServiceQuery { page: Some(n.to_string()), ..next.clone() }));
         let (number, pages, empty) = (listed.page, listed.pages, listed.items.is_empty());
         let items = listed.items;
         page.content = render(move || {
@@ -473,9 +448,9 @@ async fn organizations(
         parts.push(filter.kind.map(|k| k.label().to_owned()));
         parts.push(filter.sector.map(|k| k.label().to_owned()));
         let heading = qualified("Организации".to_owned(), parts, filter.page.page);
-        let mut page = Page::new(heading, format!("{count}. Государственные учреждения, НКО и фонды, которые помогают в трудной жизненной ситуации."), href_with("/organizations", &raw));
+        let mut page = Page::new(heading, format!("{count}. Государственные учреждения, НКО и фонды, которые помогают в трудной жизненной ситуации."), views::href_with("/organizations", &raw));
         let next = raw.clone();
-        let href = Callback::new(move |n: u32| href_with("/organizations", &OrganizationQuery { page: Some(n.to_string()), ..next.clone() }));
+        let href = Callback::new(move |n: u32| views::href_with("/organizations", &OrganizationQuery { page: Some(n.to_string()), ..next.clone() }));
         let (number, pages, empty) = (listed.page, listed.pages, listed.items.is_empty());
         let items = listed.items;
         page.content = render(move || {
@@ -516,7 +491,7 @@ async fn situations(req: HttpRequest, site: web::Data<Site>, store: web::Data<St
         let mut page = Page::new(
             "Жизненные ситуации",
             "Выберите, что с вами случилось, — и получите пошаговый алгоритм действий: что сделать, куда обратиться, какие документы взять.",
-            href_with("/situations", &raw),
+            views::href_with("/situations", &raw),
         );
         page.content = render(move || {
             view! {
