@@ -50,6 +50,13 @@ async fn without_javascript_a_service_page_reads_and_the_catalogue_pages_on() {
     browser.url_when(|u| u.contains("page=2") && u.contains("municipality=ekaterinburg")).await;
     let on_second = links(&browser, ".results a[href^='/services/']").await;
     assert!(!on_second.is_empty() && on_second.iter().all(|s| !on_first.contains(s)), "the next page has other services");
+    // axe is a script: let scripts run again, which does not start the app in a page already loaded.
+    browser
+        .client
+        .issue_cmd(Cdp(serde_json::json!({"cmd": "Emulation.setScriptExecutionDisabled", "params": {"value": false}})))
+        .await
+        .unwrap();
+    assert_eq!(browser.eval("document.getElementById('ssr') !== null").await, true, "still the server's page");
     browser.assert_accessible("catalogue, page 2, without JavaScript").await;
     browser.close().await;
 }

@@ -122,7 +122,7 @@ async fn forward(req: HttpRequest, body: web::Bytes, state: web::Data<(String, r
     }
     let mut response = HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap());
     for (name, value) in &headers {
-        if name != "content-length" && name != "transfer-encoding" && name != "content-encoding" {
+        if name != "content-length" && name != "transfer-encoding" {
             response.append_header((name.as_str(), value.as_bytes()));
         }
     }

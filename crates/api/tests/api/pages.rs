@@ -354,3 +354,48 @@ async fn the_sitemap_lists_every_published_record_and_nothing_else(app: TestApp)
         assert!(robots.lines().any(|l| l == line), "robots.txt: {line}");
     }
 }
+
+/// The SPA's built files: hashed names cached for a year, the build's compressed copies sent as
+/// they are to browsers that accept them, the rest asked again each time.
+#[tokio::test]
+async fn built_files_are_sent_precompressed_and_hashed_names_cached_for_good() {
+    let Some(app) = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await else { return };
+    let dir = std::env::temp_dir().join(format!("socio-assets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wasm = "socio-frontend-0123456789abcdef_bg.wasm";
+    std::fs::write(dir.join(wasm), b"\0asm plain").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.br")), b"brotli copy").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.gz")), b"gzip copy").unwrap();
+    let shell = "<!doctype html><html lang=\"ru\"><head><title>x</title></head><body></body></html>";
+    std::fs::write(dir.join("index.html"), shell).unwrap();
+    std::fs::create_dir_all(dir.join("cabinet")).unwrap();
+    std::fs::write(dir.join("cabinet/index.html"), shell).unwrap();
+    let address = app.spawn_replica_with(|s| s.static_dir = Some(dir.clone())).await;
+    let http = reqwest::Client::new(); // without its compression features: bodies as sent
+    let get = |path: String, encoding: &'static str| {
+        let (http, address) = (http.clone(), address.clone());
+        async move { http.get(format!("{address}{path}")).header("accept-encoding", encoding).send().await.unwrap() }
+    };
+
+    let brotli = get(format!("/{wasm}"), "gzip, deflate, br").await;
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.headers()["content-type"], "application/wasm");
+    assert_eq!(brotli.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(brotli.headers()["vary"], "accept-encoding");
+    assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli copy");
+    let gzip = get(format!("/{wasm}"), "gzip").await;
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gzip.bytes().await.unwrap().as_ref(), b"gzip copy");
+    let plain = get(format!("/{wasm}"), "identity").await;
+    assert!(plain.headers().get("content-encoding").is_none_or(|e| e == "identity"));
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm plain");
+
+    let shell = get("/cabinet".to_owned(), "gzip").await;
+    assert_eq!(shell.headers()["cache-control"], "no-cache", "a page is asked again each time");
+    assert!(shell.headers().contains_key("etag"));
+    let page = get("/centres".to_owned(), "gzip").await;
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let _ = std::fs::remove_dir_all(&dir);
+}
