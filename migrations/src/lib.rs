@@ -19,6 +19,7 @@ mod m20261202_000003_reviews_and_usage;
 mod m20261204_000001_hsds_ids;
 mod m20261207_000001_revision_versions;
 mod m20261207_000002_accounts_that_hold;
+mod m20261207_000003_situation_sources;
 
 /// All migrations in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_hsds_ids::Migration),
             Box::new(m20261207_000001_revision_versions::Migration),
             Box::new(m20261207_000002_accounts_that_hold::Migration),
+            Box::new(m20261207_000003_situation_sources::Migration),
         ]
     }
 }

@@ -182,6 +182,24 @@ pub struct Step {
     pub deadline: Option<String>,
     /// Шаг нужен, только если выполнено это условие.
     pub condition: Option<Condition>,
+    /// Основание шага: закон, постановление или страница ведомства.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
+/// Where a step or a situation comes from: the law or resolution with its number and article,
+/// or the official body's page, shown as «Основание: …».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Название: «Федеральный закон от 28.12.2013 № 400-ФЗ, ст. 8».
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
+    pub title: String,
+    /// Ссылка на текст (`https://…`), если есть.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500, pattern = r"^https?://"))]
+    pub url: Option<String>,
 }
 
 #[cfg(test)]

@@ -192,6 +192,7 @@ vocabulary! {
         NoServices = "no-services" => "Организации без опубликованных услуг",
         CityWithoutLocation = "city-without-location" => "Очная услуга без адреса в заявленном городе",
         NoContacts = "no-contacts" => "Услуги без телефона или сайта",
+        UncheckedSituations = "unchecked-situations" => "Жизненные ситуации, не проверенные 12 месяцев",
     }
 }
 

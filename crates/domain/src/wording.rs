@@ -67,9 +67,25 @@ pub fn date(date: &chrono::NaiveDate) -> String {
     format!("{:02}.{:02}.{}", date.day(), date.month(), date.year())
 }
 
+/// `2026-11-12` → «12 ноября 2026».
+pub fn long_date(date: &chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] =
+        ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+    let month = MONTHS.get(date.month0() as usize).copied().unwrap_or_default();
+    format!("{} {month} {}", date.day(), date.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_date_names_its_month() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(long_date(&day(2026, 11, 12)), "12 ноября 2026");
+        assert_eq!(long_date(&day(2027, 1, 1)), "1 января 2027");
+    }
 
     #[test]
     fn distances_read_naturally() {

@@ -46,8 +46,10 @@ fn candidates(data: &DemoData) -> Vec<ServiceCandidate> {
 }
 
 fn situations(data: &DemoData) -> Vec<(SituationDetail, Vec<Answers>)> {
+    // The published ones, as citizens meet them (drafts wait for an editor).
     data.situations
         .iter()
+        .filter(|s| s.status == socio_domain::vocabulary::ModerationStatus::Published)
         .map(|s| {
             let steps = s.steps();
             let paths = definition::paths(&s.questions, &steps);
@@ -61,6 +63,8 @@ fn situations(data: &DemoData) -> Vec<(SituationDetail, Vec<Answers>)> {
                 questions: s.questions.clone(),
                 steps,
                 related: vec![],
+                sources: s.sources.clone(),
+                checked_on: s.checked_on,
             };
             (detail, paths)
         })

@@ -28,11 +28,13 @@ use crate::{
     seed::insert_links,
 };
 
-/// Writes a situation's definition into the tables citizens read (replacing what was there);
-/// returns its id. `position` keeps the existing one when `None`.
+/// Writes a situation's definition into the tables citizens read (replacing what was there),
+/// checked by an editor on `checked_on`; returns its id. `position` keeps the existing one when
+/// `None`.
 pub(crate) async fn write_situation(
     db: &impl ConnectionTrait,
     def: &SituationDefinition,
+    checked_on: chrono::NaiveDate,
     position: Option<i32>,
     status: &str,
     categories: &HashMap<String, i64>,
@@ -57,6 +59,8 @@ pub(crate) async fn write_situation(
     model.description = Set(def.description.clone());
     model.status = Set(status.to_owned());
     model.position = Set(next_position);
+    model.sources = Set(Some(json!(def.sources)));
+    model.checked_on = Set(Some(checked_on));
     let steps_text: Vec<&str> = def.steps.iter().map(|s| s.title.as_str()).collect();
     model.search_text = Set(fold(&format!("{} {} {} {}", def.title, def.summary, def.description, steps_text.join(" "))));
     model.updated_at = Set(now);
@@ -112,6 +116,7 @@ pub(crate) async fn write_situation(
             categories: Set(json!(step.categories)),
             deadline: Set(step.deadline.clone()),
             condition: Set(step.condition.as_ref().map(|c| json!(c))),
+            sources: Set(Some(json!(step.sources))),
             ..Default::default()
         }
         .insert(db)
@@ -344,7 +349,8 @@ impl Store {
         }
         let categories: HashMap<String, i64> = category::Entity::find().all(&txn).await?.into_iter().map(|c| (c.slug, c.id)).collect();
         let groups: HashMap<String, i64> = target_group::Entity::find().all(&txn).await?.into_iter().map(|g| (g.slug, g.id)).collect();
-        let situation_id = write_situation(&txn, def, None, ModerationStatus::Published.as_str(), &categories, &groups).await?;
+        let situation_id =
+            write_situation(&txn, def, Utc::now().date_naive(), None, ModerationStatus::Published.as_str(), &categories, &groups).await?;
         situation_related::Entity::delete_many().filter(situation_related::Column::SituationId.eq(situation_id)).exec(&txn).await?;
         let related: Vec<i64> = situation::Entity::find()
             .filter(situation::Column::Slug.is_in(def.related.iter().map(String::as_str)))

@@ -1,7 +1,7 @@
 //! Data-quality lists for the operator: what citizens may be misled by (records nobody
 //! confirmed for half a year, reports nobody answered, organizations with nothing published,
 //! services given in person in a city where they have no address, services with no phone or
-//! website to reach them), each a paged SQL query over published records, and the partners to
+//! website to reach them, situations no editor has checked for a year), each a paged SQL query over published records, and the partners to
 //! remind of a list.
 
 use std::collections::HashMap;
@@ -16,8 +16,11 @@ use socio_domain::{
 
 use crate::{
     PUBLISHED, Store, StoreError,
-    entity::{municipality, organization, report, service, user},
+    entity::{municipality, organization, report, service, situation, user},
 };
+
+/// A situation's rules and amounts change yearly: one not checked for this long is listed.
+const SITUATION_CHECK_DAYS: i64 = 365;
 
 /// The rows of a check: `(subject, id, organization, municipality)`. Every value spliced in is
 /// a constant or an integer, never a caller's text.
@@ -63,6 +66,13 @@ fn check_sql(check: QualityCheck, today: NaiveDate, city: Option<i64>) -> String
             city.map_or(String::new(), |c| format!(" AND sm.municipality_id = {c}")),
             ServiceFormat::InPerson.as_str()
         ),
+        QualityCheck::UncheckedSituations => {
+            let cutoff = (today - chrono::Duration::days(SITUATION_CHECK_DAYS)).format("%Y-%m-%d");
+            format!(
+                "SELECT 'situation' AS subject, s.id AS id, CAST(NULL AS BIGINT) AS organization_id, 0 AS municipality_id FROM situations s \
+                 WHERE s.status = '{PUBLISHED}' AND (s.checked_on IS NULL OR s.checked_on <= '{cutoff}')"
+            )
+        }
         QualityCheck::NoContacts => format!(
             "SELECT 'service' AS subject, s.id AS id, s.organization_id AS organization_id, 0 AS municipality_id \
              FROM services s JOIN organizations o ON o.id = s.organization_id \
@@ -165,6 +175,13 @@ impl Store {
             .into_iter()
             .map(|o| (o.id, o))
             .collect();
+        let situations: HashMap<i64, situation::Model> = situation::Entity::find()
+            .filter(situation::Column::Id.is_in(ids("situation")))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
         let cities: HashMap<i64, String> = municipality::Entity::find().all(&self.db).await?.into_iter().map(|m| (m.id, m.name)).collect();
         let name_of = |subject: &str, id: i64| match subject {
             "service" => services.get(&id).map(|s| s.name.clone()),
@@ -188,6 +205,13 @@ impl Store {
                         format!("Подтверждено {}", d.format("%d.%m.%Y"))
                     });
                     (name_of(subject, finding.id).unwrap_or_default(), detail)
+                }
+                (QualityCheck::UncheckedSituations, _) => {
+                    let situation = situations.get(&finding.id);
+                    let detail = situation.and_then(|s| s.checked_on).map_or("Ни разу не проверялась".to_owned(), |d| {
+                        format!("Проверена {}: правила и суммы могли измениться", d.format("%d.%m.%Y"))
+                    });
+                    (situation.map(|s| s.title.clone()).unwrap_or_default(), detail)
                 }
                 (QualityCheck::NoServices, _) => {
                     (name_of("organization", finding.id).unwrap_or_default(), "Нет ни одной опубликованной услуги".to_owned())

@@ -105,6 +105,7 @@ impl Store {
                     title: s.title,
                     body: s.body,
                     deadline: s.deadline,
+                    sources: s.sources.map(|v| json(v, "step sources")).transpose()?.unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -134,6 +135,8 @@ impl Store {
             questions,
             steps,
             related,
+            sources: row.sources.map(|v| json(v, "situation sources")).transpose()?.unwrap_or_default(),
+            checked_on: row.checked_on,
         }))
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use socio_domain::{
     api::{SituationDetail, SituationSummary},
-    situation::QuestionKind,
+    situation::{QuestionKind, Source},
     wording,
 };
 
@@ -65,15 +65,61 @@ pub fn SituationSteps(
                             <ul class="docs">{step.documents.iter().map(|d| view! { <li>{d.clone()}</li> }).collect_view()}</ul>
                         })}
                         {step.deadline.clone().map(|d| view! { <p><strong>"Срок: "</strong>{d}</p> })}
+                        <Sources sources=step.sources.clone() />
                         {where_to_go.map(|href| view! { <p><a href=href>"Где помогут с этим шагом"</a></p> })}
                     </li>
                 }
             }).collect_view()}
         </ol>
+        <CheckedOn situation=s.clone() />
         {(!s.related.is_empty()).then(|| view! {
             <h2>"Связанные ситуации"</h2>
             <ul>{s.related.iter().map(|r| view! { <li><a href=format!("/situations/{}", r.slug)>{r.title.clone()}</a></li> }).collect_view()}</ul>
         })}
+    }
+}
+
+/// «Основание: …» under a step: where the rule comes from, with a link when there is one.
+#[component]
+pub fn Sources(
+    /// The step's (or the situation's) sources.
+    sources: Vec<Source>,
+) -> impl IntoView {
+    (!sources.is_empty()).then(|| {
+        let count = sources.len();
+        view! {
+            <p class="sources">
+                <strong>"Основание: "</strong>
+                {sources.into_iter().enumerate().map(|(i, source)| {
+                    let separator = (i + 1 < count).then_some("; ");
+                    let link = source.url.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+                    view! {
+                        {match link {
+                            Some(href) => view! { <a href=href rel="noopener noreferrer">{source.title}</a> }.into_any(),
+                            None => view! { <span>{source.title}</span> }.into_any(),
+                        }}
+                        {separator}
+                    }
+                }).collect_view()}
+            </p>
+        }
+    })
+}
+
+/// «Проверено: 12 ноября 2026» and the situation's main sources: when a person may still trust it.
+#[component]
+pub fn CheckedOn(
+    /// The situation.
+    situation: SituationDetail,
+) -> impl IntoView {
+    view! {
+        <div class="checked">
+            {situation.checked_on.map(|day| view! {
+                <p id="checked-on"><strong>"Проверено: "</strong>{wording::long_date(&day)}
+                    ". Правила и суммы меняются: если что-то не так, спросите в центре СОЦИО."</p>
+            })}
+            <Sources sources=situation.sources />
+        </div>
     }
 }
 

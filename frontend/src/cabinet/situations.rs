@@ -14,7 +14,7 @@ use socio_domain::{
     Slug,
     api::{FieldError, MunicipalityRef, SituationDefinition, SituationDetail, SituationVersion, StepDefinition},
     router::{self, Answer, Answers, RouteContext},
-    situation::{Condition, Question, QuestionKind, QuestionOption, Scalar},
+    situation::{Condition, Question, QuestionKind, QuestionOption, Scalar, Source},
     vocabulary::VersionStatus,
 };
 
@@ -24,6 +24,9 @@ use super::{
     use_session,
 };
 use crate::api::Failure;
+
+/// How to write a source, under each box of sources.
+const SOURCES_HINT: &str = "Каждое основание с новой строки: «Федеральный закон от 24.11.1995 № 181-ФЗ, ст. 28.2 | https://…» (ссылку можно не указывать). Нужно каждому шагу, где есть сумма или срок.";
 
 /// A new situation's first draft: only its code and title.
 fn blank(slug: String, title: String) -> SituationDefinition {
@@ -37,7 +40,42 @@ fn blank(slug: String, title: String) -> SituationDefinition {
         related: Vec::new(),
         questions: Vec::new(),
         steps: Vec::new(),
+        sources: Vec::new(),
     }
+}
+
+/// Sources as the editor types them: one a line, «название | ссылка» (the link may be left out).
+fn sources_text(sources: &[Source]) -> String {
+    sources
+        .iter()
+        .map(|s| match &s.url {
+            Some(url) => format!("{}|{url}", s.title),
+            None => s.title.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The lines as typed, nothing trimmed yet (see [`cleaned`]), so the box shows what was typed.
+fn sources_of(text: &str) -> Vec<Source> {
+    text.split('\n')
+        .map(|line| match line.split_once('|') {
+            Some((title, url)) => Source { title: title.to_owned(), url: Some(url.to_owned()) },
+            None => Source { title: line.to_owned(), url: None },
+        })
+        .collect()
+}
+
+/// Sources as saved: trimmed, empty lines and empty links dropped.
+fn cleaned_sources(sources: &[Source]) -> Vec<Source> {
+    sources
+        .iter()
+        .map(|s| Source {
+            title: s.title.trim().to_owned(),
+            url: s.url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned),
+        })
+        .filter(|s| !s.title.is_empty() || s.url.is_some())
+        .collect()
 }
 
 /// The definition as it is saved: documents one per line, blank lines dropped.
@@ -45,7 +83,9 @@ fn cleaned(definition: &SituationDefinition) -> SituationDefinition {
     let mut clean = definition.clone();
     for step in &mut clean.steps {
         step.documents = step.documents.iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
+        step.sources = cleaned_sources(&step.sources);
     }
+    clean.sources = cleaned_sources(&clean.sources);
     clean
 }
 
@@ -453,6 +493,7 @@ fn MainPart(state: EditorState, reference: Reference) -> impl IntoView {
     let (title, set_title) = state.text(|d| Some(d.title.clone()), |d, v| d.title = v);
     let (summary, set_summary) = state.text(|d| Some(d.summary.clone()), |d, v| d.summary = v);
     let (description, set_description) = state.text(|d| Some(d.description.clone()), |d, v| d.description = v);
+    let (sources, set_sources) = state.text(|d| Some(sources_text(&d.sources)), |d, v| d.sources = sources_of(&v));
     let draft = state.draft;
     let codes = move |get: fn(&SituationDefinition) -> Vec<String>, put: fn(&mut SituationDefinition, Vec<String>)| {
         (Signal::derive(move || draft.with(get)), Callback::new(move |v| draft.update(|d| put(d, v))))
@@ -465,6 +506,7 @@ fn MainPart(state: EditorState, reference: Reference) -> impl IntoView {
         <TextField field="title" label="Название" value=title on_input=set_title errors />
         <TextField field="summary" label="Коротко" hint="Одно предложение: что человек получит в итоге" value=summary on_input=set_summary errors />
         <TextField field="description" label="Подробно" multiline=true value=description on_input=set_description errors />
+        <TextField field="sources" label="Основные законы и страницы ведомств" hint=SOURCES_HINT multiline=true value=sources on_input=set_sources errors />
         <details>
             <summary>"Кого касается, категории услуг, связанные ситуации"</summary>
             <Checkboxes field="target_groups" legend="Кого касается" options=reference.groups selected=groups on_change=set_groups errors />
@@ -688,6 +730,7 @@ fn StepsPart(state: EditorState, categories: Vec<(String, String)>) -> impl Into
                 categories: Vec::new(),
                 deadline: None,
                 condition: None,
+                sources: Vec::new(),
             })
         });
     };
@@ -715,6 +758,8 @@ fn StepEditor(state: EditorState, i: usize, count: usize, categories: Vec<(Strin
         // Kept line by line as typed (an empty last line is where the next document goes).
         move |d, v| d.steps[i].documents = v.split('\n').map(str::to_owned).collect(),
     );
+    let (sources, set_sources) =
+        state.text(move |d| d.steps.get(i).map(|s| sources_text(&s.sources)), move |d, v| d.steps[i].sources = sources_of(&v));
     let (deadline, set_deadline) = state.text(
         move |d| d.steps.get(i).and_then(|s| s.deadline.clone()),
         move |d, v| d.steps[i].deadline = Some(v).filter(|t| !t.trim().is_empty()),
@@ -733,6 +778,7 @@ fn StepEditor(state: EditorState, i: usize, count: usize, categories: Vec<(Strin
             <TextField field=format!("{part}.body") label="Как это сделать" multiline=true value=body on_input=set_body errors />
             <TextField field=format!("{part}.documents") label="Документы" hint="Каждый документ с новой строки" multiline=true value=documents on_input=set_documents errors />
             <TextField field=format!("{part}.deadline") label="Срок (необязательно)" hint="Например: «в течение 6 месяцев после рождения»" value=deadline on_input=set_deadline errors />
+            <TextField field=format!("{part}.sources") label="Основание" hint=SOURCES_HINT multiline=true value=sources on_input=set_sources errors />
             <details>
                 <summary>{move || format!("Какие услуги помогают на этом шаге: выбрано {}", chosen.get().len())}</summary>
                 <Checkboxes field=format!("{part}.categories") legend="Категории услуг шага" hint="По ним подбираются организации города" options=categories selected=chosen on_change=set_chosen errors />
@@ -1245,6 +1291,8 @@ fn Preview(state: EditorState) -> impl IntoView {
             questions: definition.questions.clone(),
             steps: definition.engine_steps(),
             related: Vec::new(),
+            sources: definition.sources.clone(),
+            checked_on: None,
         };
         let context = RouteContext {
             municipality: city.get().unwrap_or(MunicipalityRef { slug: String::new(), name: String::new() }),

@@ -309,7 +309,8 @@ fn RouteView(situation: SituationDetail, city: String, raw: Vec<(String, String)
                 .find(|m| m.slug == city_slug).map_or_else(|| city_slug.clone(), |m| m.name);
             let context = RouteContext { municipality: MunicipalityRef { slug: city_slug.clone(), name }, coordinates: None, target_groups: vec![], formats: vec![] };
             let plan = situation.with_value(|s| answers.with_value(|a| router::route(s, a, &context, &candidates)));
-            view! { <RoutePlan plan /> }
+            let checked = situation.get_value();
+            view! { <RoutePlan plan /> <socio_views::CheckedOn situation=checked /> }
         })}
         <p class="no-print">
             <a href=change>"← Изменить последний ответ"</a>
@@ -339,6 +340,7 @@ fn RoutePlan(plan: RouteResponse) -> impl IntoView {
                             <p><strong>"Документы: "</strong>{step.documents.join(", ")}</p>
                         })}
                         {step.deadline.clone().map(|d| view! { <p><strong>"Срок: "</strong>{d}</p> })}
+                        <socio_views::Sources sources=step.sources.clone() />
                         {(!step.services.is_empty()).then(|| view! {
                             <p><strong>"Кто поможет:"</strong></p>
                             <ul class="helpers">

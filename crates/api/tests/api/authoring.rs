@@ -19,6 +19,7 @@ fn definition(step_two_condition: Value, title: &str) -> Value {
         "target_groups": ["children-ovz"],
         "categories": ["tsr-rental"],
         "related": ["disability-status"],
+        "sources": [{ "title": "Постановление Правительства РФ от 05.04.2022 № 588" }],
         "questions": [
             { "key": "who", "text": "Кому нужна коляска?", "kind": "single",
               "options": [{ "value": "self", "label": "Мне" }, { "value": "child", "label": "Ребёнку" }] },
@@ -26,7 +27,8 @@ fn definition(step_two_condition: Value, title: &str) -> Value {
               "ask_if": { "equals": { "question": "who", "value": "child" } } }
         ],
         "steps": [
-            { "title": "Получите ИПРА", "body": "В бюро МСЭ.", "documents": ["Паспорт"], "categories": ["tsr-rental"] },
+            { "title": "Получите ИПРА", "body": "В бюро МСЭ.", "documents": ["Паспорт"], "categories": ["tsr-rental"],
+              "sources": [{ "title": "Федеральный закон от 24.11.1995 № 181-ФЗ, ст. 11 <b>", "url": "https://www.consultant.ru/document/cons_doc_LAW_8559/" }] },
             { "title": "Оформите коляску в СФР", "body": "Через Госуслуги.", "condition": step_two_condition }
         ]
     })
@@ -101,6 +103,20 @@ async fn an_editor_drafts_publishes_and_restores_a_situation(app: TestApp) {
     let public = app.get_json("/api/v1/situations/novaya-situaciya", 200).await;
     assert_eq!(public["title"], "Коляска для ребёнка");
     assert_eq!(public["steps"].as_array().unwrap().len(), 2);
+    assert_eq!(public["steps"][0]["sources"][0]["url"], "https://www.consultant.ru/document/cons_doc_LAW_8559/");
+    assert_eq!(public["sources"][0], json!({ "title": "Постановление Правительства РФ от 05.04.2022 № 588", "url": null }));
+    assert_eq!(public["checked_on"], chrono::Utc::now().date_naive().to_string(), "publishing is checking");
+    let page = app.get("/situations/novaya-situaciya").await.text().await.unwrap();
+    assert!(page.contains("Основание: ") && page.contains("ст. 11 &lt;b&gt;"), "the step's source is on the page, as text");
+    assert!(page.contains("Проверено: "), "and the day it was checked");
+    let bad = definition(json!(null), "Коляска");
+    let mut bad = bad;
+    bad["steps"][0]["sources"] = json!([{ "title": "", "url": "javascript:alert(1)" }]);
+    let refused = send(&app, &editor, Method::POST, "/api/v1/backoffice/situations", Some(&bad), None).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = refused.json().await.unwrap();
+    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["steps[0].sources[0].title", "steps[0].sources[0].url"]);
     let route = app
         .http
         .post(format!("{}/api/v1/router/route", app.address))
@@ -111,6 +127,7 @@ async fn an_editor_drafts_publishes_and_restores_a_situation(app: TestApp) {
     assert_eq!(route.status(), 200);
     let route: Value = route.json().await.unwrap();
     assert_eq!(route["steps"].as_array().unwrap().len(), 1, "the child's step is only on the child's branch");
+    assert_eq!(route["steps"][0]["sources"], public["steps"][0]["sources"], "a route keeps the step's source");
 
     // A second version: citizens see the first until it is published.
     let renamed = definition(json!({ "equals": { "question": "who", "value": "child" } }), "Коляска: с чего начать");

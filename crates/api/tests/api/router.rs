@@ -92,7 +92,8 @@ async fn nearest_services_come_first_when_coordinates_are_given(app: TestApp) {
 
 async fn every_demo_situation_routes_for_every_way_through_its_questionnaire(app: TestApp) {
     let data = socio_store::seed::DemoData::load().unwrap();
-    for seed in &data.situations {
+    // Drafts (new situations an editor has yet to publish) are walked in the seed's own test.
+    for seed in data.situations.iter().filter(|s| s.status == socio_domain::vocabulary::ModerationStatus::Published) {
         let situation = app.client.situation(seed.slug.as_str()).await.unwrap();
         let paths = definition::paths(&situation.questions, &seed.steps());
         for answers in paths.iter().step_by((paths.len() / 4).max(1)) {

@@ -10,7 +10,7 @@ use crate::{
     Slug,
     form::Form,
     router::definition,
-    situation::{Condition, Question, Step},
+    situation::{Condition, Question, Source, Step},
     vocabulary::VersionStatus,
 };
 
@@ -26,6 +26,8 @@ pub mod situation_limits {
     pub const DOCUMENTS: usize = 30;
     pub const LINKS: usize = 12;
     pub const TEXT: usize = 300;
+    pub const SOURCES: usize = 10;
+    pub const URL: usize = 500;
 }
 
 /// A step as the editor writes it (numbered by its place).
@@ -55,6 +57,10 @@ pub struct StepDefinition {
     /// Шаг нужен, только если выполнено это условие.
     #[serde(default)]
     pub condition: Option<Condition>,
+    /// Основание шага (до 10): закон, постановление, страница ведомства.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub sources: Vec<Source>,
 }
 
 /// A situation as the editor writes it.
@@ -96,6 +102,10 @@ pub struct SituationDefinition {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_items = 30))]
     pub steps: Vec<StepDefinition>,
+    /// Основные законы и страницы ведомств ситуации (до 10).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub sources: Vec<Source>,
 }
 
 impl SituationDefinition {
@@ -112,6 +122,7 @@ impl SituationDefinition {
                 categories: s.categories.clone(),
                 deadline: s.deadline.clone(),
                 condition: s.condition.clone(),
+                sources: s.sources.clone(),
             })
             .collect()
     }
@@ -163,7 +174,9 @@ impl SituationDefinition {
             for (j, document) in step.documents.iter().enumerate().take(l::DOCUMENTS) {
                 form.line(&format!("steps[{i}].documents[{j}]"), "Документ", document, 1, l::TEXT);
             }
+            sources(&mut form, &format!("steps[{i}].sources"), &step.sources);
         }
+        sources(&mut form, "sources", &self.sources);
         form.finish(()).err().unwrap_or_default()
     }
 
@@ -175,6 +188,22 @@ impl SituationDefinition {
             .into_iter()
             .map(|(part, message)| FieldError::new(part, "definition", capitalized(&message)))
             .collect()
+    }
+}
+
+/// Checks a list of sources: a title each, a link only to a web page.
+fn sources(form: &mut Form, field: &str, sources: &[Source]) {
+    use situation_limits as l;
+    form.count(field, "Основания", sources.len(), 0, l::SOURCES);
+    for (j, source) in sources.iter().enumerate().take(l::SOURCES) {
+        form.line(&format!("{field}[{j}].title"), "Основание", &source.title, 1, l::TEXT);
+        if let Some(url) = &source.url {
+            let url = form.line(&format!("{field}[{j}].url"), "Ссылка", url, 1, l::URL);
+            let lower = url.to_ascii_lowercase();
+            if !(url.is_empty() || lower.starts_with("https://") || lower.starts_with("http://")) {
+                form.error(format!("{field}[{j}].url"), "invalid_url", "Ссылка на основание начинается с https:// или http://.");
+            }
+        }
     }
 }
 
@@ -246,6 +275,13 @@ mod tests {
             categories: Vec::new(),
             deadline: Some("в течение\u{0} месяца".into()),
             condition: None,
+            sources: vec![
+                Source {
+                    title: "Федеральный закон № 181-ФЗ, ст. 7".into(),
+                    url: Some("https://www.consultant.ru/document/cons_doc_LAW_8559/".into()),
+                },
+                Source { title: String::new(), url: Some("javascript:alert(1)".into()) },
+            ],
         };
         let definition = SituationDefinition {
             slug: "test".into(),
@@ -257,11 +293,18 @@ mod tests {
             related: Vec::new(),
             questions: vec![question],
             steps: vec![step],
+            sources: vec![Source { title: "Закон".into(), url: None }; situation_limits::SOURCES + 1],
         };
         let errors: Vec<(String, String)> = definition.form_errors().into_iter().map(|e| (e.field, e.code)).collect();
         assert_eq!(
             errors,
-            [("questions[0].help".to_owned(), "too_long".to_owned()), ("steps[0].deadline".to_owned(), "control_character".to_owned())]
+            [
+                ("questions[0].help".to_owned(), "too_long".to_owned()),
+                ("steps[0].deadline".to_owned(), "control_character".to_owned()),
+                ("steps[0].sources[1].title".to_owned(), "required".to_owned()),
+                ("steps[0].sources[1].url".to_owned(), "invalid_url".to_owned()),
+                ("sources".to_owned(), "too_many".to_owned()),
+            ]
         );
     }
 }

@@ -82,6 +82,9 @@ pub struct RouteStep {
     pub documents: Vec<String>,
     /// Срок.
     pub deadline: Option<String>,
+    /// Основание шага.
+    #[serde(default)]
+    pub sources: Vec<crate::situation::Source>,
     /// Кто поможет в городе человека: ближайшие первыми.
     pub services: Vec<RoutedService>,
 }

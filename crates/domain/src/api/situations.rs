@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{CategoryRef, TargetGroup};
-use crate::situation::{Question, Step};
+use crate::situation::{Question, Source, Step};
 
 /// A situation in short form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,4 +53,10 @@ pub struct SituationDetail {
     pub steps: Vec<Step>,
     /// Связанные ситуации.
     pub related: Vec<SituationRef>,
+    /// Основные законы и страницы ведомств.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Когда редактор последний раз проверял алгоритм.
+    #[serde(default)]
+    pub checked_on: Option<chrono::NaiveDate>,
 }

@@ -141,6 +141,7 @@ pub fn route(situation: &SituationDetail, answers: &Answers, context: &RouteCont
             body: step.body.clone(),
             documents: step.documents.clone(),
             deadline: step.deadline.clone(),
+            sources: step.sources.clone(),
             services,
         });
     }

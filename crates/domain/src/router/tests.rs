@@ -38,6 +38,7 @@ fn step(position: u32, title: &str, categories: &[&str], documents: &[&str], con
         categories: categories.iter().map(|c| c.to_string()).collect(),
         deadline: None,
         condition,
+        sources: Vec::new(),
     }
 }
 
@@ -67,6 +68,8 @@ fn situation() -> SituationDetail {
             ),
         ],
         related: vec![],
+        sources: vec![],
+        checked_on: None,
     }
 }
 

@@ -18,6 +18,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub deadline: Option<String>,
     pub condition: Option<Json>,
+    pub sources: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

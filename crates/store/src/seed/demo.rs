@@ -314,7 +314,9 @@ async fn seed_situations(txn: &DatabaseTransaction, data: &DemoData) -> Result<(
             continue;
         }
         let definition = sit.definition();
-        crate::authoring::write_situation(txn, &definition, Some(position(index)), sit.status.as_str(), &categories, &groups).await?;
+        let checked_on = sit.checked_on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        crate::authoring::write_situation(txn, &definition, checked_on, Some(position(index)), sit.status.as_str(), &categories, &groups)
+            .await?;
         let published = sit.status == ModerationStatus::Published;
         let now = Utc::now();
         situation_version::ActiveModel {

@@ -119,6 +119,8 @@ pub struct StepSeed {
     pub categories: Vec<Slug>,
     pub deadline: Option<String>,
     pub condition: Option<Condition>,
+    #[serde(default)]
+    pub sources: Vec<socio_domain::situation::Source>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +134,11 @@ pub struct SituationSeed {
     pub related: Vec<Slug>,
     pub questions: Vec<Question>,
     pub steps: Vec<StepSeed>,
+    #[serde(default)]
+    pub sources: Vec<socio_domain::situation::Source>,
+    /// The day an editor last checked the situation (today when not given).
+    #[serde(default)]
+    pub checked_on: Option<NaiveDate>,
     #[serde(default = "published")]
     pub status: ModerationStatus,
 }
@@ -159,26 +166,16 @@ impl SituationSeed {
                     categories: slugs(&step.categories),
                     deadline: step.deadline.clone(),
                     condition: step.condition.clone(),
+                    sources: step.sources.clone(),
                 })
                 .collect(),
+            sources: self.sources.clone(),
         }
     }
 
     /// The steps as the domain knows them, numbered from 1.
     pub fn steps(&self) -> Vec<socio_domain::situation::Step> {
-        self.steps
-            .iter()
-            .enumerate()
-            .map(|(index, step)| socio_domain::situation::Step {
-                position: u32::try_from(index + 1).unwrap_or(u32::MAX),
-                title: step.title.clone(),
-                body: step.body.clone(),
-                documents: step.documents.clone(),
-                categories: step.categories.iter().map(ToString::to_string).collect(),
-                deadline: step.deadline.clone(),
-                condition: step.condition.clone(),
-            })
-            .collect()
+        self.definition().engine_steps()
     }
 }
 
@@ -384,13 +381,58 @@ mod tests {
             let mut routes = std::collections::HashSet::new();
             for answers in &paths {
                 assert_eq!(validate_answers(&situation.questions, answers), Ok(()), "{}: {answers:?}", situation.slug);
-                let route: Vec<u32> =
-                    steps.iter().filter(|s| s.condition.as_ref().is_none_or(|c| c.holds(answers))).map(|s| s.position).collect();
+                let taken: Vec<_> = steps.iter().filter(|s| s.condition.as_ref().is_none_or(|c| c.holds(answers))).collect();
+                let route: Vec<u32> = taken.iter().map(|s| s.position).collect();
                 assert!(!route.is_empty(), "{}: empty route for {answers:?}", situation.slug);
+                assert!(taken.iter().any(|s| !s.documents.is_empty()), "{}: no documents on the route for {answers:?}", situation.slug);
                 routes.insert(route);
             }
             assert!(routes.len() >= 2, "{}: the answers never change the route", situation.slug);
         }
+    }
+
+    /// Does the text name an amount of money or a share («12 792 руб.», «50 %», «450 тыс.»)?
+    fn names_an_amount(text: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        words.iter().enumerate().any(|(i, word)| {
+            let numeric = word.chars().any(|c| c.is_ascii_digit());
+            let unit = |w: &str| ["руб", "₽", "тыс", "%"].iter().any(|u| w.starts_with(u));
+            numeric && (word.ends_with('%') || word.ends_with('₽') || words.get(i + 1).is_some_and(|next| unit(next)))
+        })
+    }
+
+    #[test]
+    fn every_step_with_an_amount_or_a_deadline_has_a_source_and_every_category_a_service_in_ekaterinburg() {
+        let data = DemoData::load().unwrap_or_else(|e| panic!("{e}"));
+        assert!(data.situations.len() >= 40, "{} situations", data.situations.len());
+        let leaves: HashSet<&str> = data.categories.iter().flat_map(|g| g.children.iter().map(|c| c.slug.as_str())).collect();
+        let in_ekaterinburg: HashSet<&str> = data
+            .services
+            .iter()
+            .filter(|s| s.municipalities.iter().any(|m| m.as_str() == "ekaterinburg"))
+            .flat_map(|s| s.categories.iter().map(Slug::as_str))
+            .collect();
+        for situation in &data.situations {
+            assert!(situation.checked_on.is_some(), "{}: the day it was checked", situation.slug);
+            let referenced = situation.categories.iter().chain(situation.steps.iter().flat_map(|s| s.categories.iter()));
+            for category in referenced {
+                assert!(leaves.contains(category.as_str()), "{}: {category} is not a category", situation.slug);
+                assert!(in_ekaterinburg.contains(category.as_str()), "{}: no service of {category} in Екатеринбург", situation.slug);
+            }
+            for step in &situation.steps {
+                if step.deadline.is_some() || names_an_amount(&step.body) {
+                    assert!(
+                        !step.sources.is_empty(),
+                        "{}: «{}» names a deadline or an amount without a source",
+                        situation.slug,
+                        step.title
+                    );
+                }
+            }
+        }
+        assert!(
+            names_an_amount("выплата 12 792 руб. в месяц") && names_an_amount("скидка 50% на оплату") && !names_an_amount("через 10 дней")
+        );
     }
 
     #[test]
