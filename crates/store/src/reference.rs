@@ -171,7 +171,7 @@ pub struct PublicAddresses {
     pub services: Vec<(String, Option<chrono::NaiveDate>)>,
     /// Organizations: slug, last verified.
     pub organizations: Vec<(String, Option<chrono::NaiveDate>)>,
-    /// Situations: slug, last edited.
+    /// Situations: slug, last checked by an editor.
     pub situations: Vec<(String, Option<chrono::NaiveDate>)>,
 }
 
@@ -198,17 +198,15 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        let situations: Vec<(String, chrono::DateTime<chrono::Utc>)> = situation::Entity::find()
+        let situations = situation::Entity::find()
             .filter(situation::Column::Status.eq(PUBLISHED))
             .select_only()
             .column(situation::Column::Slug)
-            .column(situation::Column::UpdatedAt)
+            .column(situation::Column::CheckedOn)
             .order_by_asc(situation::Column::Slug)
             .into_tuple()
             .all(&self.db)
             .await?;
-        // A situation has no check date of its own yet: the day it was last edited stands in.
-        let situations = situations.into_iter().map(|(slug, edited)| (slug, Some(edited.date_naive()))).collect();
         Ok(PublicAddresses { services, organizations, situations })
     }
 }

@@ -349,6 +349,15 @@ async fn the_sitemap_lists_every_published_record_and_nothing_else(app: TestApp)
         assert!(unique.contains(&format!("{base}{fixed}")), "{fixed}");
     }
 
+    // lastmod is the day the record was last checked: a service's confirmation, a situation's review.
+    let xml = app.get("/sitemap.xml").await.text().await.unwrap();
+    let situation = app.get_json("/api/v1/situations/disability-status", 200).await;
+    let checked = situation["checked_on"].as_str().expect("a demo situation has been checked");
+    assert!(xml.contains(&format!("<loc>{base}/situations/disability-status</loc><lastmod>{checked}</lastmod>")));
+    let service = app.get_json("/api/v1/services?per_page=1", 200).await;
+    let (slug, verified) = (service["items"][0]["slug"].as_str().unwrap(), service["items"][0]["last_verified"].as_str().unwrap());
+    assert!(xml.contains(&format!("<loc>{base}/services/{slug}</loc><lastmod>{verified}</lastmod>")));
+
     let robots = app.get("/robots.txt").await.text().await.unwrap();
     for line in ["Disallow: /cabinet", "Disallow: /api/", &format!("Sitemap: {base}/sitemap.xml")] {
         assert!(robots.lines().any(|l| l == line), "robots.txt: {line}");
