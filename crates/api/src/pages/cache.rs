@@ -14,8 +14,8 @@ const CAPACITY: usize = 4096;
 /// How long a page may be served without looking at the reference data again.
 const FRESH_FOR: Duration = Duration::from_secs(60);
 
-/// A rendered page: status, body, ETag.
-pub type Rendered = (StatusCode, Bytes, String);
+/// A rendered page: status, body, ETag, and the service whose view it counts (if any).
+pub type Rendered = (StatusCode, Bytes, String, Option<i64>);
 
 /// Pages of the current state of the data.
 #[derive(Default)]

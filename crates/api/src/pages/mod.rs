@@ -107,6 +107,8 @@ struct Page {
     data: Option<Value>,
     /// The route wizard's document instead of the site's.
     route: bool,
+    /// The service whose page this is: every answer counts a view, from the cache too.
+    viewed: Option<i64>,
     status: StatusCode,
 }
 
@@ -123,6 +125,7 @@ impl Page {
             content: String::new(),
             data: None,
             route: false,
+            viewed: None,
             status: StatusCode::OK,
         }
     }
@@ -235,7 +238,7 @@ where
         Ok(version) => version,
         Err(error) => return failure(site, &ApiError::from(error)),
     };
-    let (status, body, tag) = match site.cache.get(&key, version) {
+    let (status, body, tag, viewed) = match site.cache.get(&key, version) {
         Some(hit) => hit,
         None => {
             let page = match draw().await {
@@ -245,13 +248,16 @@ where
             let demo = store.meta().await.map(|m| m.demo).unwrap_or(false);
             let html = document(site, &page, demo);
             let tag = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(html.as_bytes()));
-            let entry = (page.status, web::Bytes::from(html), tag);
+            let entry = (page.status, web::Bytes::from(html), tag, page.viewed);
             if page.status == StatusCode::OK {
                 site.cache.put(key, version, entry.clone());
             }
             entry
         }
     };
+    if let (Some(service), Some(counter)) = (viewed, req.app_data::<web::Data<ViewCounter>>()) {
+        counter.add(service);
+    }
     let tag = EntityTag::new_strong(tag);
     let cache = CacheControl(vec![CacheDirective::NoCache]);
     let fresh = matches!(<IfNoneMatch as header::Header>::parse(req), Ok(IfNoneMatch::Items(tags)) if tags.iter().any(|t| t.weak_eq(&tag)));
@@ -406,21 +412,15 @@ async fn catalogue(
     .await
 }
 
-async fn service(
-    req: HttpRequest,
-    site: web::Data<Site>,
-    store: web::Data<Store>,
-    views_counted: web::Data<ViewCounter>,
-    path: web::Path<String>,
-) -> HttpResponse {
+async fn service(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>, path: web::Path<String>) -> HttpResponse {
     let slug = path.into_inner();
     answer(&req, &site, &store, async || {
         let key = IdOrSlug::Slug(slug_of(&slug)?);
         let service = store.service(&key).await?.ok_or(ApiError::NotFound("Услуга"))?;
         let provider = store.organization(&IdOrSlug::Id(service.organization.id)).await?.ok_or(ApiError::NotFound("Организация"))?;
-        views_counted.add(service.id);
         let path = format!("/services/{}", service.slug);
         let mut page = Page::new(&service.name, &service.summary, &path).with_data(&service);
+        page.viewed = Some(service.id);
         page.og_type = "article";
         page.trail = vec![("Услуги".to_owned(), "/services".to_owned())];
         page.schema =

@@ -218,6 +218,27 @@ async fn every_public_address_is_a_page_with_its_own_head_and_content(app: TestA
     let first_there = format!("/services/{}", on_second["items"][0]["slug"].as_str().unwrap());
     assert_eq!(second.select(&format!("main a[href=\"{first_there}\"]")).len(), 1, "the second page lists the second twenty");
 
+    // Every look at a service page is a view for its partner's statistics, from the cache too.
+    let views = async || {
+        let db = app.db();
+        let sql = format!("SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM service_views WHERE service_id = {}", service["id"]);
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+        row.try_get_by_index::<i64>(0).unwrap()
+    };
+    // The views so far are written once the counter has been idle past a few flushes.
+    let mut before = views().await;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let now = views().await;
+        if now == before && now > 0 {
+            break;
+        }
+        before = now;
+    }
+    page(&app, &path_of(&service_slug), 200).await;
+    page(&app, &path_of(&service_slug), 200).await;
+    eventually("two more views", async || (views().await == before + 2).then_some(())).await;
+
     // Cheap to ask again: an ETag, and 304 while the data has not changed.
     let response = app.get(&path_of(&service_slug)).await;
     let tag = response.headers().get("etag").unwrap().to_str().unwrap().to_owned();
