@@ -7,7 +7,10 @@
 //! you get. With no city chosen, the copies of one service in several cities are one line, so
 //! that «Социальный контракт» in 14 cities does not fill the first page.
 
-use std::{cmp::Ordering, collections::HashMap};
+use std::{
+    cmp::Ordering,
+    collections::{HashMap, HashSet},
+};
 
 use socio_domain::{
     Coordinates,
@@ -192,7 +195,10 @@ impl SearchIndex {
         let first_page = page.page == 1 && !understood.is_empty();
         let hits = if first_page { other_hits(&snap, &understood, all_words)? } else { Vec::new() };
         let mut situations = if first_page { self.top_situations(&snap, &understood, &hits, 3) } else { Vec::new() };
-        if total == 0 && situations.is_empty() {
+        // Browsing a theme (a category or a group of people, no words), or finding nothing: the
+        // algorithms of that theme, so that a person who came for services finds the route too.
+        let browsing = page.page == 1 && understood.is_empty();
+        if situations.is_empty() && (total == 0 || browsing) {
             situations = related_situations(&snap, &selected, 3);
         }
         let organizations = if first_page {
@@ -360,6 +366,49 @@ impl SearchIndex {
         })
         .collect();
         Ok(paged(matching, filter.page))
+    }
+
+    /// «Что случилось?»: the situations a person's own words point at, best first, each with how
+    /// well it matches. A story is not a query: any of its words may match, and the rarer a word
+    /// among the situations, the more it weighs («пенсия» in «муж умер, как получить пенсию»
+    /// outweighs «получить»). A word in a situation's title adds as much again as the best match
+    /// of the text, half that in its summary or whom it concerns, each in proportion to its
+    /// rarity; the text's own score orders the rest.
+    pub fn situations_for_story(&self, text: &str) -> Result<Vec<(String, Score)>, SearchError> {
+        let snap = self.snapshot();
+        let understood = Understood::new(&snap, Some(text))?;
+        let hits = other_hits(&snap, &understood, false)?;
+        let matched: Vec<(&SituationEntry, Score)> = hits
+            .iter()
+            .filter(|h| h.kind == Kind::Situation)
+            .filter_map(|h| snap.situations.get(&h.id).map(|s| (s.as_ref(), h.score)))
+            .collect();
+        let best = matched.iter().map(|(_, score)| *score).fold(0.0, Score::max);
+        // Rarity: ln(N / n) of the n situations having the word, over ln(N), so 1 for a word one
+        // situation has and 0 for a word every one has; for a title's word, the geometric mean of
+        // its rarity among the titles and among the whole texts (and so for the headlines):
+        // «инвалидность» names a few situations though most mention it, «дом» of «детский дом»
+        // names one though many mention it, and «оформить» names none.
+        let all = snap.situations.len().max(2) as Score;
+        let rarity = |stems_of: &dyn Fn(&SituationEntry) -> &HashSet<String>| -> Vec<Score> {
+            let mut having = vec![0usize; understood.words.len()];
+            for s in snap.situations.values() {
+                for (count, within) in having.iter_mut().zip(understood.each_covered(stems_of(s))) {
+                    *count += usize::from(within);
+                }
+            }
+            having.iter().map(|&n| (all / n.max(1) as Score).ln() / all.ln()).collect()
+        };
+        let in_texts = rarity(&|s| &s.about);
+        let with_texts = |field: Vec<Score>| -> Vec<Score> { field.iter().zip(&in_texts).map(|(f, t)| (f * t).sqrt()).collect() };
+        let (in_titles, in_headlines) = (with_texts(rarity(&|s| &s.title)), with_texts(rarity(&|s| &s.headline)));
+        let weigh = |stems: &HashSet<String>, rarity: &[Score]| -> Score {
+            understood.each_covered(stems).zip(rarity).filter(|(within, _)| *within).map(|(_, r)| *r).sum()
+        };
+        let mut scored: Vec<(&SituationEntry, Score)> =
+            matched.into_iter().map(|(s, score)| (s, score + best * (weigh(&s.title, &in_titles) + 0.5 * weigh(&s.headline, &in_headlines)))).collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.position.cmp(&b.0.position)));
+        Ok(scored.into_iter().map(|(s, score)| (s.summary.slug.clone(), score)).collect())
     }
 
     /// Whether `q` has a word to search for (not only stop words such as «для» or punctuation).

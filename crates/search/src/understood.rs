@@ -267,14 +267,18 @@ impl Understood {
     /// How many query words are among `stems` (as themselves, a correction, a typo of one or
     /// the beginning of one).
     pub(crate) fn covered(&self, stems: &HashSet<String>) -> usize {
-        let within = |q: &QueryWord| {
+        self.each_covered(stems).filter(|within| *within).count()
+    }
+
+    /// For each query word, in order, whether it is among `stems` (as [`Self::covered`] counts).
+    pub(crate) fn each_covered<'a>(&'a self, stems: &'a HashSet<String>) -> impl Iterator<Item = bool> + 'a {
+        self.words.iter().map(|q| {
             stems.contains(&q.word.stem)
                 || q.corrections.iter().any(|c| stems.contains(c))
                 || stems
                     .iter()
                     .any(|s| (q.fuzzy() && distance_within(s, &q.word.stem, 1).is_some()) || (q.prefix() && s.starts_with(&q.word.stem)))
-        };
-        self.words.iter().filter(|q| within(q)).count()
+        })
     }
 
     fn matches(&self, word: &Word) -> bool {

@@ -10,13 +10,15 @@
 use std::{collections::HashMap, sync::OnceLock};
 
 use socio_domain::{
-    api::{SearchQuery, SearchRequest, SearchResults, ServiceSummary},
+    api::{CategoryGroup, SearchQuery, SearchRequest, SearchResults, ServiceSummary, SuggestRequest},
     feed::Feed,
+    router::{SituationDigest, suggest},
 };
 use socio_search::SearchIndex;
 use socio_store::{Store, seed::seed_demo};
 
 const QUERIES: &str = include_str!("relevance/queries.txt");
+const PHRASES: &str = include_str!("relevance/situation_phrases.json");
 const BASELINE: &str = include_str!("relevance/baseline.txt");
 /// How far a figure may fall below the baseline before the test fails (rounding, not ranking).
 const TOLERANCE: f64 = 0.002;
@@ -28,6 +30,8 @@ struct Demo {
     index: SearchIndex,
     services: Vec<ServiceSummary>,
     situations: Vec<String>,
+    digests: Vec<SituationDigest>,
+    taxonomy: Vec<CategoryGroup>,
 }
 
 /// The demo data seeded into a fresh in-memory SQLite and indexed, once per test process.
@@ -43,7 +47,10 @@ fn demo() -> &'static Demo {
             let feed: Feed = store.search_feed(None).await.unwrap_or_else(|e| panic!("the feed: {e}"));
             let services = feed.services.iter().map(|d| d.summary.clone()).collect();
             let situations = feed.situations.iter().map(|d| d.summary.slug.clone()).collect();
-            Demo { index: SearchIndex::build(&catalogue, feed).unwrap_or_else(|e| panic!("the index: {e}")), services, situations }
+            let digests = store.situation_digests().await.unwrap_or_else(|e| panic!("situation digests: {e}"));
+            let taxonomy = store.categories().await.unwrap_or_else(|e| panic!("categories: {e}"));
+            let index = SearchIndex::build(&catalogue, feed).unwrap_or_else(|e| panic!("the index: {e}"));
+            Demo { index, services, situations, digests, taxonomy }
         })
     })
 }
@@ -306,3 +313,44 @@ fn every_demo_service_is_found_by_its_name_with_a_letter_missing() {
         missed.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
     );
 }
+
+/// «Что случилось?»: a person's own words, and the situation a consultant would open for them.
+#[derive(Debug, serde::Deserialize)]
+struct Phrase {
+    phrase: String,
+    situation: String,
+}
+
+/// The share of the judged phrases whose situation the suggestion puts in its first three.
+const PHRASES_IN_TOP_THREE: f64 = 0.90;
+
+#[test]
+fn what_happened_finds_the_right_situation_in_the_first_three() {
+    let phrases: Vec<Phrase> = serde_json::from_str(PHRASES).unwrap_or_else(|e| panic!("relevance/situation_phrases.json: {e}"));
+    let demo = demo();
+    let mut per_situation: HashMap<&str, usize> = HashMap::new();
+    for p in &phrases {
+        assert!(demo.situations.contains(&p.situation), "«{}»: {} is not a published demo situation", p.phrase, p.situation);
+        *per_situation.entry(p.situation.as_str()).or_default() += 1;
+    }
+    let unjudged: Vec<&String> = demo.situations.iter().filter(|s| per_situation.get(s.as_str()).is_none_or(|n| *n < 2)).collect();
+    assert!(unjudged.is_empty(), "situations with fewer than two judged phrases: {unjudged:?}");
+    let mut missed = Vec::new();
+    for p in &phrases {
+        // As `POST /router/suggest` answers: the index matches the words, the router weighs them.
+        let request = SuggestRequest { text: Some(p.phrase.clone()), ..SuggestRequest::default() };
+        let story = demo.index.situations_for_story(&p.phrase).unwrap_or_else(|e| panic!("«{}»: {e}", p.phrase));
+        let first: Vec<String> = suggest(&demo.digests, &demo.taxonomy, &request, &story).into_iter().take(3).map(|s| s.slug).collect();
+        if !first.contains(&p.situation) {
+            missed.push(format!("«{}» → {} expected, got {}", p.phrase, p.situation, first.join(", ")));
+        }
+    }
+    let share = 1.0 - missed.len() as f64 / phrases.len() as f64;
+    println!("«Что случилось?»: {} of {} judged phrases have their situation in the first three ({:.1} %)", phrases.len() - missed.len(), phrases.len(), share * 100.0);
+    for miss in &missed {
+        println!("  missed: {miss}");
+    }
+    assert!(share >= PHRASES_IN_TOP_THREE, "only {:.1} % in the first three", share * 100.0);
+}
+
+

@@ -21,7 +21,7 @@ use socio_domain::{
 use crate::{
     PUBLISHED, Store, StoreError,
     change_log::ChangeSet,
-    entity::{location, organization, service, service_location, situation},
+    entity::{location, organization, service, service_location, situation, situation_step},
     organizations::organization_summaries,
     services::service_summaries,
     situations::situation_summaries,
@@ -162,8 +162,25 @@ impl Store {
         };
         let (public, hidden): (Vec<_>, Vec<_>) = situations.into_iter().partition(|s| s.status == PUBLISHED);
         feed.removed_situations.extend(hidden.iter().map(|s| s.id));
-        let rows: HashMap<i64, (i32, String, DateTime<Utc>)> =
-            public.iter().map(|s| (s.id, (s.position, s.description.clone(), s.updated_at))).collect();
+        // The words of the steps too: a person describing their trouble uses them («приставы»,
+        // «хоспис»), and the description only sums the steps up.
+        let mut steps: HashMap<i64, String> = HashMap::new();
+        for step in situation_step::Entity::find()
+            .filter(situation_step::Column::SituationId.is_in(public.iter().map(|s| s.id)))
+            .order_by_asc(situation_step::Column::Position)
+            .all(&self.db)
+            .await?
+        {
+            let text = steps.entry(step.situation_id).or_default();
+            for part in [&step.title, &step.body] {
+                text.push(' ');
+                text.push_str(part);
+            }
+        }
+        let rows: HashMap<i64, (i32, String, DateTime<Utc>)> = public
+            .iter()
+            .map(|s| (s.id, (s.position, format!("{}{}", s.description, steps.remove(&s.id).unwrap_or_default()), s.updated_at)))
+            .collect();
         for (id, summary) in
             tolerant("situation", &public, |s| s.id, |rows| situation_summaries(&self.db, rows), &mut feed.removed_situations).await?
         {

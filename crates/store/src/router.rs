@@ -142,7 +142,6 @@ impl Store {
                 slug: row.slug,
                 title: row.title,
                 summary: row.summary,
-                text: row.search_text,
             })
             .collect())
     }

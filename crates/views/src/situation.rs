@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use socio_domain::{
-    api::{SituationDetail, SituationSummary},
+    api::{SituationDetail, SituationSummary, TargetGroup},
     situation::{QuestionKind, Source},
     wording,
 };
@@ -21,6 +21,75 @@ pub fn SituationTiles(
             }).collect_view()}
         </ul>
     }
+}
+
+/// «Для кого»: the groups of people the situations concern, most situations first, each a link
+/// to its situations. Drawn from the situations themselves, so a group no situation concerns is
+/// not offered.
+#[component]
+pub fn SituationThemes(
+    /// The situations.
+    situations: Vec<SituationSummary>,
+) -> impl IntoView {
+    let mut groups: Vec<(TargetGroup, usize)> = Vec::new();
+    for group in situations.iter().flat_map(|s| &s.target_groups) {
+        match groups.iter_mut().find(|(g, _)| g.slug == group.slug) {
+            Some((_, count)) => *count += 1,
+            None => groups.push((group.clone(), 1)),
+        }
+    }
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
+    view! {
+        <nav class="themes" aria-label="Ситуации по темам">
+            <ul>
+                {groups.into_iter().map(|(g, count)| view! {
+                    <li><a href=format!("/situations?target_group={}", g.slug)>{g.name}<span class="count">{format!(" {count}")}</span></a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// How many situations the home page shows as tiles; the rest are a tap away, by theme or all.
+pub const SITUATIONS_ON_HOME: usize = 12;
+
+/// The home page's situations: the themes, the first of the editors' order as tiles, and the
+/// way to all of them.
+#[component]
+pub fn SituationsOnHome(
+    /// Every published situation, in the editors' order.
+    situations: Vec<SituationSummary>,
+) -> impl IntoView {
+    let total = situations.len();
+    let first: Vec<SituationSummary> = situations.iter().take(SITUATIONS_ON_HOME).cloned().collect();
+    view! {
+        <SituationThemes situations />
+        <SituationTiles situations=first />
+        <p class="more"><a href="/situations">{format!("Все жизненные ситуации: {total}")}</a></p>
+    }
+}
+
+/// Situations above a list of services: those the words name («Похоже на жизненную ситуацию»),
+/// or, when a person browses a theme without words, the algorithms of that theme.
+#[component]
+pub fn SituationsAbove(
+    /// The situations to offer.
+    situations: Vec<SituationSummary>,
+    /// Whether the list is a theme browsed, not words searched.
+    browsing: bool,
+) -> impl IntoView {
+    (!situations.is_empty()).then(|| {
+        view! {
+            <section class="panel" aria-labelledby="found-situations">
+                <h2 id="found-situations">{if browsing { "Пошаговые алгоритмы по этой теме" } else { "Похоже на жизненную ситуацию" }}</h2>
+                <ul>
+                    {situations.into_iter().map(|s| view! {
+                        <li><a href=format!("/situations/{}", s.slug)>{s.title}</a>" — "{s.summary}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 /// Where the services of a step's category are listed, in the person's city when one is chosen.

@@ -126,3 +126,26 @@ async fn going_back_and_a_tampered_link_are_handled() {
     browser.assert_accessible("tampered route").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_new_situation_shows_where_each_step_comes_from_and_when_it_was_checked() {
+    let Some(browser) = open_browser_on(BUILD).await else { return };
+    browser.open("/situations/old-age-pension").await;
+    let checked = browser.text_when("#checked-on", |t| !t.is_empty()).await;
+    assert!(checked.starts_with("Проверено: ") && checked.contains(" 20"), "{checked}");
+    browser.open("/situations/old-age-pension/route?municipality=ekaterinburg").await;
+    browser.text_when(".progress", |t| t.starts_with("Вопрос 1 из")).await;
+    answer_everything_with_the_keyboard(&browser).await;
+    browser.text_when("#route-title", |t| t.starts_with("Ваш маршрут")).await;
+    let steps = browser.client.find_all(fantoccini::Locator::Css("ol.route > li")).await.unwrap();
+    assert!(!steps.is_empty(), "the route has steps");
+    for step in &steps {
+        let title = step.find(fantoccini::Locator::Css("h3")).await.unwrap().text().await.unwrap();
+        let sources = step.find(fantoccini::Locator::Css("p.sources")).await.unwrap_or_else(|_| panic!("«{title}» has no sources"));
+        let text = sources.text().await.unwrap();
+        assert!(text.starts_with("Основание: ") && text.len() > "Основание: ".len() + 10, "«{title}»: {text}");
+    }
+    assert_eq!(browser.text_when("#checked-on", |t| !t.is_empty()).await, checked, "the route says when its situation was checked");
+    browser.assert_accessible("route of a new situation").await;
+    browser.close().await;
+}

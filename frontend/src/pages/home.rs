@@ -34,9 +34,6 @@ pub fn HomePage() -> impl IntoView {
         };
         navigate(&href_with("/services", &query), Default::default());
     };
-    let category_href = move |slug: String| {
-        href_with("/services", &ServiceQuery { category: Some(slug), municipality: state.city.get(), ..Default::default() })
-    };
 
     view! {
         <Title text="Что случилось?".to_string() />
@@ -64,29 +61,10 @@ pub fn HomePage() -> impl IntoView {
 
         <h2>"Жизненные ситуации"</h2>
         <p>"Выберите ситуацию — получите пошаговый алгоритм: что сделать, куда обратиться, какие документы взять."</p>
-        {loaded(situations, |page| {
-            view! {
-                <ul class="tiles">
-                    {page.items.into_iter().map(|s| view! {
-                        <li><a class="tile" href=format!("/situations/{}", s.slug)><strong>{s.title}</strong>{s.summary}</a></li>
-                    }).collect_view()}
-                </ul>
-            }
-        })}
+        {loaded(situations, |page| view! { <socio_views::SituationsOnHome situations=page.items /> })}
 
         <h2>"Услуги по темам"</h2>
-        {move || loaded(state.categories, move |groups| {
-            view! {
-                <ul class="tiles">
-                    {groups.into_iter().map(|g| {
-                        let examples: Vec<String> = g.children.iter().take(3).map(|c| c.name.clone()).collect();
-                        view! {
-                            <li><a class="tile" href=category_href(g.slug.clone())><strong>{g.name}</strong>{examples.join(", ")}</a></li>
-                        }
-                    }).collect_view()}
-                </ul>
-            }
-        })}
+        {move || loaded(state.categories, move |groups| view! { <socio_views::CategoryTiles groups city=state.city.get() /> })}
 
         <h2>"Центр СОЦИО вашего города"</h2>
         {move || match state.city.get() {

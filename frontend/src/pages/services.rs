@@ -202,21 +202,12 @@ pub fn ServicesPage() -> impl IntoView {
                 let text = format!("{} — {} ({})", c.municipality.name, wording::plural(c.count, "услуга", "услуги", "услуг"), wording::distance(c.distance_km));
                 view! { <li><a href=link>{text}</a></li> }
             }).collect();
-            let situations = found.situations.clone();
+            let situations: Vec<_> = found.situations.iter().map(|s| s.situation.clone()).collect();
             view! {
                 {(!found.all_words).then(|| view! { <p class="hint">"Услуг со всеми словами запроса нет — показаны те, где есть часть слов."</p> })}
                 {spelling}
                 {ignored}
-                {(!situations.is_empty()).then(|| view! {
-                    <section class="panel" aria-labelledby="found-situations">
-                        <h2 id="found-situations">"Похоже на жизненную ситуацию"</h2>
-                        <ul>
-                            {situations.into_iter().map(|s| view! {
-                                <li><a href=format!("/situations/{}", s.situation.slug)>{s.situation.title}</a>" — "{s.situation.summary}</li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })}
+                <socio_views::SituationsAbove situations browsing=raw.q.as_deref().is_none_or(|q| q.trim().is_empty()) />
                 {if found.items.is_empty() {
                     view! {
                         <div class="panel" id="nothing-found">

@@ -354,7 +354,7 @@ async fn home(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>) 
                 <p><a href="/help">"Не знаю, с чего начать: подобрать помощь по нескольким вопросам"</a></p>
                 <h2>"Жизненные ситуации"</h2>
                 <p>"Выберите ситуацию — получите пошаговый алгоритм: что сделать, куда обратиться, какие документы взять."</p>
-                <views::SituationTiles situations />
+                <views::SituationsOnHome situations />
                 <h2>"Услуги по темам"</h2>
                 <views::CategoryTiles groups city=None />
                 <h2>"Центр СОЦИО вашего города"</h2>
@@ -399,8 +399,22 @@ async fn catalogue(
         let href = Callback::new(move |n: u32| views::href_with("/services", &ServiceQuery { page: Some(n.to_string()), ..next.clone() }));
         let (number, pages, empty) = (listed.page, listed.pages, listed.items.is_empty());
         let items = listed.items;
+        // A theme browsed without words: its algorithms above the services, as the SPA shows them.
+        let browsing = filter.q.is_none() && filter.page.page == 1 && (filter.category.is_some() || filter.target_group.is_some());
+        let situations = if browsing {
+            let themed = SituationFilter {
+                category: filter.category.clone(),
+                target_group: filter.target_group.clone(),
+                page: PageRequest { page: 1, per_page: 3 },
+                q: None,
+            };
+            store.list_situations(&themed).await?.0
+        } else {
+            Vec::new()
+        };
         page.content = render(move || {
             view! {
+                <views::SituationsAbove situations browsing />
                 <p id="result-count" class="count" role="status">{count}</p>
                 {empty.then(|| view! { <p class="panel">"Ничего не нашлось. Уберите часть фильтров или напишите запрос другими словами."</p> })}
                 <ul class="results">{items.into_iter().map(|service| view! { <views::ServiceCard service /> }).collect_view()}</ul>
@@ -488,16 +502,27 @@ async fn situations(req: HttpRequest, site: web::Data<Site>, store: web::Data<St
         let mut filter: SituationFilter = crate::http::parse_filter(&raw)?;
         filter.page = PageRequest { page: 1, per_page: 100 };
         let (situations, total) = store.list_situations(&filter).await?;
+        // Narrowed to one group of people: its name in the title, and the way back to all.
+        let group = filter.target_group.as_ref().map(|slug| {
+            situations.iter().flat_map(|s| &s.target_groups).find(|g| g.slug == slug.as_str()).map_or_else(|| slug.to_string(), |g| g.name.clone())
+        });
+        let title = group.as_ref().map_or_else(|| "Жизненные ситуации".to_owned(), |name| format!("Жизненные ситуации: {name}"));
         let mut page = Page::new(
-            "Жизненные ситуации",
+            &title,
             "Выберите, что с вами случилось, — и получите пошаговый алгоритм действий: что сделать, куда обратиться, какие документы взять.",
             views::href_with("/situations", &raw),
         );
+        if group.is_some() {
+            page.trail = vec![("Жизненные ситуации".to_owned(), "/situations".to_owned())];
+        }
+        let narrowed = group.is_some() || filter.category.is_some() || filter.q.is_some();
         page.content = render(move || {
             view! {
                 <p>"Выберите, что с вами случилось, — и получите пошаговый алгоритм действий."</p>
+                {(!narrowed).then(|| view! { <views::SituationThemes situations=situations.clone() /> })}
                 <p id="result-count" class="count" role="status">{format!("Ситуаций: {total}")}</p>
                 <views::SituationTiles situations />
+                {narrowed.then(|| view! { <p class="more"><a href="/situations">"Все жизненные ситуации"</a></p> })}
             }
         });
         Ok(page)

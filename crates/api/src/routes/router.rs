@@ -14,6 +14,7 @@ use socio_domain::{
     vocabulary::ServiceFormat,
 };
 use socio_store::{SituationUse, Store, StoreError};
+use socio_search::SearchIndex;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
@@ -122,7 +123,12 @@ async fn build_route(
     )
 )]
 #[post("/router/suggest")]
-async fn suggest_situations(store: web::Data<Store>, body: crate::http::PublicJson<SuggestRequest>) -> Result<HttpResponse, ApiError> {
+async fn suggest_situations(
+    store: web::Data<Store>,
+    index: web::Data<SearchIndex>,
+    cpu: web::Data<crate::cpu::CpuQueue>,
+    body: crate::http::PublicJson<SuggestRequest>,
+) -> Result<HttpResponse, ApiError> {
     let request = body.0;
     let mut errors = Vec::new();
     if let Some(who) = &request.who
@@ -178,9 +184,16 @@ async fn suggest_situations(store: web::Data<Store>, body: crate::http::PublicJs
     if let Some(city) = &city {
         municipality_ref(&store, city).await?;
     }
+    let story = match request.text.clone().filter(|t| index.has_words(t)) {
+        Some(text) => {
+            let index = index.into_inner();
+            cpu.run(move || index.situations_for_story(&text)).await??
+        }
+        None => Vec::new(),
+    };
     let digests = store.situation_digests().await?;
     let taxonomy = store.categories().await?;
-    let situations = router::suggest(&digests, &taxonomy, &request).into_iter().take(5).collect();
+    let situations = router::suggest(&digests, &taxonomy, &request, &story).into_iter().take(5).collect();
     let mut services = Vec::new();
     if let Some(city) = city {
         for group in router::needed_groups(&request) {

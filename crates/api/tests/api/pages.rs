@@ -19,6 +19,7 @@ use crate::{
 on_both_databases!(
     every_public_address_is_a_page_with_its_own_head_and_content,
     partner_text_is_escaped_in_markup_attributes_and_json,
+    the_home_page_and_the_catalogue_lead_to_the_situations_by_theme,
     the_sitemap_lists_every_published_record_and_nothing_else
 );
 
@@ -253,6 +254,54 @@ async fn every_public_address_is_a_page_with_its_own_head_and_content(app: TestA
     let wrong = page(&app, "/services?cost=cheap", 400).await;
     assert_eq!(wrong.select("h1").len(), 1);
     page(&app, "/services?utm_source=telegram&municipality=serov", 200).await;
+}
+
+/// The slugs of the situations a page links to.
+fn situation_links(page: &Page, css: &str) -> Vec<String> {
+    page.select(css).iter().filter_map(|a| a.value().attr("href")?.strip_prefix("/situations/").map(str::to_owned)).collect()
+}
+
+async fn the_home_page_and_the_catalogue_lead_to_the_situations_by_theme(app: TestApp) {
+    let all = app.get_json("/api/v1/situations?per_page=100", 200).await;
+    let total = all["total"].as_u64().unwrap();
+    let home = page(&app, "/", 200).await;
+    assert!(home.text("main").contains(&format!("Все жизненные ситуации: {total}")), "the way to all {total}");
+    let tiles = situation_links(&home, "main a.tile[href^='/situations/']");
+    assert!(!tiles.is_empty() && tiles.len() < total as usize, "the first of the situations as tiles: {}", tiles.len());
+    let themes: Vec<(String, String)> = home
+        .select("nav.themes a")
+        .iter()
+        .map(|a| (a.value().attr("href").unwrap().to_owned(), a.text().collect::<String>()))
+        .collect();
+    assert!(themes.len() >= 5, "themes: {themes:?}");
+    for (href, text) in &themes {
+        let group = href.strip_prefix("/situations?target_group=").unwrap_or_else(|| panic!("a theme leads to its situations: {href}"));
+        let expected = app.get_json(&format!("/api/v1/situations?per_page=100&target_group={group}"), 200).await;
+        let count = expected["total"].as_u64().unwrap();
+        assert!(text.ends_with(&format!(" {count}")), "«{text}» counts the {count} situations of {group}");
+        let themed = page(&app, href, 200).await;
+        let name = text.trim_end_matches(char::is_numeric).trim();
+        assert_eq!(themed.text("h1"), format!("Жизненные ситуации: {name}"));
+        let listed = situation_links(&themed, "main a.tile");
+        let wanted: Vec<String> = expected["items"].as_array().unwrap().iter().map(|s| s["slug"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(listed, wanted, "{href}");
+        check_head(&app, href, &themed);
+    }
+
+    // A theme of the catalogue, browsed without words, offers its algorithms above the services,
+    // in the server's page and in the search the app asks.
+    let themed = app.get_json("/api/v1/situations?per_page=3&category=benefits", 200).await;
+    let wanted: Vec<String> = themed["items"].as_array().unwrap().iter().map(|s| s["slug"].as_str().unwrap().to_owned()).collect();
+    assert!(!wanted.is_empty(), "the demo has situations about benefits");
+    let catalogue = page(&app, "/services?category=benefits&per_page=5", 200).await;
+    assert_eq!(catalogue.text("#found-situations"), "Пошаговые алгоритмы по этой теме");
+    assert_eq!(situation_links(&catalogue, "section a[href^='/situations/']"), wanted);
+    let search = app.get_json("/api/v1/search?category=benefits", 200).await;
+    let offered: Vec<String> =
+        search["situations"].as_array().unwrap().iter().map(|s| s["situation"]["slug"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(offered, wanted, "the app's search offers the same");
+    let next = catalogue.select("a[rel=next]").first().and_then(|a| a.value().attr("href")).map(str::to_owned).expect("a second page");
+    assert!(page(&app, &next, 200).await.select("#found-situations").is_empty(), "only above the first page");
 }
 
 fn path_of(slug: &str) -> String {

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use route::{MAX_SERVICES_PER_STEP, RouteContext, route};
-pub use suggest::{NEEDS, SituationDigest, WHO, needed_groups, suggest};
+pub use suggest::{NEEDS, SituationDigest, StoryMatch, WHO, needed_groups, suggest};
 
 use crate::{
     api::FieldError,

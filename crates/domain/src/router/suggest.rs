@@ -1,11 +1,11 @@
 //! Entry without a situation: general answers and free text to the best-matching situations.
+//!
+//! What the words match is the search index's answer (stems, synonyms, typos, the rarer word
+//! weighing more), passed in: this module only weighs it against the general answers.
 
 use std::collections::HashSet;
 
-use crate::{
-    api::{CategoryGroup, SuggestRequest, SuggestedSituation},
-    text::{fold, query_stems},
-};
+use crate::api::{CategoryGroup, SuggestRequest, SuggestedSituation};
 
 /// What the scorer needs of a situation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,12 +13,18 @@ pub struct SituationDigest {
     pub slug: String,
     pub title: String,
     pub summary: String,
-    /// Folded text of the whole situation (title, summary, description, steps).
-    pub text: String,
     pub target_groups: Vec<String>,
     /// Second-level category slugs.
     pub categories: Vec<String>,
 }
+
+/// How well a person's own words match a situation, by slug; any scale, higher is better.
+pub type StoryMatch = (String, f32);
+
+/// The points of the situation the words match best; the others get their share of them.
+/// Words weigh more than the general answers (2 points each): a person who wrote
+/// «пенсия по потере кормильца» means that, whatever else they ticked.
+const STORY_POINTS: f32 = 12.0;
 
 /// Needs of the general questionnaire and the taxonomy groups that answer them.
 pub const NEEDS: &[(&str, &str, &[&str])] = &[
@@ -42,9 +48,15 @@ pub const WHO: &[(&str, &str, &[&str])] = &[
     ("family", "Семье", &["large-families", "young-families", "low-income", "foster-families"]),
 ];
 
-/// Scores every situation against the request; best first, only those with a positive score.
-pub fn suggest(situations: &[SituationDigest], taxonomy: &[CategoryGroup], request: &SuggestRequest) -> Vec<SuggestedSituation> {
-    let stems = request.text.as_deref().map(query_stems).unwrap_or_default();
+/// Scores every situation (given in the editors' order) against the request; best first, only
+/// those with a positive score.
+pub fn suggest(
+    situations: &[SituationDigest],
+    taxonomy: &[CategoryGroup],
+    request: &SuggestRequest,
+    story: &[StoryMatch],
+) -> Vec<SuggestedSituation> {
+    let best = story.iter().map(|(_, score)| *score).fold(0.0, f32::max);
     let mut groups: HashSet<&str> = request
         .who
         .as_deref()
@@ -62,16 +74,19 @@ pub fn suggest(situations: &[SituationDigest], taxonomy: &[CategoryGroup], reque
         .filter_map(|s| {
             let mut score = 0;
             let mut reasons = Vec::new();
-            let title = fold(&s.title);
-            let matched: Vec<&String> = stems.iter().filter(|stem| s.text.contains(stem.as_str())).collect();
-            if !matched.is_empty() {
-                let in_title = matched.iter().filter(|stem| title.contains(stem.as_str())).count() as u32;
-                score += 3 * matched.len() as u32 + 3 * in_title;
+            let words = story.iter().find(|(slug, _)| *slug == s.slug).map_or(0.0, |(_, matched)| *matched);
+            let points = if best > 0.0 { (STORY_POINTS * words / best).round() as u32 } else { 0 };
+            if points > 0 {
+                score += points;
                 reasons.push("Совпадает с тем, что вы написали".to_owned());
             }
-            let needs_met = s.categories.iter().filter_map(|c| group_of(c)).filter(|g| wanted_groups.contains(g)).collect::<HashSet<_>>();
+            let helping: Vec<&str> = s.categories.iter().filter_map(|c| group_of(c)).filter(|g| wanted_groups.contains(g)).collect();
+            let needs_met = helping.iter().collect::<HashSet<_>>();
             if !needs_met.is_empty() {
-                score += 2 * needs_met.len() as u32;
+                // Two points a need met, and up to two more for how much of the situation is
+                // about it: «Потеря работы» is all about work, «Выпускник детского дома» partly.
+                let share = (2.0 * helping.len() as f32 / s.categories.len().max(1) as f32).round() as u32;
+                score += 2 * needs_met.len() as u32 + share;
                 reasons.push("Помогает с тем, что вам нужно".to_owned());
             }
             let people = s.target_groups.iter().filter(|g| groups.contains(g.as_str())).count() as u32;
@@ -88,7 +103,8 @@ pub fn suggest(situations: &[SituationDigest], taxonomy: &[CategoryGroup], reque
             })
         })
         .collect();
-    scored.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.slug.cmp(&b.slug)));
+    // Equal scores keep the editors' order (the situations come in it), not the alphabet's.
+    scored.sort_by(|a, b| b.score.cmp(&a.score));
     scored
 }
 
