@@ -405,8 +405,10 @@ impl SearchIndex {
         let weigh = |stems: &HashSet<String>, rarity: &[Score]| -> Score {
             understood.each_covered(stems).zip(rarity).filter(|(within, _)| *within).map(|(_, r)| *r).sum()
         };
-        let mut scored: Vec<(&SituationEntry, Score)> =
-            matched.into_iter().map(|(s, score)| (s, score + best * (weigh(&s.title, &in_titles) + 0.5 * weigh(&s.headline, &in_headlines)))).collect();
+        let mut scored: Vec<(&SituationEntry, Score)> = matched
+            .into_iter()
+            .map(|(s, score)| (s, score + best * (weigh(&s.title, &in_titles) + 0.5 * weigh(&s.headline, &in_headlines))))
+            .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.position.cmp(&b.0.position)));
         Ok(scored.into_iter().map(|(s, score)| (s.summary.slug.clone(), score)).collect())
     }

@@ -346,11 +346,14 @@ fn what_happened_finds_the_right_situation_in_the_first_three() {
         }
     }
     let share = 1.0 - missed.len() as f64 / phrases.len() as f64;
-    println!("«Что случилось?»: {} of {} judged phrases have their situation in the first three ({:.1} %)", phrases.len() - missed.len(), phrases.len(), share * 100.0);
+    println!(
+        "«Что случилось?»: {} of {} judged phrases have their situation in the first three ({:.1} %)",
+        phrases.len() - missed.len(),
+        phrases.len(),
+        share * 100.0
+    );
     for miss in &missed {
         println!("  missed: {miss}");
     }
     assert!(share >= PHRASES_IN_TOP_THREE, "only {:.1} % in the first three", share * 100.0);
 }
-
-

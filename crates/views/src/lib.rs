@@ -15,7 +15,10 @@ pub use address::{href_with, query_from_pairs};
 pub use cards::{LocationBlock, Pager, PhoneLink, ServiceCard, WebsiteLink};
 pub use directory::{CategoryTiles, CentreList, OrganizationDetails, OrganizationItem, ServiceDetails};
 pub use frame::{DemoBanner, SECTIONS, SiteFooter};
-pub use situation::{CheckedOn, SituationQuestions, SituationSteps, SituationThemes, SituationsAbove, SituationsOnHome, SituationTiles, Sources, step_services_href};
+pub use situation::{
+    CheckedOn, SituationQuestions, SituationSteps, SituationThemes, SituationTiles, SituationsAbove, SituationsOnHome, Sources,
+    step_services_href,
+};
 
 /// The text of a page's `<title>`: the page's own name, then the site's.
 pub fn title(page: &str) -> String {

@@ -13,8 +13,8 @@ use socio_domain::{
     text::fold,
     vocabulary::ServiceFormat,
 };
-use socio_store::{SituationUse, Store, StoreError};
 use socio_search::SearchIndex;
+use socio_store::{SituationUse, Store, StoreError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;

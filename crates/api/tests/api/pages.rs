@@ -268,11 +268,8 @@ async fn the_home_page_and_the_catalogue_lead_to_the_situations_by_theme(app: Te
     assert!(home.text("main").contains(&format!("Все жизненные ситуации: {total}")), "the way to all {total}");
     let tiles = situation_links(&home, "main a.tile[href^='/situations/']");
     assert!(!tiles.is_empty() && tiles.len() < total as usize, "the first of the situations as tiles: {}", tiles.len());
-    let themes: Vec<(String, String)> = home
-        .select("nav.themes a")
-        .iter()
-        .map(|a| (a.value().attr("href").unwrap().to_owned(), a.text().collect::<String>()))
-        .collect();
+    let themes: Vec<(String, String)> =
+        home.select("nav.themes a").iter().map(|a| (a.value().attr("href").unwrap().to_owned(), a.text().collect::<String>())).collect();
     assert!(themes.len() >= 5, "themes: {themes:?}");
     for (href, text) in &themes {
         let group = href.strip_prefix("/situations?target_group=").unwrap_or_else(|| panic!("a theme leads to its situations: {href}"));
