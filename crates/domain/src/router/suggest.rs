@@ -104,7 +104,7 @@ pub fn suggest(
         })
         .collect();
     // Equal scores keep the editors' order (the situations come in it), not the alphabet's.
-    scored.sort_by(|a, b| b.score.cmp(&a.score));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.score));
     scored
 }
 
