@@ -50,6 +50,7 @@ fn Shell(children: Children) -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Перейти к содержанию"</a>
             <Header />
+            <crate::offline::OfflineNotice saved=crate::offline::saved_at() />
             <DemoNotice />
             <main id="main" class="wrap" tabindex="-1">
                 {children()}
@@ -113,27 +114,57 @@ pub fn CitySelect(
     }
 }
 
+/// The header. On a phone it is one line: the site's name, the city, the low-vision switch and
+/// «Меню», a button that shows the sections (Escape closes them and gives the focus back); on a
+/// wide screen the sections are always shown and the button is not.
 #[component]
 fn Header() -> impl IntoView {
     let state = use_state();
+    let (open, set_open) = signal(false);
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    // Escape closes the sections wherever the focus is, and gives it back to «Меню».
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            set_open.set(false);
+            if let Some(button) = toggle.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    });
+    on_cleanup(move || escape.remove());
     view! {
         <header class="site">
             <div class="wrap">
                 <div class="site-top">
                     <a class="logo" href="/">"Социальный кластер"</a>
                     <div class="site-tools">
-                        <div><CitySelect id="city-header" /></div>
+                        <div class="city"><CitySelect id="city-header" /></div>
                         <button
                             type="button"
-                            class="secondary"
+                            class="secondary low-vision-switch"
                             aria-pressed=move || state.low_vision.get().to_string()
                             on:click=move |_| state.low_vision.update(|on| *on = !*on)
                         >
-                            {move || if state.low_vision.get() { "Обычная версия" } else { "Версия для слабовидящих" }}
+                            {move || if state.low_vision.get() {
+                                view! { <span class="long">"Обычная версия"</span><span class="short">"Обычный вид"</span> }
+                            } else {
+                                view! { <span class="long">"Версия для слабовидящих"</span><span class="short">"Для слабовидящих"</span> }
+                            }}
+                        </button>
+                        <button
+                            type="button"
+                            class="secondary menu-toggle"
+                            node_ref=toggle
+                            aria-controls="site-menu"
+                            aria-expanded=move || open.get().to_string()
+                            on:click=move |_| set_open.update(|o| *o = !*o)
+                        >
+                            "Меню"
                         </button>
                     </div>
                 </div>
-                <nav class="main" aria-label="Разделы сайта">
+                // A section chosen closes the menu: the next page starts with its content.
+                <nav id="site-menu" class="main" class:open=open aria-label="Разделы сайта" on:click=move |_| set_open.set(false)>
                     <ul>
                         <li><A href="/" exact=true>"Главная"</A></li>
                         <li><A href="/services">"Услуги"</A></li>

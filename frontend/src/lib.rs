@@ -8,6 +8,7 @@ mod api;
 mod app;
 mod cabinet;
 mod components;
+mod offline;
 mod pages;
 mod state;
 
@@ -24,5 +25,6 @@ where
     if let Some(drawn) = leptos::prelude::document().get_element_by_id("ssr") {
         drawn.remove();
     }
+    offline::register();
     leptos::mount::mount_to_body(app);
 }

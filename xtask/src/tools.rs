@@ -109,11 +109,43 @@ pub fn build_spa() -> Result<(), String> {
     trunk_build(&["route.html", "--dist", "dist/route", "--public-url", "/route/"])?;
     trunk_build(&["cabinet.html", "--dist", "dist/cabinet", "--public-url", "/cabinet/"])?;
     trunk_build(&["backoffice.html", "--dist", "dist/backoffice", "--public-url", "/backoffice/"])?;
+    write_service_worker(std::path::Path::new("frontend/dist"))?;
     precompress(std::path::Path::new("frontend/dist"))?;
     spa_size_report("frontend/dist", "the site's first page")?;
     spa_size_report("frontend/dist/route", "the route wizard's page")?;
     spa_size_report("frontend/dist/cabinet", "the partner cabinet's page")?;
     spa_size_report("frontend/dist/backoffice", "the back office's page")
+}
+
+/// Writes `frontend/sw.js` into the build with the files the citizens' pages load (the site's
+/// and the route wizard's bundles, kept when the worker installs) and a version made of their
+/// hashed names, so that a new build's worker replaces the old caches.
+pub fn write_service_worker(dist: &std::path::Path) -> Result<(), String> {
+    let mut assets = Vec::new();
+    for (folder, prefix) in [(dist.to_path_buf(), "/"), (dist.join("route"), "/route/")] {
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .map_err(|e| format!("{}: {e}", folder.display()))?
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| name != "sw.js" && [".wasm", ".js", ".css"].iter().any(|ext| name.ends_with(ext)))
+            .collect();
+        names.sort();
+        assets.extend(names.into_iter().map(|name| format!("{prefix}{name}")));
+    }
+    // FNV-1a over the names: they carry the content's hashes.
+    let version = assets
+        .iter()
+        .flat_map(|a| a.bytes().chain([0]))
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+    let list = format!("[{}]", assets.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", "));
+    let template = std::fs::read_to_string("frontend/sw.js").map_err(|e| format!("frontend/sw.js: {e}"))?;
+    if !template.contains("__SOCIO_ASSETS__") || !template.contains("__SOCIO_VERSION__") {
+        return Err("frontend/sw.js: the placeholders __SOCIO_ASSETS__ and __SOCIO_VERSION__ are missing".to_owned());
+    }
+    let worker = template.replace("__SOCIO_ASSETS__", &list).replace("__SOCIO_VERSION__", &format!("{version:016x}"));
+    std::fs::write(dist.join("sw.js"), worker).map_err(|e| format!("{}: {e}", dist.join("sw.js").display()))?;
+    println!("xtask: service worker written with {} files, version {version:016x}", assets.len());
+    Ok(())
 }
 
 /// Is this user root (and may install Debian packages)?
@@ -160,7 +192,8 @@ pub fn spa_size_report(dir: &str, what: &str) -> Result<(), String> {
     files.sort();
     for file in files {
         let Some(ext) = file.extension().and_then(|e| e.to_str()) else { continue };
-        if !matches!(ext, "wasm" | "js" | "css") {
+        // The service worker is fetched after the page, not for it.
+        if !matches!(ext, "wasm" | "js" | "css") || file.file_name().is_some_and(|n| n == "sw.js") {
             continue;
         }
         let raw = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);

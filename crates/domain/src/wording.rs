@@ -70,15 +70,30 @@ pub fn date(date: &chrono::NaiveDate) -> String {
 /// `2026-11-12` → «12 ноября 2026».
 pub fn long_date(date: &chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    const MONTHS: [&str; 12] =
-        ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
     let month = MONTHS.get(date.month0() as usize).copied().unwrap_or_default();
     format!("{} {month} {}", date.day(), date.year())
+}
+
+/// The months as a date names them: «12 ноября».
+const MONTHS: [&str; 12] =
+    ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+
+/// «7 декабря, 14:05»: a moment of this year, from its parts (`month0` counted from 0, as
+/// JavaScript's `Date` gives it).
+pub fn day_and_time(day: u32, month0: u32, hours: u32, minutes: u32) -> String {
+    let month = MONTHS.get(month0 as usize).copied().unwrap_or_default();
+    format!("{day} {month}, {hours}:{minutes:02}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_is_a_day_a_month_and_the_time() {
+        assert_eq!(day_and_time(7, 11, 14, 5), "7 декабря, 14:05");
+        assert_eq!(day_and_time(1, 0, 9, 30), "1 января, 9:30");
+    }
 
     #[test]
     fn a_long_date_names_its_month() {

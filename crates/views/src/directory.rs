@@ -41,8 +41,11 @@ pub fn ServiceDetails(
         None => service.cost.label().to_owned(),
     };
     let cities: Vec<String> = service.municipalities.iter().map(|m| m.name.clone()).collect();
+    // The number to call, at the top: on a phone it is in the first screen with the name.
+    let phone = service.contacts.phone.clone().or_else(|| service.locations.iter().find_map(|l| l.phone.clone()));
     view! {
         <p class="lead">{service.summary.clone()}</p>
+        {phone.map(|number| view! { <p class="call"><strong>"Позвонить: "</strong><crate::PhoneLink number /></p> })}
         <p>{service.description.clone()}</p>
         <dl class="facts">
             <dt>"Кто может получить"</dt><dd>{service.eligibility.clone()}</dd>

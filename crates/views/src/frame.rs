@@ -9,8 +9,12 @@ pub fn DemoBanner() -> impl IntoView {
     view! {
         <div class="demo-banner" role="note">
             <div class="wrap">
-                <strong>"Демонстрационные данные. "</strong>
-                "Телефоны, адреса электронной почты и сайты вымышлены: не звоните и не пишите по ним."
+                <span class="long">
+                    <strong>"Демонстрационные данные. "</strong>
+                    "Телефоны, адреса электронной почты и сайты вымышлены: не звоните и не пишите по ним."
+                </span>
+                // One line on a phone.
+                <span class="short"><strong>"Демо-данные: "</strong>"контакты вымышлены."</span>
             </div>
         </div>
     }

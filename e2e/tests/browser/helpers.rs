@@ -37,6 +37,8 @@ pub struct Browser {
     pub base: String,
     /// The app's database, to act as the operator does.
     pub store: Store,
+    /// The app's server, to stop it as a lost connection would.
+    server: actix_web::dev::ServerHandle,
     driver: Child,
     dir: PathBuf,
 }
@@ -80,6 +82,7 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
         Settings { static_dir: Some(dist), ..Settings::embedded(url, SecretString::from(SECRET.to_owned()), dir.join("outbox")) };
     let app = Application::with_store(settings, store.clone()).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
 
     let port = free_port();
@@ -109,7 +112,7 @@ pub async fn open_browser_on(build: &str) -> Option<Browser> {
                     .issue_cmd(Cdp(serde_json::json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": CSP_LISTENER}})))
                     .await
                     .unwrap();
-                return Some(Browser { client, base, store, driver, dir });
+                return Some(Browser { client, base, store, server, driver, dir });
             }
             Err(e) => last_error = e.to_string(),
         }
@@ -203,6 +206,39 @@ impl Browser {
         let dir = workspace().join("docs/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+    }
+
+    /// Stops the app's server: from now on every request to it fails, as without a connection
+    /// (Chromium's offline emulation does not reach a service worker's own requests).
+    pub async fn stop_server(&self) {
+        self.server.stop(false).await;
+    }
+
+    /// Waits until a service worker controls the page.
+    pub async fn controlled_by_the_service_worker(&self) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while self.eval("navigator.serviceWorker && navigator.serviceWorker.controller !== null").await != true {
+            assert!(tokio::time::Instant::now() < deadline, "no service worker took the page");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A phone's screen, 390 × 844 CSS pixels, as the issue measured it.
+    pub async fn phone(&self) {
+        let metrics = serde_json::json!({"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": false});
+        self.client.issue_cmd(Cdp(serde_json::json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": metrics}))).await.unwrap();
+        assert_eq!(self.eval("window.innerWidth").await, 390);
+    }
+
+    /// Whether the first element matching `css` is shown whole in the first screen (the page
+    /// scrolled to its top).
+    pub async fn in_first_screen(&self, css: &str) -> bool {
+        self.find(css).await;
+        let script = format!(
+            "window.scrollTo(0, 0); const r = document.querySelector({css:?}).getBoundingClientRect(); \
+             return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;"
+        );
+        self.client.execute(&script, vec![]).await.unwrap() == true
     }
 
     /// Evaluates a JavaScript expression.
@@ -323,4 +359,5 @@ pub mod keys {
     pub const TAB: &str = "\u{e004}";
     pub const ENTER: &str = "\u{e007}";
     pub const SPACE: &str = " ";
+    pub const ESCAPE: &str = "\u{e00c}";
 }

@@ -11,7 +11,9 @@ use helpers::{keys, open_browser};
 mod authoring;
 mod cabinet;
 mod moderation;
+mod offline;
 mod pages;
+mod phone;
 mod upload;
 mod wizard;
 
@@ -28,11 +30,14 @@ async fn the_home_page_remembers_the_city_and_shows_its_centre() {
     browser.client.refresh().await.unwrap();
     browser.text_when("main", |t| t.contains("Малышева")).await;
     assert_eq!(browser.eval("document.querySelector('#city-header').value").await, "ekaterinburg", "the choice is remembered");
+    assert_eq!(browser.find("#city-chosen").await.text().await.unwrap(), "Екатеринбург", "and not asked again");
+    browser.find("#change-city").await.click().await.unwrap();
     browser.find("#city-home").await.select_by_value("serov").await.unwrap();
     browser.text_when("main", |t| t.contains("открытие планируется")).await;
     let tiles = browser.client.find_all(fantoccini::Locator::Css("a.tile[href^='/situations/']")).await.unwrap();
     assert!(tiles.len() >= 12, "{} situation tiles", tiles.len());
     browser.find("a.tile[href*='category=']").await;
+    browser.find("#change-city").await.click().await.unwrap();
     browser.find("#city-home").await.select_by_value("ekaterinburg").await.unwrap();
     browser.text_when("main", |t| t.contains("Малышева")).await;
     browser.assert_accessible("home").await;

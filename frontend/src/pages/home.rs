@@ -35,6 +35,23 @@ pub fn HomePage() -> impl IntoView {
         navigate(&href_with("/services", &query), Default::default());
     };
 
+    // The city is asked once: once chosen (here, in the header or in the catalogue) it is a line
+    // with «Сменить город», which brings the list back, focused.
+    let (changing, set_changing) = signal(false);
+    Effect::new(move |_| {
+        state.city.track();
+        set_changing.set(false);
+    });
+    Effect::new(move |_| {
+        if changing.get() {
+            request_animation_frame(|| {
+                if let Some(select) = document().get_element_by_id("city-home") {
+                    let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(select).focus();
+                }
+            });
+        }
+    });
+
     view! {
         <Title text="Что случилось?".to_string() />
         <form class="search-box" role="search" on:submit=search>
@@ -54,10 +71,27 @@ pub fn HomePage() -> impl IntoView {
         <p class="hint">"Напишите простыми словами. Мы покажем услуги и организации вашего города."</p>
         <p><a href="/help">"Не знаю, с чего начать: подобрать помощь по нескольким вопросам"</a></p>
 
-        <div class="panel">
-            <CitySelect id="city-home" />
-            <p class="hint">"Город запоминается в этом браузере."</p>
-        </div>
+        {move || {
+            let chosen = state.city.get().filter(|_| !changing.get());
+            match chosen {
+                Some(city) => {
+                    let name = state.municipalities.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                        .find(|m| m.slug == city).map_or(city, |m| m.name);
+                    view! {
+                        <p class="city-chosen">
+                            "Ваш город: " <strong id="city-chosen">{name}</strong> " "
+                            <button type="button" class="secondary" id="change-city" on:click=move |_| set_changing.set(true)>"Сменить город"</button>
+                        </p>
+                    }.into_any()
+                }
+                None => view! {
+                    <div class="panel">
+                        <CitySelect id="city-home" />
+                        <p class="hint">"Город запоминается в этом браузере."</p>
+                    </div>
+                }.into_any(),
+            }
+        }}
 
         <h2>"Жизненные ситуации"</h2>
         <p>"Выберите ситуацию — получите пошаговый алгоритм: что сделать, куда обратиться, какие документы взять."</p>

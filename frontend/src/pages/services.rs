@@ -128,6 +128,19 @@ pub fn ServicesPage() -> impl IntoView {
         orders
     });
 
+    // On a phone the filters fold behind «Фильтры (2)», so that the count and the results come
+    // first; on a wide screen the button is not shown and the filters always are.
+    let filters_open = RwSignal::new(false);
+    let chosen = move || {
+        let q = query();
+        [q.municipality.is_some(), q.category.is_some(), q.target_group.is_some(), q.format.is_some(), q.cost.is_some(), q.age.is_some()]
+            .into_iter()
+            .filter(|on| *on)
+            .count()
+    };
+    // «Сбросить» keeps the words: it takes the filters away, not the search.
+    let reset = move || href_with("/services", &SearchQuery { q: query().q, ..SearchQuery::default() });
+
     view! {
         <Title text="Услуги".to_string() />
         <form class="search-box" role="search" on:submit=submit_text>
@@ -139,7 +152,11 @@ pub fn ServicesPage() -> impl IntoView {
             <button type="submit">"Найти"</button>
         </form>
         <p class="hint">"Результаты обновляются по мере ввода. Понимаем окончания, опечатки и сокращения (ОВЗ, ТСР, МСЭ)."</p>
-        <form class="filters" aria-label="Фильтры" on:submit=|ev| ev.prevent_default()>
+        <button type="button" class="secondary filters-toggle" aria-controls="filters" aria-expanded=move || filters_open.get().to_string()
+            on:click=move |_| filters_open.update(|o| *o = !*o)>
+            {move || match chosen() { 0 => "Фильтры".to_owned(), n => format!("Фильтры ({n})") }}
+        </button>
+        <form id="filters" class="filters" class:open=filters_open aria-label="Фильтры" on:submit=|ev| ev.prevent_default()>
             <FilterSelect id="f-municipality" label="Город" any="Все города" options=cities
                 selected=Signal::derive(move || query().municipality) on_change=pick(|q, v| { q.municipality = v; if q.municipality.is_none() && q.sort.as_deref() == Some("distance") { q.sort = None; } }) />
             <div>
@@ -178,8 +195,18 @@ pub fn ServicesPage() -> impl IntoView {
                 selected=Signal::derive(move || query().age) on_change=pick(|q, v| q.age = v) />
             <FilterSelect id="f-sort" label="Порядок" any="Сначала самые подходящие" options=orders
                 selected=Signal::derive(move || query().sort) on_change=pick(|q, v| q.sort = v) />
+            <div class="filter-actions">
+                <button type="button" class="show-results" on:click=move |_| {
+                    filters_open.set(false);
+                    if let Some(count) = document().get_element_by_id("result-count") {
+                        count.scroll_into_view();
+                    }
+                }>
+                    {move || results.get().and_then(Result::ok).map_or_else(|| "Показать услуги".to_owned(), |f| format!("Показать {}", wording::plural(f.total, "услугу", "услуги", "услуг")))}
+                </button>
+                <a href=reset>"Сбросить все фильтры"</a>
+            </div>
         </form>
-        <p><a href="/services">"Сбросить все фильтры"</a></p>
         <p id="result-count" class="count" role="status" aria-live="polite">
             {move || results.get().and_then(Result::ok).map(|f| format!("Найдено: {}", wording::plural(f.total, "услуга", "услуги", "услуг"))).unwrap_or_default()}
         </p>

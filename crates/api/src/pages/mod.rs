@@ -152,7 +152,9 @@ fn shortened(text: &str, limit: usize) -> String {
     format!("{cut}…")
 }
 
-/// The header's links, the current section marked.
+/// The header's links, the current section marked. On a phone they fold behind «Меню», here a
+/// link to them (no script needed: the list shows when it is the page's target); the app's
+/// header, once it starts, has a button instead.
 fn header(path: &str) -> String {
     let mut links = String::new();
     for (href, name) in views::SECTIONS {
@@ -166,8 +168,9 @@ fn header(path: &str) -> String {
     }
     format!(
         "<a class=\"skip-link\" href=\"#main\">Перейти к содержанию</a>\
-         <header class=\"site\"><div class=\"wrap\"><div class=\"site-top\"><a class=\"logo\" href=\"/\">Социальный кластер</a></div>\
-         <nav class=\"main\" aria-label=\"Разделы сайта\"><ul>{links}</ul></nav></div></header>"
+         <header class=\"site\"><div class=\"wrap\"><div class=\"site-top\"><a class=\"logo\" href=\"/\">Социальный кластер</a>\
+         <a class=\"button secondary menu-toggle\" href=\"#site-menu\">Меню</a></div>\
+         <nav id=\"site-menu\" class=\"main\" aria-label=\"Разделы сайта\"><ul>{links}</ul></nav></div></header>"
     )
 }
 
