@@ -258,6 +258,7 @@ async fn search_answers_as_you_type_with_counts_in_every_filter() {
     browser.assert_accessible("search").await;
     browser.eval("document.querySelector('#result-count').scrollIntoView()").await;
     browser.screenshot("search", 390).await;
+    browser.client.set_window_size(1280, 900).await.unwrap();
 
     browser.open("/services?q=многодетнвм").await;
     browser.text_when("#spelling", |t| t == "многодетным").await;

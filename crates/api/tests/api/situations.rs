@@ -29,8 +29,35 @@ async fn a_situation_carries_its_questionnaire_and_steps(app: TestApp) {
         assert!(situation.steps.len() >= 4, "{}", situation.slug);
         let positions: Vec<u32> = situation.steps.iter().map(|s| s.position).collect();
         assert_eq!(positions, (1..=situation.steps.len() as u32).collect::<Vec<_>>(), "steps are numbered in order");
-        assert!(situation.steps.iter().any(|s| s.condition.is_none()));
+        // A step shown only for some answers names questions the situation asks.
+        let asked: Vec<&str> = situation.questions.iter().map(|q| q.key.as_str()).collect();
+        for step in situation.steps.iter().filter(|s| s.condition.is_some()) {
+            let mut named = Vec::new();
+            questions_named(&serde_json::to_value(&step.condition).unwrap(), &mut named);
+            assert!(
+                !named.is_empty() && named.iter().all(|q| asked.contains(&q.as_str())),
+                "{}: «{}» asks {named:?}",
+                situation.slug,
+                step.title
+            );
+        }
         assert!(situation.related.iter().all(|r| r.slug != situation.slug));
+    }
+}
+
+/// The questions a step's condition names, however nested.
+fn questions_named(condition: &serde_json::Value, into: &mut Vec<String>) {
+    match condition {
+        serde_json::Value::Object(fields) => {
+            for (key, value) in fields {
+                match (key.as_str(), value.as_str()) {
+                    ("question", Some(question)) => into.push(question.to_owned()),
+                    _ => questions_named(value, into),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| questions_named(item, into)),
+        _ => {}
     }
 }
 

@@ -69,7 +69,7 @@ pub fn suggest(
     let wanted_groups: HashSet<&str> =
         request.needs.iter().filter_map(|n| NEEDS.iter().find(|(key, ..)| key == n)).flat_map(|(.., g)| g.iter().copied()).collect();
     let group_of = |leaf: &str| taxonomy.iter().find(|g| g.children.iter().any(|c| c.slug == leaf)).map(|g| g.slug.as_str());
-    let mut scored: Vec<SuggestedSituation> = situations
+    let mut scored: Vec<(SuggestedSituation, f32)> = situations
         .iter()
         .filter_map(|s| {
             let mut score = 0;
@@ -94,18 +94,17 @@ pub fn suggest(
                 score += 2 * people;
                 reasons.push("Подходит тому, кому нужна помощь".to_owned());
             }
-            (score > 0).then(|| SuggestedSituation {
-                slug: s.slug.clone(),
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                score,
-                reasons,
+            (score > 0).then(|| {
+                let suggested =
+                    SuggestedSituation { slug: s.slug.clone(), title: s.title.clone(), summary: s.summary.clone(), score, reasons };
+                (suggested, words)
             })
         })
         .collect();
-    // Equal scores keep the editors' order (the situations come in it), not the alphabet's.
-    scored.sort_by_key(|s| std::cmp::Reverse(s.score));
-    scored
+    // Equal points: the closer match of the words first, then the editors' order (the
+    // situations come in it), not the alphabet's.
+    scored.sort_by(|a, b| b.0.score.cmp(&a.0.score).then(b.1.total_cmp(&a.1)));
+    scored.into_iter().map(|(suggested, _)| suggested).collect()
 }
 
 /// The category groups the request's needs point at (for directly relevant services).
