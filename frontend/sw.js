@@ -18,7 +18,7 @@ const ASSETS = __SOCIO_ASSETS__;
 const CACHE = "socio-" + VERSION;
 
 /// Never kept, whatever the method.
-const PRIVATE = /^\/(cabinet|backoffice)(\/|$)|^\/api\/v1\/(auth|cabinet|backoffice|admin|moderation|me)(\/|$)/;
+const PRIVATE = /^\/(cabinet|backoffice)(\/|$)|^\/api\/v1\/(auth|cabinet|backoffice)(\/|$)/;
 /// Public answers worth keeping (GET).
 const PUBLIC_API = /^\/api\/v1\/(services|organizations|situations|search|municipalities|categories|target-groups|meta|socio-centres|router\/candidates)(\/|\?|$)/;
 

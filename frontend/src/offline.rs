@@ -11,11 +11,17 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 /// Registers `/sw.js` for the whole site; where service workers are not available (an old
 /// browser, a page not served over HTTPS or from this machine) the site works as before.
 pub fn register() {
+    if let Some(workers) = service_workers() {
+        let _ = workers.register("/sw.js");
+    }
+}
+
+/// The page's service workers, where the browser offers them (not over plain HTTP elsewhere
+/// than this machine, nor in an old browser).
+fn service_workers() -> Option<web_sys::ServiceWorkerContainer> {
     let navigator = window().navigator();
     let available = js_sys::Reflect::get(&navigator, &JsValue::from_str("serviceWorker")).is_ok_and(|w| !w.is_undefined());
-    if available {
-        let _ = navigator.service_worker().register("/sw.js");
-    }
+    available.then(|| navigator.service_worker())
 }
 
 /// The moment the copy shown was saved, while what is shown is a copy; set from the page's
@@ -29,9 +35,7 @@ pub fn saved_at() -> RwSignal<Option<String>> {
             .and_then(|meta| meta.get_attribute("content"))
             .map(|iso| shown(&iso)),
     );
-    let navigator = window().navigator();
-    let available = js_sys::Reflect::get(&navigator, &JsValue::from_str("serviceWorker")).is_ok_and(|w| !w.is_undefined());
-    if available {
+    if let Some(workers) = service_workers() {
         let on_message = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
             let iso = js_sys::Reflect::get(&event, &JsValue::from_str("data"))
                 .and_then(|data| js_sys::Reflect::get(&data, &JsValue::from_str("savedAt")))
@@ -41,7 +45,7 @@ pub fn saved_at() -> RwSignal<Option<String>> {
                 saved.set(Some(shown(&iso)));
             }
         });
-        navigator.service_worker().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        workers.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
     }
     saved
