@@ -1,17 +1,20 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build of the `socio` server: compile with the Rust toolchain, run on a slim Debian.
+# Multi-stage build of the `socio` server and the SPA: compile with the Rust toolchain, run on a
+# slim Debian. The SPA is built by `cargo xtask spa`, the same step as `cargo xtask run` and the
+# test command (it installs trunk, wasm-bindgen-cli and wasm-opt at the versions it pins; the
+# cache mounts keep them, the registry and the target folder between builds).
 
 FROM rust:1.95-bookworm AS build
-RUN rustup target add wasm32-unknown-unknown \
-    && cargo install trunk --locked --version 0.21.14 \
-    && cargo install wasm-bindgen-cli --version 0.2.130 \
-    && cargo install wasm-opt --locked --version 0.116.1
+RUN apt-get update && apt-get install -y --no-install-recommends brotli && rm -rf /var/lib/apt/lists/* \
+    && rustup target add wasm32-unknown-unknown
+ENV CARGO_INSTALL_ROOT=/opt/tools PATH=/opt/tools/bin:$PATH
 WORKDIR /src
 COPY . .
-RUN cd frontend && trunk build --release --offline \
-    && trunk build route.html --dist dist/route --public-url /route/ --release --offline \
-    && trunk build cabinet.html --dist dist/cabinet --public-url /cabinet/ --release --offline
-RUN cargo build --release --locked -p socio-api \
+RUN --mount=type=cache,target=/opt/tools \
+    --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo xtask spa \
+    && cargo build --release --locked -p socio-api \
     && mkdir -p /out && cp target/release/socio /out/socio && cp -r frontend/dist /out/dist
 
 FROM debian:bookworm-slim

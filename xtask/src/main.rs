@@ -5,6 +5,7 @@
 
 mod bench;
 mod hsds_bench;
+mod replicas;
 mod soak;
 mod tools;
 
@@ -32,6 +33,9 @@ cargo xtask <command>
   bench-hsds   socio export (ndjson, datapackage) at 10 000 and 100 000 synthetic services with
                time and peak memory, and socio import of the 10 000-service package (dry run and
                real) against seeding the same services (--small N, --large N, --reuse)
+  replicas  the production shape without Docker: two `socio serve` replicas over the local
+            PostgreSQL (database socio_replicas) sharing limits in the local Redis, behind HAProxy
+            with deploy/haproxy.cfg on http://127.0.0.1:8080 (SOCIO_LB_BIND); Ctrl-C stops it
   bench-route  time route computation on the demo situations with 10 000 services (criterion)
   openapi   regenerate openapi/openapi.json from the code
 ";
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         Some("bench-pages") => bench::run_pages(&args[1..]),
         Some("bench-hsds") => hsds_bench::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
+        Some("replicas") => replicas::run(&args[1..]),
         Some("bench-route") => tools::cargo(&["bench", "-p", "socio-store", "--bench", "route"]),
         Some("openapi") => tools::cargo(&["run", "--quiet", "-p", "socio-api", "--", "openapi"]),
         _ => {
@@ -97,6 +102,7 @@ fn test() -> Result<(), String> {
     tools::cargo(&[&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat())?;
     tools::build_spa()?;
     tools::ensure_browser()?;
+    tools::ensure_replica_tools()?;
     tools::ensure_axe()?;
     if tools::postgres_reachable() {
         println!("xtask: PostgreSQL is reachable at 127.0.0.1:5432: the suite runs on SQLite and PostgreSQL");

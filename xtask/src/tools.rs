@@ -48,18 +48,26 @@ pub fn postgres_reachable() -> bool {
     TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_ok()
 }
 
-/// `docker compose config` (or the older `docker-compose config`) when either is installed.
+/// `docker compose config` (or the older `docker-compose config`) of both shapes, the one-app
+/// profile and the replicas profile, when either tool is installed.
 pub fn validate_compose_file() -> Result<(), String> {
     let plugin = Command::new("docker").args(["compose", "version"]).output().is_ok_and(|o| o.status.success());
     let standalone = Command::new("docker-compose").arg("version").output().is_ok_and(|o| o.status.success());
-    match (plugin, standalone) {
-        (true, _) => command("docker", &["compose", "config", "--quiet"]),
-        (false, true) => command("docker-compose", &["config", "--quiet"]),
+    let (program, args): (&str, &[&str]) = match (plugin, standalone) {
+        (true, _) => ("docker", &["compose", "config", "--quiet"]),
+        (false, true) => ("docker-compose", &["config", "--quiet"]),
         (false, false) => {
             println!("xtask: docker compose is not installed: docker-compose.yml not validated (apt-get install docker-compose)");
-            Ok(())
+            return Ok(());
+        }
+    };
+    for profile in ["single", "replicas"] {
+        let status = Command::new(program).args(args).env("COMPOSE_PROFILES", profile).status().map_err(|e| format!("{program}: {e}"))?;
+        if !status.success() {
+            return Err(format!("docker-compose.yml does not validate with the profile {profile} ({status})"));
         }
     }
+    Ok(())
 }
 
 /// Does `program --version` print something containing `expected`?
@@ -210,16 +218,28 @@ pub fn spa_size_report(dir: &str, what: &str) -> Result<(), String> {
 }
 
 /// Debian's chromium and chromedriver for the browser tests, and xmllint (libxml2-utils) for the
-/// sitemap's schema check: installed through apt when this user may, otherwise the exact
-/// command is named.
+/// sitemap's schema check.
 pub fn ensure_browser() -> Result<(), String> {
-    let present = |p: &str| std::path::Path::new(p).exists();
-    if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") && present("/usr/bin/xmllint") {
+    ensure_debian_packages(
+        "the browser and sitemap tests",
+        &[("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver"), ("/usr/bin/xmllint", "libxml2-utils")],
+    )
+}
+
+/// HAProxy and Redis for the production shape (`cargo xtask replicas` and its test).
+pub fn ensure_replica_tools() -> Result<(), String> {
+    ensure_debian_packages("the production shape", &[("/usr/sbin/haproxy", "haproxy"), ("/usr/bin/redis-server", "redis-server")])
+}
+
+/// Installs the Debian packages whose files are missing, through apt when this user may;
+/// otherwise the exact command is named.
+fn ensure_debian_packages(what: &str, wanted: &[(&str, &str)]) -> Result<(), String> {
+    let packages: Vec<&str> = wanted.iter().filter(|(file, _)| !std::path::Path::new(file).exists()).map(|(_, package)| *package).collect();
+    if packages.is_empty() {
         return Ok(());
     }
-    let packages = ["chromium", "chromium-driver", "libxml2-utils"];
     if !is_root() {
-        return Err(format!("the browser and sitemap tests need Debian's packages: sudo apt-get install -y {}", packages.join(" ")));
+        return Err(format!("{what} need Debian's packages: sudo apt-get install -y {}", packages.join(" ")));
     }
     println!("xtask: installing {} from Debian", packages.join(", "));
     command("apt-get", &["update", "-qq"])?;

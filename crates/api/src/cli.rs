@@ -189,11 +189,7 @@ pub async fn run() -> anyhow::Result<()> {
         }
         Command::RemindStale => {
             let store = Store::connect(&settings.database_url).await?;
-            let mail = crate::mail::Outgoing {
-                mailer: crate::mail::Mailer::new(&settings.mail)?,
-                from: settings.mail.from.clone(),
-                public_url: settings.public_url.clone(),
-            };
+            let mail = crate::mail::Outgoing::new(&settings.mail, &settings.public_url)?;
             let sent = crate::reminders::remind_stale(&store, &mail).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             tracing::info!(sent, "stale-record reminders sent");
         }

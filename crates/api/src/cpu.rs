@@ -25,6 +25,8 @@ pub struct CpuQueue {
     /// Running and waiting together.
     admitted: Arc<AtomicUsize>,
     max_admitted: usize,
+    /// Searches refused because the line was full (for `/metrics`).
+    pub refused: prometheus_client::metrics::counter::Counter,
 }
 
 impl CpuQueue {
@@ -49,13 +51,19 @@ impl CpuQueue {
                 tracing::error!(%error, "search thread: not started");
             }
         }
-        Self { jobs, admitted: Arc::default(), max_admitted: concurrency + waiting }
+        Self { jobs, admitted: Arc::default(), max_admitted: concurrency + waiting, refused: Default::default() }
+    }
+
+    /// Jobs running or waiting now.
+    pub fn admitted(&self) -> usize {
+        self.admitted.load(Ordering::Relaxed)
     }
 
     /// Runs `work` on a search thread when one is free; `Busy` (503) if the line is full.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
         if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.max_admitted {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
+            self.refused.inc();
             return Err(ApiError::Busy);
         }
         // The job leaves the line when it ends, even if the client has hung up meanwhile.

@@ -226,7 +226,15 @@ impl ApiError {
                 vec![],
             ),
         };
-        Problem { kind: format!("/problems/{code}"), title: title.to_owned(), status, code: code.to_owned(), detail, errors }
+        Problem {
+            kind: format!("/problems/{code}"),
+            title: title.to_owned(),
+            status,
+            code: code.to_owned(),
+            detail,
+            errors,
+            request_id: crate::metrics::current_request_id(),
+        }
     }
 }
 

@@ -284,11 +284,12 @@ fn clean_text(value: &mut serde_json::Value, path: &mut String, refused: &mut Ve
 /// before any handler or database sees it: a NUL read as an outage would invite retries.
 pub async fn refuse_control_characters(
     req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
     let control = |text: &str| text.contains(|c: char| c.is_control());
     if encodes_control(req.path()) {
-        return Err(ApiError::parameter("path", "control_character", "В адресе управляющий символ: уберите его.".to_owned()).into());
+        let refused = ApiError::parameter("path", "control_character", "В адресе управляющий символ: уберите его.".to_owned());
+        return Ok(req.error_response(refused).map_into_right_body());
     }
     if !req.query_string().is_empty()
         && let Ok(pairs) = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
@@ -296,9 +297,9 @@ pub async fn refuse_control_characters(
     {
         let name = if control(name) { "query".to_owned() } else { name.clone() };
         let detail = format!("Параметр «{name}»: в значении управляющий символ (например, NUL). Уберите его.");
-        return Err(ApiError::parameter(&name, "control_character", detail).into());
+        return Ok(req.error_response(ApiError::parameter(&name, "control_character", detail)).map_into_right_body());
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// Does a raw (percent-encoded) path encode a control character (`%00`–`%1F`, `%7F`)?

@@ -26,17 +26,33 @@ use std::{
 use socio_search::SearchIndex;
 use socio_store::{ChangeListener, Store};
 
-/// How far the index has got, for `/readyz`.
-#[derive(Debug, Default)]
+/// How far the index has got, for `/readyz` and `/metrics`.
+#[derive(Debug)]
 pub struct IndexStatus {
     applied: AtomicI64,
     repaired: AtomicU64,
+    /// When the status was made, and milliseconds after it of the last round that found the
+    /// index holding every change in the log.
+    started: Instant,
+    caught_up_ms: AtomicU64,
+}
+
+impl Default for IndexStatus {
+    fn default() -> Self {
+        Self { applied: AtomicI64::new(0), repaired: AtomicU64::new(0), started: Instant::now(), caught_up_ms: AtomicU64::new(0) }
+    }
 }
 
 impl IndexStatus {
     /// The last change-log sequence the index has applied.
     pub fn applied(&self) -> i64 {
         self.applied.load(Ordering::Relaxed)
+    }
+
+    /// How long ago the index last held every change in the log: a round of the change log
+    /// every `search_refresh`, so this grows past it only while catching up fails.
+    pub fn since_caught_up(&self) -> Duration {
+        self.started.elapsed().saturating_sub(Duration::from_millis(self.caught_up_ms.load(Ordering::Relaxed)))
     }
 
     /// Records the reconciles have repaired since start.
@@ -150,6 +166,7 @@ async fn catch_up(store: &Store, index: &Arc<SearchIndex>, status: &IndexStatus)
         }
     }
     status.applied.store(last, Ordering::Relaxed);
+    status.caught_up_ms.store(status.started.elapsed().as_millis() as u64, Ordering::Relaxed);
     Ok(())
 }
 

@@ -14,6 +14,7 @@ pub mod http;
 pub mod imports;
 pub mod indexing;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod page_headers;
 pub mod pages;

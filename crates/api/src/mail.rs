@@ -150,7 +150,18 @@ pub struct Outgoing {
     pub mailer: Mailer,
     pub from: String,
     pub public_url: String,
+    /// Letters sent and failed (for `/metrics`).
+    pub letters: LetterCounts,
 }
+
+/// The outcome of sending a letter, as a metric's label.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelSet)]
+pub struct LetterOutcome {
+    pub outcome: &'static str,
+}
+
+/// Letters by outcome.
+pub type LetterCounts = prometheus_client::metrics::family::Family<LetterOutcome, prometheus_client::metrics::counter::Counter>;
 
 impl Outgoing {
     /// A link to a cabinet page carrying a one-time token.
@@ -158,9 +169,21 @@ impl Outgoing {
         format!("{}/cabinet/{page}?token={token}", self.public_url)
     }
 
+    /// The mailer of these settings, sending from their address with links to `public_url`.
+    pub fn new(settings: &MailSettings, public_url: &str) -> anyhow::Result<Self> {
+        Ok(Self {
+            mailer: Mailer::new(settings)?,
+            from: settings.from.clone(),
+            public_url: public_url.to_owned(),
+            letters: Default::default(),
+        })
+    }
+
     /// Sends a letter.
     pub async fn send(&self, letter: Letter) -> Result<(), ApiError> {
-        self.mailer.send(&self.from, letter).await
+        let sent = self.mailer.send(&self.from, letter).await;
+        self.letters.get_or_create(&LetterOutcome { outcome: if sent.is_ok() { "sent" } else { "failed" } }).inc();
+        sent
     }
 }
 

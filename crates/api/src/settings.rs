@@ -56,6 +56,9 @@ pub struct Settings {
     /// Per-address limits on every API request, stricter ones on sign-in, registration, password
     /// reset and reports, and the proxies trusted to say the client's address.
     pub rate_limits: crate::rate_limit::RateLimits,
+    /// Who may scrape `/metrics` besides loopback clients (`SOCIO_METRICS_ALLOW`: addresses
+    /// and networks; `SOCIO_METRICS_TOKEN`: a bearer token of at least 16 characters).
+    pub metrics: crate::metrics::MetricsAccess,
     /// How often page views are added to the daily counters (`SOCIO_VIEWS_FLUSH_MS`, default 10000).
     pub views_flush: std::time::Duration,
     /// How many days answered reports and unmet searches are kept (`SOCIO_RETENTION_DAYS`,
@@ -206,16 +209,16 @@ impl Settings {
                     Some(n @ 60..=1_000_000) => n as u32,
                     Some(n) => anyhow::bail!("SOCIO_RATE_LIMIT_PER_MINUTE is {n}; it must be between 60 and 1000000"),
                 },
-                trusted_proxies: env("SOCIO_TRUSTED_PROXIES")
-                    .map(|list| {
-                        list.split(',')
-                            .filter(|p| !p.trim().is_empty())
-                            .map(crate::rate_limit::Network::parse)
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(|e| anyhow::anyhow!("SOCIO_TRUSTED_PROXIES: {e}"))
-                    })
-                    .transpose()?
-                    .unwrap_or_default(),
+                trusted_proxies: networks(env("SOCIO_TRUSTED_PROXIES"), "SOCIO_TRUSTED_PROXIES")?,
+                redis_url: env("SOCIO_REDIS_URL").map(SecretString::from),
+                redis_prefix: env("SOCIO_REDIS_PREFIX").unwrap_or_else(|| crate::rate_limit::DEFAULT_REDIS_PREFIX.to_owned()),
+            },
+            metrics: crate::metrics::MetricsAccess {
+                allow: networks(env("SOCIO_METRICS_ALLOW"), "SOCIO_METRICS_ALLOW")?,
+                token: match env("SOCIO_METRICS_TOKEN") {
+                    Some(token) if token.trim().len() < 16 => anyhow::bail!("SOCIO_METRICS_TOKEN must be at least 16 characters long"),
+                    token => token.map(SecretString::from),
+                },
             },
             views_flush: std::time::Duration::from_millis(number("SOCIO_VIEWS_FLUSH_MS")?.unwrap_or(10_000)),
             retention_days: match number("SOCIO_RETENTION_DAYS")? {
@@ -267,6 +270,7 @@ impl Settings {
             public_url: "http://localhost:8080".to_owned(),
             mail: MailSettings { smtp_url: None, outbox_dir: outbox, from: DEFAULT_MAIL_FROM.to_owned() },
             rate_limits: crate::rate_limit::RateLimits::default(),
+            metrics: crate::metrics::MetricsAccess::default(),
             views_flush: std::time::Duration::from_millis(100),
             retention_days: DEFAULT_RETENTION_DAYS,
             search_queue: 64,
@@ -275,6 +279,16 @@ impl Settings {
             accounts: AccountPolicy::default(),
         }
     }
+}
+
+/// A comma-separated list of addresses and networks from the setting `name`.
+fn networks(list: Option<String>, name: &str) -> anyhow::Result<Vec<crate::rate_limit::Network>> {
+    list.unwrap_or_default()
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(crate::rate_limit::Network::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))
 }
 
 /// Where local state lives: the SQLite file's folder, or `./data` for PostgreSQL.

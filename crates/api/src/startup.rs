@@ -23,7 +23,8 @@ use crate::{
     ApiError, Settings,
     auth::{JwtKeys, PasswordHasher},
     http, indexing,
-    mail::{Mailer, Outgoing},
+    mail::Outgoing,
+    metrics::{Metrics, Observer},
     openapi,
     page_headers::PageHeaders,
     rate_limit::RateLimiter,
@@ -65,14 +66,19 @@ impl Application {
         let port = listener.local_addr()?.port();
         let keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
         let hasher = web::Data::new(PasswordHasher::new(settings.hash_concurrency)?);
-        let limiter = web::Data::new(RateLimiter::new(settings.rate_limits.clone()));
+        let limiter = web::Data::new(RateLimiter::new(settings.rate_limits.clone())?);
         let cpu = web::Data::new(crate::cpu::CpuQueue::new(settings.workers, settings.search_queue));
         let search_cache = web::Data::new(crate::cpu::SearchCache::new(settings.search_cache));
-        let outgoing = web::Data::new(Outgoing {
-            mailer: Mailer::new(&settings.mail)?,
-            from: settings.mail.from.clone(),
-            public_url: settings.public_url.clone(),
-        });
+        let outgoing = web::Data::new(Outgoing::new(&settings.mail, &settings.public_url)?);
+        let sources = crate::metrics::Sources {
+            store: store.clone(),
+            index: index.clone().into_inner(),
+            status: index_status.clone().into_inner(),
+            cpu: cpu.clone().into_inner(),
+        };
+        let metrics = web::Data::new(Metrics::new(&limiter, &outgoing, sources));
+        let metrics_access = web::Data::new(settings.metrics.clone());
+        let observer = std::sync::Arc::new(Observer::new(metrics.clone().into_inner(), settings.rate_limits.trusted_proxies.clone()));
         let views = web::Data::new(ViewCounter::default());
         let hsds = web::Data::new(routes::hsds::Snapshot::default());
         let accounts = web::Data::new(settings.accounts);
@@ -104,6 +110,8 @@ impl Application {
                 .app_data(accounts.clone())
                 .app_data(imports.clone())
                 .app_data(site.clone())
+                .app_data(metrics.clone())
+                .app_data(metrics_access.clone())
                 .app_data(web::PayloadConfig::new(http::MAX_FORM_BYTES))
                 .app_data(http::query_config())
                 .app_data(http::path_config())
@@ -124,11 +132,14 @@ impl Application {
             let static_dir = settings.static_dir.clone();
             let page_headers = page_headers.clone();
             let assets = assets.clone();
+            let observer = observer.clone();
             app.wrap(Compress::default())
                 .wrap(from_fn(move |req, next| assets.clone().serve(req, next)))
                 .wrap(from_fn(move |req, next| page_headers.clone().add(req, next)))
                 .wrap(from_fn(http::refuse_control_characters))
                 .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
+                .wrap(from_fn(move |req, next| observer.clone().observe(req, next)))
+                .route("/metrics", web::get().to(crate::metrics::scrape))
                 .configure(|cfg| {
                     if bench {
                         cfg.route("/_bench/fixed", web::get().to(bench_fixed));

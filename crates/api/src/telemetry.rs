@@ -16,16 +16,19 @@ use actix_web::{
     http::Uri,
 };
 use tracing::Span;
-use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
+use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
+
+use crate::metrics::RequestId;
 
 /// The root span of every request: tracing-actix-web's default fields, but the target as
 /// [`logged_target`] gives it, so the one-time token of a link from a letter (a password reset,
-/// a confirmation, an invitation) never reaches the log.
+/// a confirmation, an invitation) never reaches the log, and the request id ours (the
+/// balancer's when it sent one), the one the answer's header and problem body carry.
 pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request.extensions().get::<RequestId>().map(ToString::to_string).unwrap_or_default();
+        let request_id = request.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),

@@ -24,8 +24,8 @@ use socio_domain::api::{
     SituationSummary, SocioCentre, SuggestRequest, SuggestResponse, TargetGroup,
 };
 
-/// The README's Rust examples, compiled as doctests so they stay true.
-#[doc = include_str!("../../../README.md")]
+/// The API guide's Rust examples (docs/api.md), compiled as doctests so they stay true.
+#[doc = include_str!("../../../docs/api.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
@@ -226,6 +226,7 @@ impl Client {
             code: "unexpected_response".into(),
             detail: text,
             errors: Vec::new(),
+            request_id: None,
         });
         Err(ClientError::Api { problem: Box::new(problem) })
     }

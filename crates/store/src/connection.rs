@@ -22,6 +22,14 @@ pub struct Store {
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
+/// A snapshot of the connection pool, for the operator's metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 /// The longest a statement may run on PostgreSQL (migrations lift it for their own run).
 const STATEMENT_TIMEOUT: &str = "30s";
 
@@ -83,6 +91,18 @@ impl Store {
     /// How many statements this store has run (in transactions too) since it connected.
     pub fn statements(&self) -> u64 {
         self.statements.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The pool's connections now: in use, idle, and the most it opens.
+    pub fn pool_usage(&self) -> PoolUsage {
+        fn usage<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolUsage {
+            let (size, idle) = (pool.size(), pool.num_idle() as u32);
+            PoolUsage { in_use: size.saturating_sub(idle), idle, max: pool.options().get_max_connections() }
+        }
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => usage(self.db.get_postgres_connection_pool()),
+            _ => usage(self.db.get_sqlite_connection_pool()),
+        }
     }
 
     /// The underlying connection, for migrations and tools.

@@ -35,7 +35,7 @@ pub use accounts::{Account, NewAccount, Refresh, RegistrationRequest, SessionLif
 pub use audit::Actor;
 pub use bench::FULLTEXT;
 pub use change_log::{CHANGES_CHANNEL, ChangeListener, ChangeSet, Changed};
-pub use connection::Store;
+pub use connection::{PoolUsage, Store};
 pub use editing::{Kind, Record, Saved, import::ImportReport, revisions::RevisionScope};
 pub use error::StoreError;
 pub use reference::PublicAddresses;

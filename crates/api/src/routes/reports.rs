@@ -37,7 +37,7 @@ async fn file_report(
     limiter: web::Data<RateLimiter>,
     body: crate::http::PublicJson<NewReport>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("reports:ip:{}", limiter.client_ip(&req)), REPORTS_PER_IP)?;
+    limiter.check(&format!("reports:ip:{}", limiter.client_ip(&req)), REPORTS_PER_IP).await?;
     let report = ValidReport::try_from(body.0).map_err(ApiError::Validation)?;
     let id = store.file_report(&report).await.map_err(|e| match e {
         StoreError::UnknownValue { value, .. } => ApiError::Validation(vec![FieldError::new(

@@ -153,3 +153,67 @@ async fn inputs_ten_times_their_cap_cost_no_more_than_a_normal_request(app: Test
     assert!(long["advice"]["ignored_words"].as_array().is_some_and(|w| !w.is_empty()), "{}", long["advice"]);
     assert!(statements <= 4, "a search reads no database; only an unmet one is counted by one small write: {statements}");
 }
+
+/// Is Redis reachable at 127.0.0.1:6379? Under `CI=true` it must be.
+async fn redis_available() -> bool {
+    match tokio::net::TcpStream::connect("127.0.0.1:6379").await {
+        Ok(_) => true,
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("Redis is required under CI=true but is not reachable at 127.0.0.1:6379: {e}");
+            }
+            eprintln!("\n!!! SKIPPED: Redis is not reachable at 127.0.0.1:6379 ({e}); the shared-limit test did not run !!!\n");
+            false
+        }
+    }
+}
+
+#[tokio::test]
+async fn replicas_sharing_redis_meet_one_limit_and_count_alone_while_it_is_away() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await.unwrap();
+    if !redis_available().await {
+        return;
+    }
+    let prefix = format!("socio-test-{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros());
+    let shared = |redis: &str| {
+        let (redis, prefix) = (redis.to_owned(), prefix.clone());
+        move |s: &mut socio_api::Settings| {
+            s.rate_limits.requests_per_minute = 60;
+            s.rate_limits.trusted_proxies = vec![socio_api::rate_limit::Network::parse("127.0.0.1").unwrap()];
+            s.rate_limits.redis_url = Some(redis.into());
+            s.rate_limits.redis_prefix = prefix;
+        }
+    };
+    let replicas = [
+        app.spawn_replica_with(shared("redis://127.0.0.1:6379/0")).await,
+        app.spawn_replica_with(shared("redis://127.0.0.1:6379/0")).await,
+    ];
+    let get = |address: &str, client: &'static str| {
+        let request = app.http.get(format!("{address}/api/v1/municipalities")).header("x-forwarded-for", client);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // The windows follow the clock's minutes: start well inside one.
+    let second = chrono::Timelike::second(&chrono::Utc::now());
+    if second > 45 {
+        tokio::time::sleep(std::time::Duration::from_secs(u64::from(61 - second))).await;
+    }
+    let mut answered = Vec::new();
+    for i in 0..80 {
+        answered.push(get(&replicas[i % 2], "203.0.113.60").await);
+    }
+    assert!(answered[..60].iter().all(|s| *s == 200), "{answered:?}");
+    assert!(answered[60..].iter().all(|s| *s == 429), "one limit for both replicas, not 60 each: {answered:?}");
+
+    // Redis away (nothing listens there): the citizen is answered, the replica counts alone.
+    let alone = app.spawn_replica_with(shared("redis://127.0.0.1:9/0")).await;
+    let statuses: Vec<u16> = futures::future::join_all((0..61).map(|_| get(&alone, "203.0.113.61"))).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 60, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 1, "the limit still holds, counted here");
+    let metrics = app.http.get(format!("{alone}/metrics")).send().await.unwrap().text().await.unwrap();
+    let fallback = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("socio_rate_limit_redis_fallback_total "))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or_default();
+    assert!(fallback >= 61.0, "every check counted here is counted as a fallback: {fallback}");
+}

@@ -282,7 +282,11 @@ async fn examples_are_valid_and_current(app: crate::helpers::TestApp) {
             _ => app.http.post(format!("{}{path}", app.address)).json(&requests[&key]).send().await.unwrap(),
         };
         assert_eq!(response.status().as_u16() as u64, answer["status"].as_u64().unwrap(), "{key}");
-        let live = trimmed(response.json().await.unwrap());
+        let mut live = trimmed(response.json().await.unwrap());
+        if let Some(id) = live.get_mut("request_id") {
+            // Each answer names its own request: the example shows one such id.
+            *id = serde_json::Value::from("5e2b9c0a41d7-1f");
+        }
         if update {
             answer["example"] = live;
         } else {

@@ -38,4 +38,8 @@ pub struct Problem {
     /// Ошибки по отдельным полям.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Номер запроса: тот же, что в заголовке `X-Request-Id` и в журнале сервера. Назовите его,
+    /// когда пишете в поддержку.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }

@@ -98,9 +98,9 @@ async fn letter_with_link(
     letter: impl Fn(&Account, &str) -> crate::mail::Letter,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     use crate::rate_limit::{LETTERS_PER_ACCOUNT, LETTERS_PER_IP};
-    limiter.check(&format!("letters:ip:{}", limiter.client_ip(req)), LETTERS_PER_IP)?;
+    limiter.check(&format!("letters:ip:{}", limiter.client_ip(req)), LETTERS_PER_IP).await?;
     let email = body.email().map_err(ApiError::Validation)?;
-    limiter.check(&format!("letters:account:{email}"), LETTERS_PER_ACCOUNT)?;
+    limiter.check(&format!("letters:account:{email}"), LETTERS_PER_ACCOUNT).await?;
     if let Some(account) = store.account_by_email(&email).await?.filter(|a| a.active && wanted(a)) {
         let token = crate::auth::random_token()?;
         store.issue_one_time_token(account.id, purpose, &crate::auth::hash_token(&token)).await?;

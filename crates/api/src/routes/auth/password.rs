@@ -46,7 +46,7 @@ pub async fn change_password(
     policy: web::Data<crate::settings::AccountPolicy>,
     body: JsonBody<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("login:account:{}", user.account.email), LOGIN_PER_ACCOUNT)?;
+    limiter.check(&format!("login:account:{}", user.account.email), LOGIN_PER_ACCOUNT).await?;
     let change = body.into_inner()?;
     if change.current_password.chars().count() > socio_domain::account::MAX_PASSWORD_CHARS
         || !hasher.verify(change.current_password, Some(user.account.password_hash.clone())).await?

@@ -41,7 +41,7 @@ pub async fn register(
     mail: web::Data<Outgoing>,
     body: JsonBody<Registration>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&format!("register:ip:{}", limiter.client_ip(&req)), REGISTER_PER_IP)?;
+    limiter.check(&format!("register:ip:{}", limiter.client_ip(&req)), REGISTER_PER_IP).await?;
     let registration = ValidRegistration::try_from(&body.into_inner()?).map_err(ApiError::Validation)?;
     let password_hash = hasher.hash(registration.password.expose().to_owned()).await?;
     let new = NewAccount {

@@ -77,11 +77,11 @@ pub async fn login(
     body: JsonBody<Login>,
 ) -> Result<HttpResponse, ApiError> {
     let address = limiter.client_ip(&req);
-    limiter.check(&format!("login:ip:{address}"), LOGIN_PER_IP)?;
+    limiter.check(&format!("login:ip:{address}"), LOGIN_PER_IP).await?;
     let login = ValidLogin::try_from(&body.into_inner()?).map_err(ApiError::Validation)?;
     // Per account from this address: a stranger's wrong guesses do not lock the owner out
     // elsewhere, and the per-address limit above still stops one address guessing widely.
-    limiter.check(&format!("login:account:{address}:{}", login.email), LOGIN_PER_ACCOUNT)?;
+    limiter.check(&format!("login:account:{address}:{}", login.email), LOGIN_PER_ACCOUNT).await?;
     let account = store.account_by_email(&login.email).await?.filter(|a| a.active);
     let matches = hasher.verify(login.password, account.as_ref().map(|a| a.password_hash.clone())).await?;
     let account = account.filter(|_| matches).ok_or(ApiError::InvalidCredentials)?;
