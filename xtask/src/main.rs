@@ -68,17 +68,30 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds, migrates, seeds and serves on the embedded SQLite database.
+/// Builds, migrates, seeds and serves on the embedded SQLite database. The server comes first:
+/// the API and the server-drawn pages answer while the SPA is built (when its sources changed),
+/// and the running server picks the build up when it is complete.
 fn run() -> Result<(), String> {
-    tools::build_spa()?;
     tools::cargo(&["build", "--release", "-p", "socio-api"])?;
     let socio = tools::target_dir().join("release").join("socio");
     let socio = socio.to_str().ok_or("non-UTF-8 target path")?;
     tools::command(socio, &["migrate"])?;
     tools::command(socio, &["seed"])?;
-    let serve = ["serve", "--static-dir", "frontend/dist"];
+    let mut server = std::process::Command::new(socio)
+        .args(["serve", "--static-dir", "frontend/dist"])
+        .spawn()
+        .map_err(|e| format!("starting the server: {e}"))?;
     println!("\n  «Социальный кластер»: http://localhost:8080  (API /api/v1, docs /docs)\n");
-    tools::command(socio, &serve)
+    if !tools::spa_is_current() {
+        let minutes = if tools::spa_tools_present() { 5 } else { 20 };
+        println!("  Сайт работает без интерактивных частей, они собираются: ещё около {minutes} минут.\n");
+        match tools::build_spa() {
+            Ok(()) => println!("\n  Интерактивные части собраны: сайт работает полностью, перезапуск не нужен.\n"),
+            Err(e) => println!("\nxtask: the SPA build failed ({e}); the server keeps serving the API and the pages\n"),
+        }
+    }
+    let status = server.wait().map_err(|e| format!("the server: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("the server ended ({status})")) }
 }
 
 /// Every check CI runs.

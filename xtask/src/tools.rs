@@ -108,21 +108,78 @@ fn trunk_build(extra: &[&str]) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("trunk build {} failed", extra.join(" "))) }
 }
 
-/// Builds the SPA into frontend/dist (release, size-tuned, offline): the site, then the route
-/// wizard's own page into dist/route, the cabinet's into dist/cabinet and the back office's
-/// into dist/backoffice (after, since each build empties its folder).
+/// Builds the SPA (release, size-tuned, offline): the site, then the route wizard's own page
+/// into route/, the cabinet's into cabinet/ and the back office's into backoffice/ (after, since
+/// each build empties its folder). The build is made in frontend/dist.building and replaces
+/// frontend/dist in one step when complete, so a server running meanwhile never serves half a
+/// build; it notices the new one by itself.
 pub fn build_spa() -> Result<(), String> {
     ensure_spa_tools()?;
-    trunk_build(&[])?;
-    trunk_build(&["route.html", "--dist", "dist/route", "--public-url", "/route/"])?;
-    trunk_build(&["cabinet.html", "--dist", "dist/cabinet", "--public-url", "/cabinet/"])?;
-    trunk_build(&["backoffice.html", "--dist", "dist/backoffice", "--public-url", "/backoffice/"])?;
-    write_service_worker(std::path::Path::new("frontend/dist"))?;
-    precompress(std::path::Path::new("frontend/dist"))?;
+    let staged = std::path::Path::new("frontend/dist.building");
+    trunk_build(&["--dist", "dist.building"])?;
+    trunk_build(&["route.html", "--dist", "dist.building/route", "--public-url", "/route/"])?;
+    trunk_build(&["cabinet.html", "--dist", "dist.building/cabinet", "--public-url", "/cabinet/"])?;
+    trunk_build(&["backoffice.html", "--dist", "dist.building/backoffice", "--public-url", "/backoffice/"])?;
+    write_service_worker(staged)?;
+    precompress(staged)?;
+    put_in_place(staged, std::path::Path::new("frontend/dist"))?;
     spa_size_report("frontend/dist", "the site's first page")?;
     spa_size_report("frontend/dist/route", "the route wizard's page")?;
     spa_size_report("frontend/dist/cabinet", "the partner cabinet's page")?;
     spa_size_report("frontend/dist/backoffice", "the back office's page")
+}
+
+/// Replaces `dist` with `staged` (two renames: no moment with half a build), and stamps it.
+fn put_in_place(staged: &std::path::Path, dist: &std::path::Path) -> Result<(), String> {
+    let old = dist.with_extension("old");
+    let _ = std::fs::remove_dir_all(&old);
+    if dist.exists() {
+        std::fs::rename(dist, &old).map_err(|e| format!("moving the old build aside: {e}"))?;
+    }
+    std::fs::rename(staged, dist).map_err(|e| format!("putting the new build in place: {e}"))?;
+    let _ = std::fs::remove_dir_all(&old);
+    std::fs::write(dist.join(BUILT_STAMP), "built by cargo xtask spa\n").map_err(|e| format!("stamping the build: {e}"))
+}
+
+/// Written last into a complete build: its time says which sources the build has seen.
+const BUILT_STAMP: &str = ".built";
+
+/// Is frontend/dist a complete build newer than every source it is made of?
+pub fn spa_is_current() -> bool {
+    let Ok(built) = std::fs::metadata(std::path::Path::new("frontend/dist").join(BUILT_STAMP)).and_then(|m| m.modified()) else {
+        return false;
+    };
+    let sources = [
+        "frontend/src",
+        "frontend/index.html",
+        "frontend/route.html",
+        "frontend/cabinet.html",
+        "frontend/backoffice.html",
+        "frontend/style.css",
+        "frontend/sw.js",
+        "frontend/Trunk.toml",
+        "frontend/Cargo.toml",
+        "crates/domain",
+        "crates/client",
+        "crates/views",
+        "Cargo.lock",
+        "xtask/src/tools.rs",
+    ];
+    sources.iter().all(|source| newest(std::path::Path::new(source)).is_none_or(|changed| changed <= built))
+}
+
+/// The newest modification time under `path` (a file or a folder), if any.
+fn newest(path: &std::path::Path) -> Option<std::time::SystemTime> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_dir() {
+        return meta.modified().ok();
+    }
+    std::fs::read_dir(path).ok()?.filter_map(Result::ok).filter_map(|entry| newest(&entry.path())).max()
+}
+
+/// Are trunk, wasm-bindgen and wasm-opt installed at the versions the build pins?
+pub fn spa_tools_present() -> bool {
+    has_version("trunk", "0.21.14") && has_version("wasm-bindgen", "0.2.130") && has_version("wasm-opt", "116")
 }
 
 /// Writes `frontend/sw.js` into the build with the files the citizens' pages load (the site's

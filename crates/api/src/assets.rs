@@ -3,6 +3,11 @@
 //! `cargo xtask spa` writes brotli and gzip copies beside each one, sent to browsers that accept
 //! them, so no CPU is spent compressing the same wasm for every visitor. Everything else the
 //! build serves (its HTML) is `no-cache`: asked again each time, answered 304 by its ETag.
+//!
+//! The server may start before the build exists (`cargo xtask run` serves the API and the
+//! server-drawn pages while the SPA is still being built): [`follow_build`] notices a build that
+//! appears or is replaced and has the pages and the Content-Security-Policy follow it, with no
+//! restart.
 
 use std::{
     path::{Path, PathBuf},
@@ -106,6 +111,41 @@ fn is_hashed(path: &str) -> bool {
         return false;
     }
     stem.trim_end_matches("_bg").rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// What the build's pages look like now (each names its bundle's hashed files): their sizes and
+/// modification times.
+fn build_stamp(dir: &Path) -> Vec<Option<(u64, std::time::SystemTime)>> {
+    crate::page_headers::PAGES
+        .iter()
+        .map(|page| std::fs::metadata(dir.join(page)).ok().and_then(|m| Some((m.len(), m.modified().ok()?))))
+        .collect()
+}
+
+/// Looks at the build in `dir` every `every`; when it has changed, the pages are drawn into its
+/// documents and the CSP names its loaders. Runs until the server stops.
+pub async fn follow_build(
+    dir: PathBuf,
+    every: std::time::Duration,
+    headers: Arc<crate::page_headers::PageHeaders>,
+    site: Arc<crate::pages::Site>,
+) {
+    let mut seen = build_stamp(&dir);
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let now = build_stamp(&dir);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        site.reload();
+        match headers.reload() {
+            Ok(()) => tracing::info!(dir = %dir.display(), "the SPA build changed: pages and the CSP follow it"),
+            Err(error) => tracing::error!(%error, "the SPA build changed but its loaders could not be read"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -24,8 +24,11 @@ pub struct Settings {
     pub log: String,
     /// Log as JSON lines (`SOCIO_LOG_FORMAT=json`) instead of human-readable text.
     pub log_json: bool,
-    /// Folder with the built SPA to serve at `/` (`SOCIO_STATIC_DIR`), if any.
+    /// Folder with the built SPA to serve at `/` (`SOCIO_STATIC_DIR`), if any. It may appear or
+    /// be replaced while the server runs: it is looked at every `build_check`.
     pub static_dir: Option<PathBuf>,
+    /// How often a new SPA build is looked for (`SOCIO_BUILD_CHECK_MS`, default 2000).
+    pub build_check: std::time::Duration,
     /// HTTP worker threads (`SOCIO_WORKERS`); default: one per core.
     pub workers: usize,
     /// How often the search index catches up with the database (`SOCIO_SEARCH_REFRESH_MS`, default 2000).
@@ -182,6 +185,7 @@ impl Settings {
             log: env("SOCIO_LOG").or(file.log).unwrap_or_else(|| DEFAULT_LOG.to_owned()),
             log_json: env("SOCIO_LOG_FORMAT").or(file.log_format).is_some_and(|f| f == "json"),
             static_dir: env("SOCIO_STATIC_DIR").map(PathBuf::from).or(file.static_dir),
+            build_check: std::time::Duration::from_millis(number("SOCIO_BUILD_CHECK_MS")?.unwrap_or(2000).clamp(100, 600_000)),
             workers: workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
             search_refresh: std::time::Duration::from_millis(
                 env("SOCIO_SEARCH_REFRESH_MS")
@@ -259,6 +263,7 @@ impl Settings {
             log: "warn".to_owned(),
             log_json: false,
             static_dir: None,
+            build_check: std::time::Duration::from_millis(200),
             workers: 1,
             search_refresh: std::time::Duration::from_millis(100),
             reconcile_every: std::time::Duration::from_secs(600),

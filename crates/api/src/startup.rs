@@ -92,6 +92,9 @@ impl Application {
             std::sync::Arc::new(PageHeaders::new(settings.static_dir.as_deref(), settings.public_url.starts_with("https://"))?);
         let site = web::Data::new(crate::pages::Site::new(&settings.public_url, settings.static_dir.as_deref(), settings.page_cache));
         let assets = std::sync::Arc::new(crate::assets::Assets::new(settings.static_dir.as_deref()));
+        if let Some(dir) = settings.static_dir.clone() {
+            tokio::spawn(crate::assets::follow_build(dir, settings.build_check, page_headers.clone(), site.clone().into_inner()));
+        }
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()

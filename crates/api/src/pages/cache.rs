@@ -46,6 +46,11 @@ impl PageCache {
         state.pages.get(key).filter(|(at, _)| at.elapsed() < FRESH_FOR).map(|(_, page)| page.clone())
     }
 
+    /// Forgets every page (they were drawn into a build's document that has changed).
+    pub fn clear(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).pages.clear();
+    }
+
     /// Keeps `page` for `key` at `version`; a newer version drops every older page.
     pub fn put(&self, key: String, version: i64, page: Rendered) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());

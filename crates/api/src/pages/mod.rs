@@ -13,7 +13,7 @@ mod document;
 mod schema_org;
 mod sitemap;
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use actix_web::{
     HttpRequest, HttpResponse,
@@ -46,9 +46,21 @@ const CARD: &[u8] = include_bytes!("../../assets/og-card.png");
 /// What every page needs: where the site lives, the built documents, rendered pages.
 pub struct Site {
     public_url: String,
+    static_dir: Option<std::path::PathBuf>,
+    documents: std::sync::RwLock<Arc<Documents>>,
+    cache: PageCache,
+}
+
+/// The build's documents the pages are drawn into: the site's and the route wizard's.
+struct Documents {
     site: Template,
     route: Template,
-    cache: PageCache,
+}
+
+impl Documents {
+    fn load(static_dir: Option<&Path>) -> Self {
+        Self { site: Template::load(static_dir, "index.html"), route: Template::load(static_dir, "route/index.html") }
+    }
 }
 
 impl Site {
@@ -57,10 +69,21 @@ impl Site {
     pub fn new(public_url: &str, static_dir: Option<&Path>, cache: bool) -> Self {
         Self {
             public_url: public_url.trim_end_matches('/').to_owned(),
-            site: Template::load(static_dir, "index.html"),
-            route: Template::load(static_dir, "route/index.html"),
+            static_dir: static_dir.map(Path::to_path_buf),
+            documents: std::sync::RwLock::new(Arc::new(Documents::load(static_dir))),
             cache: PageCache::new(cache),
         }
+    }
+
+    /// Reads the build's documents again and forgets the pages drawn into the old ones.
+    pub fn reload(&self) {
+        let documents = Arc::new(Documents::load(self.static_dir.as_deref()));
+        *self.documents.write().unwrap_or_else(|e| e.into_inner()) = documents;
+        self.cache.clear();
+    }
+
+    fn documents(&self) -> Arc<Documents> {
+        self.documents.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     fn url(&self, path: &str) -> String {
@@ -224,7 +247,8 @@ fn document(site: &Site, page: &Page, demo: bool) -> String {
             json_in_script(data)
         ));
     }
-    let template = if page.route { &site.route } else { &site.site };
+    let documents = site.documents();
+    let template = if page.route { &documents.route } else { &documents.site };
     template.render(&head, &body)
 }
 

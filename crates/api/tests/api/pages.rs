@@ -475,3 +475,47 @@ async fn built_files_are_sent_precompressed_and_hashed_names_cached_for_good() {
     assert_eq!(page.headers()["cache-control"], "no-cache");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `cargo xtask run` serves before the SPA is built: the pages are drawn into the bare document
+/// until the build appears, then into the build's, with its loader allowed by the CSP, and its
+/// files served, without a restart.
+#[tokio::test]
+async fn a_build_that_appears_while_the_server_runs_is_served_with_its_loader_allowed() {
+    let Some(app) = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await else { return };
+    let dir = std::env::temp_dir().join(format!("socio-late-build-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let address = app.spawn_replica_with(|s| s.static_dir = Some(dir.clone())).await;
+    let get = |path: &'static str| {
+        let request = app.http.get(format!("{address}{path}"));
+        async move { request.send().await.unwrap() }
+    };
+    let before = get("/services/prokat-tsr-serov").await;
+    assert_eq!(before.status(), 200, "the server-drawn page answers before any build");
+    assert!(!before.headers()["content-security-policy"].to_str().unwrap().contains("sha256-"));
+    assert!(before.text().await.unwrap().contains("<h1"), "the page's content is there");
+    assert_eq!(get("/app-0123456789abcdef.js").await.status(), 404);
+
+    let loader = "import init from '/app-0123456789abcdef.js';await init();";
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef.js"), "export default async function init() {}").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        format!(
+            "<!doctype html><html lang=\"ru\"><head><title>x</title><script type=\"module\">{loader}</script></head><body></body></html>"
+        ),
+    )
+    .unwrap();
+    let hash = {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(loader.as_bytes()))
+    };
+    crate::cabinet::eventually("the new build followed", async || {
+        let page = get("/services/prokat-tsr-serov").await;
+        let allowed = page.headers()["content-security-policy"].to_str().unwrap().contains(&format!("'sha256-{hash}'"));
+        (allowed && page.text().await.unwrap().contains(loader)).then_some(())
+    })
+    .await;
+    assert_eq!(get("/app-0123456789abcdef.js").await.status(), 200, "the build's files are served");
+    let _ = std::fs::remove_dir_all(&dir);
+}
