@@ -84,7 +84,11 @@ fn run() -> Result<(), String> {
     println!("\n  «Социальный кластер»: http://localhost:8080  (API /api/v1, docs /docs)\n");
     if !tools::spa_is_current() {
         let minutes = if tools::spa_tools_present() { 5 } else { 20 };
-        println!("  Сайт работает без интерактивных частей, они собираются: ещё около {minutes} минут.\n");
+        if std::path::Path::new("frontend/dist/index.html").exists() {
+            println!("  Сайт работает на прежней сборке; новая собирается: ещё около {minutes} минут.\n");
+        } else {
+            println!("  Сайт работает без интерактивных частей, они собираются: ещё около {minutes} минут.\n");
+        }
         match tools::build_spa() {
             Ok(()) => println!("\n  Интерактивные части собраны: сайт работает полностью, перезапуск не нужен.\n"),
             Err(e) => println!("\nxtask: the SPA build failed ({e}); the server keeps serving the API and the pages\n"),
