@@ -21,7 +21,9 @@ impl Failure {
 impl From<ClientError> for Failure {
     fn from(error: ClientError) -> Self {
         match error {
-            ClientError::Api { problem } => Failure { status: Some(problem.status), message: problem.detail },
+            ClientError::Api { problem } => {
+                Failure { status: Some(problem.status), message: socio_domain::wording::problem_message(&problem) }
+            }
             ClientError::Transport(_) | ClientError::Decode(_) => Failure {
                 status: None,
                 message: "Не удалось связаться с сервером. Проверьте интернет и попробуйте ещё раз.".to_owned(),

@@ -85,8 +85,42 @@ pub fn day_and_time(day: u32, month0: u32, hours: u32, minutes: u32) -> String {
     format!("{day} {month}, {hours}:{minutes:02}")
 }
 
+/// What to tell a person the server failed them: its own words, and for a fault of the server
+/// (5xx) the request's number, which support finds in the log.
+pub fn problem_message(problem: &crate::api::Problem) -> String {
+    match &problem.request_id {
+        Some(id) if problem.status >= 500 => {
+            format!("{} Номер обращения: {id}. Назовите его, если будете писать в поддержку.", problem.detail)
+        }
+        _ => problem.detail.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_server_fault_names_the_request_for_support() {
+        let problem = |status: u16, request_id: Option<&str>| crate::api::Problem {
+            kind: "/problems/x".into(),
+            title: "Ошибка".into(),
+            status,
+            code: "x".into(),
+            detail: "Повторите попытку позже.".into(),
+            errors: Vec::new(),
+            request_id: request_id.map(str::to_owned),
+        };
+        assert_eq!(
+            super::problem_message(&problem(503, Some("7F000001:C8FA_0001"))),
+            "Повторите попытку позже. Номер обращения: 7F000001:C8FA_0001. Назовите его, если будете писать в поддержку."
+        );
+        assert_eq!(
+            super::problem_message(&problem(400, Some("a-1"))),
+            "Повторите попытку позже.",
+            "a mistake in the input needs no number"
+        );
+        assert_eq!(super::problem_message(&problem(500, None)), "Повторите попытку позже.");
+    }
+
     use super::*;
 
     #[test]
