@@ -115,12 +115,17 @@ fn ensure_wasm_opt() -> Result<(), String> {
         return Ok(());
     }
     println!("xtask: installing wasm-opt (binaryen 116) from npm");
+    npm_ci("frontend", "the SPA build needs npm for wasm-opt")
+}
+
+/// `npm ci` in `dir`: the packages its lockfile pins; `why` says what needs them when npm is missing.
+fn npm_ci(dir: &str, why: &str) -> Result<(), String> {
     let status = Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--silent"])
-        .current_dir("frontend")
+        .current_dir(dir)
         .status()
-        .map_err(|e| format!("the SPA build needs npm for wasm-opt (apt-get install -y npm): {e}"))?;
-    if status.success() { Ok(()) } else { Err("npm ci in frontend/ failed".into()) }
+        .map_err(|e| format!("{why} (apt-get install -y npm): {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("npm ci in {dir}/ failed")) }
 }
 
 fn trunk_build(extra: &[&str]) -> Result<(), String> {
@@ -345,10 +350,5 @@ pub fn ensure_axe() -> Result<(), String> {
     if std::path::Path::new("e2e/node_modules/axe-core/axe.min.js").exists() {
         return Ok(());
     }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--silent"])
-        .current_dir("e2e")
-        .status()
-        .map_err(|e| format!("the accessibility checks need npm (apt-get install -y npm): {e}"))?;
-    if status.success() { Ok(()) } else { Err("npm ci in e2e/ failed".into()) }
+    npm_ci("e2e", "the accessibility checks need npm")
 }

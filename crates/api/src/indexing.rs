@@ -55,10 +55,30 @@ impl IndexStatus {
         self.started.elapsed().saturating_sub(Duration::from_millis(self.caught_up_ms.load(Ordering::Relaxed)))
     }
 
+    /// How far this index is behind the shared change log now (two small queries).
+    pub async fn lag(&self, store: &Store) -> Result<Lag, socio_store::StoreError> {
+        let applied = self.applied();
+        let last = store.last_change().await?;
+        let behind = match store.first_change_after(applied).await? {
+            Some(written) => (chrono::Utc::now() - written).to_std().unwrap_or_default(),
+            None => Duration::ZERO,
+        };
+        Ok(Lag { last, applied, behind })
+    }
+
     /// Records the reconciles have repaired since start.
     pub fn repaired(&self) -> u64 {
         self.repaired.load(Ordering::Relaxed)
     }
+}
+
+/// The index against the change log: the last sequence written, the last applied, and the age
+/// of the oldest change not applied yet (zero when caught up).
+#[derive(Debug, Clone, Copy)]
+pub struct Lag {
+    pub last: i64,
+    pub applied: i64,
+    pub behind: Duration,
 }
 
 /// Builds the index from everything published; returns it with the change-log sequence read

@@ -42,7 +42,7 @@ use crate::{
     cpu::CpuQueue,
     indexing::IndexStatus,
     mail::Outgoing,
-    rate_limit::{Network, RateLimiter},
+    rate_limit::{Network, RateLimiter, RateLimits},
 };
 
 /// Who may scrape `/metrics` besides loopback clients.
@@ -182,16 +182,11 @@ impl Metrics {
         sampled.search_queue.set(cpu.admitted() as i64);
         sampled.index_services.set(index.service_count() as i64);
         sampled.snapshot_age.set(status.since_caught_up().as_secs_f64());
-        let applied = status.applied();
-        let last = store.last_change().await.map_err(ApiError::Unavailable)?;
-        let lag = match store.first_change_after(applied).await.map_err(ApiError::Unavailable)? {
-            Some(written) => (chrono::Utc::now() - written).num_milliseconds().max(0) as f64 / 1000.0,
-            None => 0.0,
-        };
-        sampled.lag_seconds.set(lag);
-        sampled.lag_changes.set((last - applied).max(0));
-        sampled.change_log_last.set(last);
-        sampled.change_log_applied.set(applied);
+        let lag = status.lag(store).await.map_err(ApiError::Unavailable)?;
+        sampled.lag_seconds.set(lag.behind.as_secs_f64());
+        sampled.lag_changes.set((lag.last - lag.applied).max(0));
+        sampled.change_log_last.set(lag.last);
+        sampled.change_log_applied.set(lag.applied);
         let mut text = String::with_capacity(16 * 1024);
         encode(&mut text, &self.registry).map_err(|e| ApiError::Internal(e.into()))?;
         Ok(text)
@@ -249,7 +244,7 @@ pub fn current_request_id() -> Option<String> {
 /// Gives every request an id and counts it when answered.
 pub struct Observer {
     metrics: Arc<Metrics>,
-    trusted_proxies: Vec<Network>,
+    limits: RateLimits,
     /// Ids of this process: a random prefix (replicas differ) and a sequence.
     prefix: String,
     next: AtomicU64,
@@ -259,15 +254,16 @@ pub struct Observer {
 const MAX_REQUEST_ID: usize = 128;
 
 impl Observer {
-    pub fn new(metrics: Arc<Metrics>, trusted_proxies: Vec<Network>) -> Self {
+    /// Ids are taken from the proxies `limits` trusts.
+    pub fn new(metrics: Arc<Metrics>, limits: RateLimits) -> Self {
         let mut bytes = [0u8; 6];
         let _ = getrandom::fill(&mut bytes);
-        Self { metrics, trusted_proxies, prefix: hex::encode(bytes), next: AtomicU64::new(1) }
+        Self { metrics, limits, prefix: hex::encode(bytes), next: AtomicU64::new(1) }
     }
 
     /// The id a trusted proxy sent (letters, digits and `-_.:@` only), or a new one.
     fn request_id(&self, req: &ServiceRequest) -> Arc<str> {
-        let from_proxy = req.peer_addr().is_some_and(|peer| self.trusted_proxies.iter().any(|n| n.contains(peer.ip())));
+        let from_proxy = req.peer_addr().is_some_and(|peer| self.limits.trusts(peer.ip()));
         let sent =
             from_proxy.then(|| req.headers().get("x-request-id").and_then(|v| v.to_str().ok())).flatten().map(str::trim).filter(|id| {
                 !id.is_empty()

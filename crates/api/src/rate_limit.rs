@@ -86,6 +86,13 @@ pub struct RateLimits {
     pub redis_prefix: String,
 }
 
+impl RateLimits {
+    /// Is `ip` one of the proxies whose forwarded headers are believed?
+    pub fn trusts(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies.iter().any(|n| n.contains(ip))
+    }
+}
+
 impl Default for RateLimits {
     fn default() -> Self {
         Self {
@@ -223,7 +230,7 @@ impl RateLimiter {
     /// The client's address: the peer, or what a trusted proxy says the client was.
     pub fn client_ip(&self, req: &HttpRequest) -> String {
         let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return "unknown".to_owned() };
-        let trusted = |ip: IpAddr| self.settings.trusted_proxies.iter().any(|n| n.contains(ip));
+        let trusted = |ip: IpAddr| self.settings.trusts(ip);
         if !trusted(peer) {
             return peer.to_string();
         }

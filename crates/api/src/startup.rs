@@ -78,7 +78,7 @@ impl Application {
         };
         let metrics = web::Data::new(Metrics::new(&limiter, &outgoing, sources));
         let metrics_access = web::Data::new(settings.metrics.clone());
-        let observer = std::sync::Arc::new(Observer::new(metrics.clone().into_inner(), settings.rate_limits.trusted_proxies.clone()));
+        let observer = std::sync::Arc::new(Observer::new(metrics.clone().into_inner(), settings.rate_limits.clone()));
         let views = web::Data::new(ViewCounter::default());
         let hsds = web::Data::new(routes::hsds::Snapshot::default());
         let accounts = web::Data::new(settings.accounts);

@@ -45,12 +45,8 @@ async fn readyz(
     status: web::Data<IndexStatus>,
     limit: web::Data<ReadyLimit>,
 ) -> Result<HttpResponse, ApiError> {
-    let last_change = store.last_change().await.map_err(ApiError::Unavailable)?;
-    let applied_change = status.applied();
-    let behind_seconds = match store.first_change_after(applied_change).await.map_err(ApiError::Unavailable)? {
-        Some(written) => (chrono::Utc::now() - written).num_seconds().max(0) as u64,
-        None => 0,
-    };
+    let lag = status.lag(&store).await.map_err(ApiError::Unavailable)?;
+    let (last_change, applied_change, behind_seconds) = (lag.last, lag.applied, lag.behind.as_secs());
     let max_behind_seconds = limit.0.as_secs();
     if behind_seconds > max_behind_seconds {
         return Err(ApiError::IndexBehind { seconds: behind_seconds });
