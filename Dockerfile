@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build of the `socio` server and the SPA: compile with the Rust toolchain, run on a
 # slim Debian. The SPA is built by `cargo xtask spa`, the same step as `cargo xtask run` and the
-# test command (it installs trunk and wasm-bindgen-cli through cargo and wasm-opt through npm, at
-# the versions it pins; the cache mounts keep them, the registry and the target folder).
+# test command (it installs wasm-bindgen-cli through cargo and wasm-opt through npm, at the
+# versions it pins; the cache mounts keep them, the registry and the target folder).
 
 FROM rust:1.95-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends brotli nodejs npm && rm -rf /var/lib/apt/lists/* \

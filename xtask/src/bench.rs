@@ -20,7 +20,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::tools;
+use crate::{spa, tools};
 
 pub(crate) const BIND: &str = "127.0.0.1:18089";
 /// The built SPA the benchmark servers serve (their pages are drawn inside its document).
@@ -124,7 +124,7 @@ pub fn run_pages(args: &[String]) -> Result<(), String> {
     }
     options.page_cache = false;
     if !std::path::Path::new(SPA).join("index.html").exists() {
-        tools::build_spa()?;
+        spa::build_spa()?;
     }
     let (backend, _server) = prepare(&options)?;
     let (_, list) = get_once("/api/v1/services?municipality=ekaterinburg&per_page=1")?;

@@ -7,6 +7,7 @@ mod bench;
 mod hsds_bench;
 mod replicas;
 mod soak;
+mod spa;
 mod tools;
 
 use std::{env, process::ExitCode};
@@ -46,7 +47,7 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("bench") => bench::run(&args[1..]),
-        Some("spa") => tools::build_spa(),
+        Some("spa") => spa::build_spa(),
         Some("bench-search") => bench::run_search(&args[1..]),
         Some("bench-pages") => bench::run_pages(&args[1..]),
         Some("bench-hsds") => hsds_bench::run(&args[1..]),
@@ -82,14 +83,14 @@ fn run() -> Result<(), String> {
         .spawn()
         .map_err(|e| format!("starting the server: {e}"))?;
     println!("\n  «Социальный кластер»: http://localhost:8080  (API /api/v1, docs /docs)\n");
-    if !tools::spa_is_current() {
-        let minutes = if tools::spa_tools_present() { 5 } else { 20 };
+    if !spa::spa_is_current() {
+        let minutes = if spa::spa_tools_present() { 5 } else { 20 };
         if std::path::Path::new("frontend/dist/index.html").exists() {
             println!("  Сайт работает на прежней сборке; новая собирается: ещё около {minutes} минут.\n");
         } else {
             println!("  Сайт работает без интерактивных частей, они собираются: ещё около {minutes} минут.\n");
         }
-        match tools::build_spa() {
+        match spa::build_spa() {
             Ok(()) => println!("\n  Интерактивные части собраны: сайт работает полностью, перезапуск не нужен.\n"),
             Err(e) => println!("\nxtask: the SPA build failed ({e}); the server keeps serving the API and the pages\n"),
         }
@@ -117,7 +118,7 @@ fn test() -> Result<(), String> {
         "wasm32-unknown-unknown",
     ];
     tools::cargo(&[&["clippy"][..], &wasm, &["--", "-D", "warnings"]].concat())?;
-    tools::build_spa()?;
+    spa::build_spa()?;
     tools::ensure_browser()?;
     tools::ensure_replica_tools()?;
     tools::ensure_axe()?;

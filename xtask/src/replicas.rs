@@ -13,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use crate::tools;
+use crate::{spa, tools};
 
 const DATABASE: &str = "socio_replicas";
 
@@ -32,7 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if TcpStream::connect_timeout(&redis, Duration::from_secs(2)).is_err() {
         return Err("Redis does not answer at 127.0.0.1:6379: redis-server --daemonize yes".into());
     }
-    tools::build_spa()?;
+    spa::build_spa()?;
     tools::cargo(&["build", "--release", "-p", "socio-api"])?;
     let socio = tools::target_dir().join("release").join("socio");
     let socio = socio.to_str().ok_or("non-UTF-8 target path")?.to_owned();

@@ -102,7 +102,7 @@ fn accepts(header: &str, name: &str) -> bool {
     })
 }
 
-/// Is this a file of a build whose name carries a content hash, as trunk names them
+/// Is this a file of a build whose name carries a content hash, as `cargo xtask spa` names them
 /// (`socio-frontend-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`)?
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
@@ -154,7 +154,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hashed_names_are_trunks() {
+    fn hashed_names_are_the_builds() {
         assert!(is_hashed("/socio-frontend-0123456789abcdef_bg.wasm"));
         assert!(is_hashed("/route/socio-route-0123456789abcdef.js"));
         assert!(is_hashed("/style-89abcdef01234567.css"));

@@ -2,7 +2,7 @@
 //! site's own scripts and its wasm, no framing, no referrer to other sites, and HSTS when the
 //! site is public over TLS.
 //!
-//! trunk writes one small inline loader script into each page; rather than allowing inline
+//! The SPA's build writes one small inline loader script into each page; rather than allowing inline
 //! scripts, the policy names the SHA-256 of each loader found in the served build, so a script
 //! injected through partner-controlled text would still not run. The API documentation (Swagger
 //! UI, vendored) styles itself inline and gets its own, looser style rule. A build that appears

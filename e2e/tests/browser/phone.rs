@@ -54,7 +54,7 @@ async fn on_a_phone_the_first_screen_holds_the_service_and_the_first_result() {
     toggle.click().await.unwrap();
     assert!(displayed(&browser, "#filters").await, "the filters open");
     assert_eq!(browser.find(".filters-toggle").await.attr("aria-expanded").await.unwrap().as_deref(), Some("true"));
-    browser.find("#f-cost").await.select_by_value("free").await.unwrap();
+    browser.choose("f-cost", "free").await;
     browser.url_when(|u| u.contains("cost=free")).await;
     browser.text_when(".filters-toggle", |t| t == "Фильтры (2)").await;
     let count = browser.text_when("#result-count", |t| t.starts_with("Найдено")).await;
@@ -136,7 +136,7 @@ async fn on_a_phone_the_sections_open_from_the_menu_and_close_by_keyboard() {
 
     // The city is asked once: once chosen, the home page says it and offers to change it.
     browser.open("/").await;
-    browser.find("#city-home").await.select_by_value("serov").await.unwrap();
+    browser.choose("city-home", "serov").await;
     browser.text_when("#city-chosen", |t| t == "Серов").await;
     browser.find("#change-city").await.click().await.unwrap();
     browser.find("#city-home").await;

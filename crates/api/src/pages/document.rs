@@ -1,4 +1,4 @@
-//! The HTML document around a rendered page: trunk's built page (its stylesheet and its loader
+//! The HTML document around a rendered page: the built SPA page (its stylesheet and its loader
 //! script, whose hash the CSP names) with the page's own head and body put in, or a bare
 //! document when the SPA has not been built (tests, an API-only deployment).
 //!
@@ -32,7 +32,7 @@ impl Template {
     }
 
     /// `page` of the build in `static_dir` (`index.html`, `route/index.html`), or the bare
-    /// document when there is none or it does not look like trunk's output.
+    /// document when there is none or it does not look like the build's output.
     pub fn load(static_dir: Option<&Path>, page: &str) -> Self {
         static_dir
             .and_then(|dir| std::fs::read_to_string(dir.join(page)).ok())
