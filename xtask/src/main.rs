@@ -84,7 +84,8 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("starting the server: {e}"))?;
     println!("\n  «Социальный кластер»: http://localhost:8080  (API /api/v1, docs /docs)\n");
     if !spa::spa_is_current() {
-        let minutes = if spa::spa_tools_present() { 5 } else { 20 };
+        // Measured on 2 cores: the bundles alone about 3 minutes, with wasm-bindgen-cli to compile 6.
+        let minutes = if spa::spa_tools_present() { 3 } else { 6 };
         if std::path::Path::new("frontend/dist/index.html").exists() {
             println!("  Сайт работает на прежней сборке; новая собирается: ещё около {minutes} минут.\n");
         } else {

@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod catalogue;
 pub mod cli;
 pub mod cpu;
 pub mod error;

@@ -114,7 +114,7 @@ impl<'a> Selected<'a> {
     }
 
     /// `matched` narrowed by every set filter but `except` (and the organization's).
-    fn narrowed(&self, matched: &SlotSet, except: Option<usize>) -> SlotSet {
+    pub(crate) fn narrowed(&self, matched: &SlotSet, except: Option<usize>) -> SlotSet {
         let mut set = matched.clone();
         if let Some(within) = &self.within {
             set.intersect(within);

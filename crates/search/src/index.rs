@@ -226,6 +226,50 @@ pub(crate) struct Snapshot {
     pub vocabulary: Arc<HashMap<String, u32>>,
     /// How many name groups the slots refer to (see [`Slot::group`]).
     pub groups: usize,
+    /// The records in the order of a list without words.
+    pub listed: Arc<Listed>,
+}
+
+/// The order of the lists without words, made once per snapshot: a page of the catalogue is then
+/// the first matches met walking it, not a sort of every match.
+#[derive(Debug, Default)]
+pub(crate) struct Listed {
+    /// The live services' slots by name: the first bytes of the folded name, the folded name,
+    /// then the id.
+    pub services: Vec<u32>,
+    /// Organizations by folded name, then id.
+    pub organizations: Vec<Arc<OrganizationEntry>>,
+    /// Situations in the editors' order, then id.
+    pub situations: Vec<Arc<SituationEntry>>,
+}
+
+impl Listed {
+    fn new(
+        slots: &[Slot],
+        entries: &[Option<Arc<ServiceEntry>>],
+        organizations: &HashMap<i64, Arc<OrganizationEntry>>,
+        situations: &HashMap<i64, Arc<SituationEntry>>,
+    ) -> Self {
+        let name = |slot: u32| entries.get(slot as usize).and_then(Option::as_deref).map_or("", |e| e.sort_name.as_str());
+        let mut services: Vec<u32> = (0..slots.len())
+            .filter(|&s| slots[s].id != FREE && entries.get(s).is_some_and(Option::is_some))
+            .filter_map(|s| u32::try_from(s).ok())
+            .collect();
+        services.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&slots[a as usize], &slots[b as usize]);
+            x.name_key.cmp(&y.name_key).then_with(|| name(a).cmp(name(b))).then(x.id.cmp(&y.id))
+        });
+        let mut organizations: Vec<(String, Arc<OrganizationEntry>)> =
+            organizations.values().map(|o| (fold(&o.summary.name), o.clone())).collect();
+        organizations.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.summary.id.cmp(&b.1.summary.id)));
+        let mut situations: Vec<(i32, i64, Arc<SituationEntry>)> = situations.iter().map(|(&id, s)| (s.position, id, s.clone())).collect();
+        situations.sort_unstable_by_key(|&(position, id, _)| (position, id));
+        Listed {
+            services,
+            organizations: organizations.into_iter().map(|(_, o)| o).collect(),
+            situations: situations.into_iter().map(|(.., s)| s).collect(),
+        }
+    }
 }
 
 struct Writer {
@@ -284,6 +328,7 @@ impl SearchIndex {
             completions: Arc::default(),
             vocabulary: Arc::default(),
             groups: 0,
+            listed: Arc::default(),
         });
         let search = SearchIndex {
             fields,
@@ -451,7 +496,9 @@ impl SearchIndex {
         let completions = Arc::new(Completions::build(&catalogue, &self.synonyms, services, situations));
         let searcher = reader.searcher();
         let keys = segment_keys(&searcher)?;
+        let entries = slot_entries(services, slot_of, slots.len());
         let next = Arc::new(Snapshot {
+            listed: Arc::new(Listed::new(slots, &entries, organizations, situations)),
             words: Arc::new(ServiceWords::build(&searcher, f.all, &keys, slots.len())?),
             keys: Arc::new(keys),
             searcher,
@@ -460,7 +507,7 @@ impl SearchIndex {
             synonyms: self.synonyms.clone(),
             services: services.clone(),
             membership: Arc::new(Membership::build(slots, catalogue.membership_sizes())),
-            entries: Arc::new(slot_entries(services, slot_of, slots.len())),
+            entries: Arc::new(entries),
             slots: slots.clone(),
             organizations: organizations.clone(),
             situations: situations.clone(),

@@ -277,11 +277,25 @@ impl SearchIndex {
         let snap = self.snapshot();
         let selected = Selected::new(&snap, filter)?;
         let understood = Understood::new(&snap, filter.q.as_deref())?;
+        if understood.is_empty() {
+            // No words: the filters' sets, walked in name order as far as the page.
+            let kept = selected.narrowed(&snap.membership.live, None);
+            let offset = usize::try_from(filter.page.offset()).unwrap_or(usize::MAX);
+            let items = snap
+                .listed
+                .services
+                .iter()
+                .filter(|&&slot| kept.contains(slot))
+                .skip(offset)
+                .take(filter.page.per_page as usize)
+                .filter_map(|&slot| Some(entry(&snap, slot)?.1.summary.clone()))
+                .collect();
+            return Ok((items, kept.len() as u64));
+        }
         let mut found = self.run(&snap, &understood, &selected, true)?.found;
         let total = found.len() as u64;
         let offset = usize::try_from(filter.page.offset()).unwrap_or(usize::MAX);
-        let order = if understood.is_empty() { by_name } else { by_score };
-        let items = page_of(&mut found, offset, filter.page.per_page as usize, order).iter().map(|f| f.entry.summary.clone()).collect();
+        let items = page_of(&mut found, offset, filter.page.per_page as usize, by_score).iter().map(|f| f.entry.summary.clone()).collect();
         Ok((items, total))
     }
 
@@ -318,17 +332,19 @@ impl SearchIndex {
                     .ok_or_else(|| SearchError::UnknownValue { field: "municipality", value: slug.to_string() })?,
             ),
         };
+        let wanted = |o: &OrganizationSummary| {
+            city.as_ref().is_none_or(|c| o.municipalities.contains(c))
+                && filter.kind.is_none_or(|k| o.kind == k)
+                && filter.sector.is_none_or(|s| o.sector == s)
+        };
         let understood = Understood::new(&snap, filter.q.as_deref())?;
+        if understood.is_empty() {
+            return Ok(listed_page(snap.listed.organizations.iter().map(|o| &o.summary).filter(|o| wanted(o)), filter.page));
+        }
         let hits = other_hits(&snap, &understood, true)?;
-        let matching: Vec<_> = ranked(&hits, Kind::Organization, |id| {
-            snap.organizations
-                .get(&id)
-                .filter(|o| city.as_ref().is_none_or(|c| o.summary.municipalities.contains(c)))
-                .filter(|o| filter.kind.is_none_or(|k| o.summary.kind == k))
-                .filter(|o| filter.sector.is_none_or(|s| o.summary.sector == s))
-                .map(|o| o.summary.clone())
-        })
-        .collect();
+        let matching: Vec<_> =
+            ranked(&hits, Kind::Organization, |id| snap.organizations.get(&id).filter(|o| wanted(&o.summary)).map(|o| o.summary.clone()))
+                .collect();
         Ok(paged(matching, filter.page))
     }
 
@@ -351,20 +367,18 @@ impl SearchIndex {
                 Some(c.category.id(slug.as_str()).ok_or_else(|| SearchError::UnknownValue { field: "category", value: slug.to_string() })?)
             }
         };
+        let wanted = |s: &SituationSummary| {
+            group.as_ref().is_none_or(|g| s.target_groups.iter().any(|t| &t.slug == g))
+                && category.is_none_or(|wanted| c.categories_with_groups(s.categories.iter().map(|x| x.slug.as_str())).contains(wanted))
+        };
         let understood = Understood::new(&snap, filter.q.as_deref())?;
+        if understood.is_empty() {
+            return Ok(listed_page(snap.listed.situations.iter().map(|s| &s.summary).filter(|s| wanted(s)), filter.page));
+        }
         let hits = other_hits(&snap, &understood, true)?;
-        let matching: Vec<_> = ranked(&hits, Kind::Situation, |id| {
-            snap.situations
-                .get(&id)
-                .filter(|s| group.as_ref().is_none_or(|g| s.summary.target_groups.iter().any(|t| &t.slug == g)))
-                .filter(|s| {
-                    category.is_none_or(|wanted| {
-                        c.categories_with_groups(s.summary.categories.iter().map(|x| x.slug.as_str())).contains(wanted)
-                    })
-                })
-                .map(|s| s.summary.clone())
-        })
-        .collect();
+        let matching: Vec<_> =
+            ranked(&hits, Kind::Situation, |id| snap.situations.get(&id).filter(|s| wanted(&s.summary)).map(|s| s.summary.clone()))
+                .collect();
         Ok(paged(matching, filter.page))
     }
 
@@ -525,6 +539,20 @@ fn ranked<T>(hits: &[Hit], kind: Kind, lookup: impl Fn(i64) -> Option<T>) -> imp
 
 fn top<T>(hits: &[Hit], kind: Kind, limit: usize, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
     ranked(hits, kind, lookup).take(limit).collect()
+}
+
+/// Page `page` of a list walked in order, and the list's length: only the page is cloned.
+fn listed_page<'a, T: Clone + 'a>(list: impl Iterator<Item = &'a T>, page: socio_domain::api::PageRequest) -> (Vec<T>, u64) {
+    let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+    let mut items = Vec::new();
+    let mut total = 0;
+    for (i, item) in list.enumerate() {
+        if i >= offset && items.len() < page.per_page as usize {
+            items.push(item.clone());
+        }
+        total += 1;
+    }
+    (items, total)
 }
 
 fn paged<T>(all: Vec<T>, page: socio_domain::api::PageRequest) -> (Vec<T>, u64) {

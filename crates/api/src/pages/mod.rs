@@ -31,14 +31,13 @@ use socio_domain::{
     api::{OrganizationFilter, OrganizationQuery, PageRequest, ServiceFilter, ServiceQuery, SituationFilter, SituationQuery},
     wording,
 };
-use socio_search::SearchIndex;
 use socio_store::Store;
 use socio_views as views;
 
 pub use cache::PageCache;
 pub use document::{Template, escape_attribute, escape_text, json_in_script};
 
-use crate::{ApiError, cpu::CpuQueue, views::ViewCounter};
+use crate::{ApiError, catalogue::Catalogue, views::ViewCounter};
 
 /// The site's card for link previews, shipped in the binary.
 const CARD: &[u8] = include_bytes!("../../assets/og-card.png");
@@ -94,7 +93,7 @@ impl Site {
 /// The public addresses; registered before the SPA's files, so they win over its fallback.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
-        .route("/services", web::get().to(catalogue))
+        .route("/services", web::get().to(services))
         .route("/services/{slug}", web::get().to(service))
         .route("/organizations", web::get().to(organizations))
         .route("/organizations/{slug}", web::get().to(organization))
@@ -360,10 +359,10 @@ fn slug_of(raw: &str) -> Result<Slug, ApiError> {
     Slug::parse(raw).map_err(|_| ApiError::NotFound("Страница"))
 }
 
-async fn home(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>) -> HttpResponse {
+async fn home(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>, catalogue: Catalogue) -> HttpResponse {
     answer(&req, &site, &store, async || {
         let filter = SituationFilter { page: PageRequest { page: 1, per_page: 100 }, ..Default::default() };
-        let (situations, _) = store.list_situations(&filter).await?;
+        let (situations, _) = catalogue.situations(filter).await?;
         let groups = store.categories().await?;
         let mut page = Page::new(
             "Что случилось?",
@@ -393,17 +392,11 @@ async fn home(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>) 
     .await
 }
 
-async fn catalogue(
-    req: HttpRequest,
-    site: web::Data<Site>,
-    store: web::Data<Store>,
-    index: web::Data<SearchIndex>,
-    cpu: web::Data<CpuQueue>,
-) -> HttpResponse {
+async fn services(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>, catalogue: Catalogue) -> HttpResponse {
     let raw: ServiceQuery = lenient_query(req.query_string());
     answer(&req, &site, &store, async || {
         let filter: ServiceFilter = crate::http::parse_filter(&raw)?;
-        let (items, total) = crate::routes::services::list::find(&store, index, &cpu, filter.clone()).await?;
+        let (items, total) = catalogue.services(filter.clone()).await?;
         let listed = crate::http::page(filter.page, items, total)?;
         let base = match &filter.q {
             Some(q) => format!("Услуги по запросу «{q}»"),
@@ -435,7 +428,7 @@ async fn catalogue(
                 page: PageRequest { page: 1, per_page: 3 },
                 q: None,
             };
-            store.list_situations(&themed).await?.0
+            catalogue.situations(themed).await?.0
         } else {
             Vec::new()
         };
@@ -472,17 +465,11 @@ async fn service(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store
     .await
 }
 
-async fn organizations(
-    req: HttpRequest,
-    site: web::Data<Site>,
-    store: web::Data<Store>,
-    index: web::Data<SearchIndex>,
-    cpu: web::Data<CpuQueue>,
-) -> HttpResponse {
+async fn organizations(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>, catalogue: Catalogue) -> HttpResponse {
     let raw: OrganizationQuery = lenient_query(req.query_string());
     answer(&req, &site, &store, async || {
         let filter: OrganizationFilter = crate::http::parse_filter(&raw)?;
-        let (items, total) = crate::routes::organizations::list::find(&store, index, &cpu, filter.clone()).await?;
+        let (items, total) = catalogue.organizations(filter.clone()).await?;
         let listed = crate::http::page(filter.page, items, total)?;
         let count = format!("Найдено: {}", wording::plural(listed.total, "организация", "организации", "организаций"));
         let mut parts = vec![city_name(&store, filter.municipality.as_ref()).await?];
@@ -523,12 +510,12 @@ async fn organization(req: HttpRequest, site: web::Data<Site>, store: web::Data<
     .await
 }
 
-async fn situations(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>) -> HttpResponse {
+async fn situations(req: HttpRequest, site: web::Data<Site>, store: web::Data<Store>, catalogue: Catalogue) -> HttpResponse {
     let raw: SituationQuery = lenient_query(req.query_string());
     answer(&req, &site, &store, async || {
         let mut filter: SituationFilter = crate::http::parse_filter(&raw)?;
         filter.page = PageRequest { page: 1, per_page: 100 };
-        let (situations, total) = store.list_situations(&filter).await?;
+        let (situations, total) = catalogue.situations(filter.clone()).await?;
         // Narrowed to one group of people: its name in the title, and the way back to all.
         let group = filter.target_group.as_ref().map(|slug| {
             situations.iter().flat_map(|s| &s.target_groups).find(|g| g.slug == slug.as_str()).map_or_else(|| slug.to_string(), |g| g.name.clone())

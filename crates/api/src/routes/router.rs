@@ -13,12 +13,11 @@ use socio_domain::{
     text::fold,
     vocabulary::ServiceFormat,
 };
-use socio_search::SearchIndex;
 use socio_store::{SituationUse, Store, StoreError};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
-use crate::{ApiError, http::cached_json, views::ViewCounter};
+use crate::{ApiError, catalogue::Catalogue, http::cached_json, views::ViewCounter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(build_route).service(suggest_situations).service(list_route_candidates);
@@ -125,8 +124,7 @@ async fn build_route(
 #[post("/router/suggest")]
 async fn suggest_situations(
     store: web::Data<Store>,
-    index: web::Data<SearchIndex>,
-    cpu: web::Data<crate::cpu::CpuQueue>,
+    catalogue: Catalogue,
     body: crate::http::PublicJson<SuggestRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let request = body.0;
@@ -184,11 +182,8 @@ async fn suggest_situations(
     if let Some(city) = &city {
         municipality_ref(&store, city).await?;
     }
-    let story = match request.text.clone().filter(|t| index.has_words(t)) {
-        Some(text) => {
-            let index = index.into_inner();
-            cpu.run(move || index.situations_for_story(&text)).await??
-        }
+    let story = match request.text.clone() {
+        Some(text) => catalogue.situations_for_story(text).await?,
         None => Vec::new(),
     };
     let digests = store.situation_digests().await?;
@@ -203,7 +198,7 @@ async fn suggest_situations(
                 page: PageRequest { page: 1, per_page: 5 },
                 ..Default::default()
             };
-            let (found, _) = store.list_services(&filter).await.map_err(unknown_to_422)?;
+            let (found, _) = catalogue.services(filter).await?;
             for service in found {
                 if !services.iter().any(|s: &socio_domain::api::ServiceSummary| s.id == service.id) {
                     services.push(service);

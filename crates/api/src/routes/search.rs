@@ -22,7 +22,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::tags;
 use crate::{
     ApiError,
-    cpu::{CpuQueue, SearchCache},
+    catalogue::Catalogue,
+    cpu::SearchCache,
     http::{cached_json, parse_filter},
 };
 
@@ -51,19 +52,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[get("/search")]
 async fn search(
     req: HttpRequest,
-    index: web::Data<SearchIndex>,
+    catalogue: Catalogue,
     store: web::Data<Store>,
-    cpu: web::Data<CpuQueue>,
     cache: web::Data<SearchCache>,
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let request: SearchRequest = parse_filter(&*query)?;
-    let generation = index.generation();
+    let generation = catalogue.generation();
     let results = match cache.get(generation, req.query_string()) {
         Some(results) => results,
         None => {
-            let (index, asked) = (index.into_inner(), request.clone());
-            let results = Arc::new(cpu.run(move || index.search(&asked)).await??);
+            let results = Arc::new(catalogue.search(request.clone()).await?);
             cache.put(generation, req.query_string(), results.clone());
             results
         }
