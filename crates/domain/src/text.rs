@@ -132,11 +132,6 @@ pub fn stem(word: &str) -> &str {
     word
 }
 
-/// The stems of a query's words, for `LIKE '%stem%'` matching.
-pub fn query_stems(query: &str) -> Vec<String> {
-    fold(query).split(' ').filter(|w| !w.is_empty()).map(|w| stem(w).to_owned()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,53 +1,19 @@
 //! Organizations: the directory and one organization's profile.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use socio_domain::{
     IdOrSlug,
-    api::{Contacts, MAX_PER_PAGE, OrganizationDetail, OrganizationFilter, OrganizationSummary, PageRequest, ServiceFilter},
+    api::{Contacts, OrganizationDetail, OrganizationSummary},
 };
 
 use crate::{
     PUBLISHED, Store, StoreError,
     entity::{location, organization},
     error::parse_stored,
-    links::{self, municipality_refs, owners_linked_to, slugs_through},
-    services::text_condition,
+    links::{self, municipality_refs, slugs_through},
 };
 
 impl Store {
-    /// One page of published organizations matching the filter, and the total.
-    pub async fn list_organizations(&self, filter: &OrganizationFilter) -> Result<(Vec<OrganizationSummary>, u64), StoreError> {
-        let mut select = organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED));
-        if let Some(slug) = &filter.municipality {
-            let id = self.municipality_id("municipality", slug).await?;
-            select = select.filter(organization::Column::Id.in_subquery(owners_linked_to(
-                "locations",
-                "organization_id",
-                "municipality_id",
-                vec![id.into()],
-            )));
-        }
-        if let Some(kind) = filter.kind {
-            select = select.filter(organization::Column::Kind.eq(kind.as_str()));
-        }
-        if let Some(sector) = filter.sector {
-            select = select.filter(organization::Column::Sector.eq(sector.as_str()));
-        }
-        if let Some(q) = &filter.q {
-            select = select.filter(text_condition(organization::Column::SearchText, q));
-        }
-        let total = select.clone().count(&self.db).await?;
-        let rows = select
-            .order_by_asc(organization::Column::Name)
-            .order_by_asc(organization::Column::Id)
-            .offset(filter.page.offset())
-            .limit(u64::from(filter.page.per_page))
-            .all(&self.db)
-            .await?;
-        let items = organization_summaries(&self.db, rows).await?;
-        Ok((items, total))
-    }
-
     /// A published organization by id or slug, with its locations and (up to 100) services.
     pub async fn organization(&self, key: &IdOrSlug) -> Result<Option<OrganizationDetail>, StoreError> {
         let select = organization::Entity::find().filter(organization::Column::Status.eq(PUBLISHED));
@@ -64,14 +30,7 @@ impl Store {
             .all(&self.db)
             .await?;
         let locations = links::locations(&self.db, location_rows).await?;
-        let slug = socio_domain::Slug::parse(&row.slug).map_err(StoreError::corrupt)?;
-        let (services, _) = self
-            .list_services(&ServiceFilter {
-                organization: Some(slug),
-                page: PageRequest { page: 1, per_page: MAX_PER_PAGE },
-                ..Default::default()
-            })
-            .await?;
+        let services = self.services_of(row.id).await?;
         Ok(Some(OrganizationDetail {
             id: row.id,
             slug: row.slug,

@@ -122,32 +122,6 @@ impl Store {
             .ok_or_else(|| StoreError::UnknownValue { field, value: slug.to_string() })
     }
 
-    /// A category and, for a first-level group, all its children.
-    pub(crate) async fn category_ids(&self, field: &'static str, slug: &Slug) -> Result<Vec<i64>, StoreError> {
-        let found = category::Entity::find()
-            .filter(category::Column::Slug.eq(slug.as_str()))
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::UnknownValue { field, value: slug.to_string() })?;
-        let mut ids = vec![found.id];
-        if found.parent_id.is_none() {
-            ids.extend(
-                category::Entity::find().filter(category::Column::ParentId.eq(found.id)).all(&self.db).await?.into_iter().map(|c| c.id),
-            );
-        }
-        Ok(ids)
-    }
-
-    /// The id of a target group, or `UnknownValue` naming `field`.
-    pub(crate) async fn target_group_id(&self, field: &'static str, slug: &Slug) -> Result<i64, StoreError> {
-        target_group::Entity::find()
-            .filter(target_group::Column::Slug.eq(slug.as_str()))
-            .one(&self.db)
-            .await?
-            .map(|t| t.id)
-            .ok_or_else(|| StoreError::UnknownValue { field, value: slug.to_string() })
-    }
-
     /// Published services of published organizations.
     pub(crate) fn published_services(&self) -> sea_orm::Select<service::Entity> {
         use sea_orm::sea_query::Query;

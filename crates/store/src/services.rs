@@ -1,100 +1,41 @@
-//! Services: the filtered catalogue and one service with everything needed to act on it.
+//! Services: one service with everything needed to act on it (the catalogue is the index's).
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use socio_domain::{
     IdOrSlug,
-    api::{Contacts, OrganizationRef, ServiceDetail, ServiceFilter, ServiceSummary},
-    text::query_stems,
+    api::{Contacts, MAX_PER_PAGE, OrganizationRef, ServiceDetail, ServiceSummary},
+    text::fold,
     vocabulary::ServiceFormat,
 };
 
 use crate::{
-    PUBLISHED, Store, StoreError,
+    Store, StoreError,
     entity::{organization, service, service_location},
     error::parse_stored,
-    links::{self, category_refs, municipality_refs, owners_linked_to, slugs_through, target_groups, values_of},
+    links::{self, category_refs, municipality_refs, slugs_through, target_groups, values_of},
 };
-
-/// `search_text LIKE '%stem%'` for every word of the query.
-pub(crate) fn text_condition(column: impl ColumnTrait, q: &str) -> Condition {
-    query_stems(q).into_iter().fold(Condition::all(), |all, stem| all.add(column.like(format!("%{stem}%"))))
-}
 
 fn age(value: Option<i16>) -> Option<u8> {
     value.and_then(|v| u8::try_from(v).ok())
 }
 
 impl Store {
-    /// One page of published services matching the filter, and how many match in total.
-    pub async fn list_services(&self, filter: &ServiceFilter) -> Result<(Vec<ServiceSummary>, u64), StoreError> {
-        let mut select = self.published_services();
-        if let Some(slug) = &filter.municipality {
-            let id = self.municipality_id("municipality", slug).await?;
-            select = select.filter(service::Column::Id.in_subquery(owners_linked_to(
-                "service_municipalities",
-                "service_id",
-                "municipality_id",
-                vec![id.into()],
-            )));
-        }
-        if let Some(slug) = &filter.category {
-            let ids = self.category_ids("category", slug).await?;
-            select = select.filter(service::Column::Id.in_subquery(owners_linked_to(
-                "service_categories",
-                "service_id",
-                "category_id",
-                ids.into_iter().map(Value::from).collect(),
-            )));
-        }
-        if let Some(slug) = &filter.target_group {
-            let id = self.target_group_id("target_group", slug).await?;
-            select = select.filter(service::Column::Id.in_subquery(owners_linked_to(
-                "service_target_groups",
-                "service_id",
-                "target_group_id",
-                vec![id.into()],
-            )));
-        }
-        if let Some(format) = filter.format {
-            select = select.filter(service::Column::Id.in_subquery(owners_linked_to(
-                "service_formats",
-                "service_id",
-                "format",
-                vec![format.as_str().into()],
-            )));
-        }
-        if let Some(cost) = filter.cost {
-            select = select.filter(service::Column::Cost.eq(cost.as_str()));
-        }
-        if let Some(age) = filter.age {
-            let age = i16::from(age);
-            select = select
-                .filter(Condition::any().add(service::Column::AgeMin.is_null()).add(service::Column::AgeMin.lte(age)))
-                .filter(Condition::any().add(service::Column::AgeMax.is_null()).add(service::Column::AgeMax.gte(age)));
-        }
-        if let Some(slug) = &filter.organization {
-            let org = organization::Entity::find()
-                .filter(organization::Column::Slug.eq(slug.as_str()))
-                .filter(organization::Column::Status.eq(PUBLISHED))
-                .one(&self.db)
-                .await?
-                .ok_or_else(|| StoreError::UnknownValue { field: "organization", value: slug.to_string() })?;
-            select = select.filter(service::Column::OrganizationId.eq(org.id));
-        }
-        if let Some(q) = &filter.q {
-            select = select.filter(text_condition(service::Column::SearchText, q));
-        }
-        let total = select.clone().count(&self.db).await?;
-        let rows = select
+    /// The published services of one organization (its page lists them), by folded name as the
+    /// catalogue orders them; at most [`MAX_PER_PAGE`].
+    pub(crate) async fn services_of(&self, organization_id: i64) -> Result<Vec<ServiceSummary>, StoreError> {
+        let rows = self
+            .published_services()
+            .filter(service::Column::OrganizationId.eq(organization_id))
             .order_by_asc(service::Column::Name)
             .order_by_asc(service::Column::Id)
-            .offset(filter.page.offset())
-            .limit(u64::from(filter.page.per_page))
+            .limit(u64::from(MAX_PER_PAGE))
             .all(&self.db)
             .await?;
-        Ok((service_summaries(&self.db, rows).await?, total))
+        let mut services = service_summaries(&self.db, rows).await?;
+        services.sort_by_cached_key(|s| (fold(&s.name), s.id));
+        Ok(services)
     }
 
     /// A published service by id or slug, with its organization and locations.

@@ -1,17 +1,16 @@
 //! Life situations: the list and one situation with its questionnaire and steps.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use socio_domain::{
     Slug,
-    api::{SituationDetail, SituationFilter, SituationRef, SituationSummary},
+    api::{SituationDetail, SituationRef, SituationSummary},
     situation::{Question, QuestionOption, Step},
 };
 
 use crate::{
     PUBLISHED, Store, StoreError,
     entity::{situation, situation_question, situation_related, situation_step},
-    links::{category_refs, owners_linked_to, slugs_through, string_list, target_groups},
-    services::text_condition,
+    links::{category_refs, slugs_through, string_list, target_groups},
 };
 
 fn json<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, StoreError> {
@@ -19,42 +18,6 @@ fn json<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) ->
 }
 
 impl Store {
-    /// One page of published situations matching the filter, and the total.
-    pub async fn list_situations(&self, filter: &SituationFilter) -> Result<(Vec<SituationSummary>, u64), StoreError> {
-        let mut select = situation::Entity::find().filter(situation::Column::Status.eq(PUBLISHED));
-        if let Some(slug) = &filter.target_group {
-            let id = self.target_group_id("target_group", slug).await?;
-            select = select.filter(situation::Column::Id.in_subquery(owners_linked_to(
-                "situation_target_groups",
-                "situation_id",
-                "target_group_id",
-                vec![id.into()],
-            )));
-        }
-        if let Some(slug) = &filter.category {
-            let ids = self.category_ids("category", slug).await?;
-            select = select.filter(situation::Column::Id.in_subquery(owners_linked_to(
-                "situation_categories",
-                "situation_id",
-                "category_id",
-                ids.into_iter().map(Value::from).collect(),
-            )));
-        }
-        if let Some(q) = &filter.q {
-            select = select.filter(text_condition(situation::Column::SearchText, q));
-        }
-        let total = select.clone().count(&self.db).await?;
-        let rows = select
-            .order_by_asc(situation::Column::Position)
-            .order_by_asc(situation::Column::Id)
-            .offset(filter.page.offset())
-            .limit(u64::from(filter.page.per_page))
-            .all(&self.db)
-            .await?;
-        let items = situation_summaries(&self.db, rows).await?;
-        Ok((items, total))
-    }
-
     /// A published situation by slug, with questions, all steps and related situations.
     pub async fn situation(&self, slug: &Slug) -> Result<Option<SituationDetail>, StoreError> {
         let Some(row) = situation::Entity::find()
