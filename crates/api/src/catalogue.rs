@@ -13,7 +13,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use socio_domain::api::{
     OrganizationFilter, OrganizationSummary, SearchRequest, SearchResults, ServiceFilter, ServiceSummary, SituationFilter, SituationSummary,
 };
-use socio_search::SearchIndex;
+use socio_search::{SearchError, SearchIndex};
 
 use crate::{ApiError, cpu::CpuQueue};
 
@@ -28,34 +28,44 @@ impl Catalogue {
     /// A page of published services and their total: by name without words, best match first
     /// with them.
     pub async fn services(&self, mut filter: ServiceFilter) -> Result<(Vec<ServiceSummary>, u64), ApiError> {
-        filter.q = filter.q.filter(|q| self.index.has_words(q));
-        if filter.q.is_none() {
-            return Ok(self.index.services(&filter)?);
-        }
-        let index = self.index.clone();
-        self.cpu.run(move || index.services(&filter)).await?.map_err(ApiError::from)
+        filter.q = self.words(filter.q);
+        let words = filter.q.is_some();
+        self.list(filter, words, SearchIndex::services).await
     }
 
     /// A page of published organizations and their total: by name without words, best match
     /// first with them.
     pub async fn organizations(&self, mut filter: OrganizationFilter) -> Result<(Vec<OrganizationSummary>, u64), ApiError> {
-        filter.q = filter.q.filter(|q| self.index.has_words(q));
-        if filter.q.is_none() {
-            return Ok(self.index.organizations(&filter)?);
-        }
-        let index = self.index.clone();
-        self.cpu.run(move || index.organizations(&filter)).await?.map_err(ApiError::from)
+        filter.q = self.words(filter.q);
+        let words = filter.q.is_some();
+        self.list(filter, words, SearchIndex::organizations).await
     }
 
     /// A page of published situations and their total: in the editors' order without words,
     /// best match first with them.
     pub async fn situations(&self, mut filter: SituationFilter) -> Result<(Vec<SituationSummary>, u64), ApiError> {
-        filter.q = filter.q.filter(|q| self.index.has_words(q));
-        if filter.q.is_none() {
-            return Ok(self.index.situations(&filter)?);
+        filter.q = self.words(filter.q);
+        let words = filter.q.is_some();
+        self.list(filter, words, SearchIndex::situations).await
+    }
+
+    /// `q` if it has a word to search for (not only stop words such as «для» or punctuation).
+    fn words(&self, q: Option<String>) -> Option<String> {
+        q.filter(|q| self.index.has_words(q))
+    }
+
+    /// `answer` on this worker for a list without words, on the search threads for one with.
+    async fn list<F: Send + 'static, T: Send + 'static>(
+        &self,
+        filter: F,
+        words: bool,
+        answer: fn(&SearchIndex, &F) -> Result<T, SearchError>,
+    ) -> Result<T, ApiError> {
+        if !words {
+            return Ok(answer(&self.index, &filter)?);
         }
         let index = self.index.clone();
-        self.cpu.run(move || index.situations(&filter)).await?.map_err(ApiError::from)
+        self.cpu.run(move || answer(&index, &filter)).await?.map_err(ApiError::from)
     }
 
     /// Which snapshot of the index answers now: equal numbers, equal answers (for caches).
