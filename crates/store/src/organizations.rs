@@ -1,4 +1,5 @@
-//! Organizations: the directory and one organization's profile.
+//! Organizations: one organization's profile, and the summaries the search feed carries (the
+//! directory is the index's).
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use socio_domain::{

@@ -1,4 +1,5 @@
-//! Life situations: the list and one situation with its questionnaire and steps.
+//! Life situations: one situation with its questionnaire and steps, and the summaries the search
+//! feed carries (the list is the index's).
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use socio_domain::{
