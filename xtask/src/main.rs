@@ -8,6 +8,8 @@ mod hsds_bench;
 mod replicas;
 mod soak;
 mod spa;
+mod sphinx;
+mod sphinxql;
 mod tools;
 
 use std::{env, process::ExitCode};

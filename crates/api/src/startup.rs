@@ -31,6 +31,7 @@ use crate::{
     routes,
     views::{ViewCounter, flush_views},
 };
+use socio_search::SearchIndex;
 use socio_store::Store;
 
 /// A bound, not yet running, server.
@@ -147,6 +148,7 @@ impl Application {
                     if bench {
                         cfg.route("/_bench/fixed", web::get().to(bench_fixed));
                         cfg.route("/_bench/pg-search", web::get().to(bench_pg_search));
+                        cfg.route("/_bench/memory", web::get().to(bench_memory));
                     }
                 })
                 .service(web::redirect("/docs", "/docs/"))
@@ -256,6 +258,12 @@ async fn no_route() -> Result<HttpResponse, ApiError> {
 
 /// A fixed JSON body of about `bytes` bytes, built once per size: the benchmark's ceiling, i.e.
 /// what the stack costs with no database and no serialisation.
+/// The search index's memory by structure, largest first, as text rows «bytes<TAB>structure».
+async fn bench_memory(index: web::Data<SearchIndex>) -> HttpResponse {
+    let rows: String = index.memory().iter().map(|part| format!("{}\t{}\n", part.bytes, part.structure)).collect();
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(rows)
+}
+
 async fn bench_fixed(req: HttpRequest) -> HttpResponse {
     static BODIES: OnceLock<Mutex<HashMap<usize, web::Bytes>>> = OnceLock::new();
     let bytes = web::Query::<HashMap<String, usize>>::from_query(req.query_string())

@@ -25,6 +25,18 @@ struct Phrase {
     weight: u64,
 }
 
+impl crate::memory::Heap for Phrase {
+    fn heap(&self) -> usize {
+        self.text.heap() + self.slug.heap() + self.words.heap()
+    }
+}
+
+impl crate::memory::Heap for Completions {
+    fn heap(&self) -> usize {
+        self.phrases.heap() + self.words.heap()
+    }
+}
+
 /// The completion dictionary of one snapshot.
 #[derive(Default)]
 pub(crate) struct Completions {

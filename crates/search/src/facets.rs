@@ -37,6 +37,12 @@ pub(crate) struct Membership {
     pub(crate) live: SlotSet,
 }
 
+impl crate::memory::Heap for Membership {
+    fn heap(&self) -> usize {
+        self.sets.iter().map(crate::memory::Heap::heap).sum::<usize>() + self.live.heap()
+    }
+}
+
 impl Membership {
     pub(crate) fn build(slots: &[Slot], sizes: [usize; AGE]) -> Self {
         let [municipality, category, target_group, format, cost] = sizes;
@@ -114,6 +120,11 @@ impl<'a> Selected<'a> {
     }
 
     /// `matched` narrowed by every set filter but `except` (and the organization's).
+    /// Whether no filter is set: every match is kept.
+    pub(crate) fn is_everything(&self) -> bool {
+        self.within.is_none() && self.passing.iter().all(Option::is_none)
+    }
+
     pub(crate) fn narrowed(&self, matched: &SlotSet, except: Option<usize>) -> SlotSet {
         let mut set = matched.clone();
         if let Some(within) = &self.within {
@@ -131,6 +142,7 @@ impl<'a> Selected<'a> {
 }
 
 /// Counters for every facet value.
+#[derive(Clone)]
 pub(crate) struct Counts([Vec<u64>; DIMENSIONS]);
 
 impl Counts {

@@ -27,6 +27,7 @@ use crate::{
     catalogue::{Bits, Interned},
     completion::Completions,
     facets::Membership,
+    ranked::Ranked,
     synonyms::Synonyms,
     terms::ServiceWords,
 };
@@ -228,6 +229,8 @@ pub(crate) struct Snapshot {
     pub groups: usize,
     /// The records in the order of a list without words.
     pub listed: Arc<Listed>,
+    /// Common words' services in score order, made by the first search for each.
+    pub ranked: Ranked,
 }
 
 /// The order of the lists without words, made once per snapshot: a page of the catalogue is then
@@ -241,6 +244,13 @@ pub(crate) struct Listed {
     pub organizations: Vec<Arc<OrganizationEntry>>,
     /// Situations in the editors' order, then id.
     pub situations: Vec<Arc<SituationEntry>>,
+}
+
+impl crate::memory::Heap for Listed {
+    fn heap(&self) -> usize {
+        use std::mem::size_of;
+        self.services.heap() + (self.organizations.capacity() + self.situations.capacity()) * size_of::<usize>()
+    }
 }
 
 impl Listed {
@@ -329,6 +339,7 @@ impl SearchIndex {
             vocabulary: Arc::default(),
             groups: 0,
             listed: Arc::default(),
+            ranked: Ranked::default(),
         });
         let search = SearchIndex {
             fields,
@@ -514,6 +525,7 @@ impl SearchIndex {
             completions,
             vocabulary: w.vocabulary.clone(),
             groups: w.groups.len(),
+            ranked: Ranked::default(),
         });
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
         self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);

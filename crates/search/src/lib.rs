@@ -10,10 +10,13 @@ mod catalogue;
 mod completion;
 mod facets;
 mod index;
+mod memory;
 mod query;
+mod ranked;
 mod slots;
 mod synonyms;
 mod terms;
 mod understood;
 
 pub use index::{SearchError, SearchIndex};
+pub use memory::MemoryPart;

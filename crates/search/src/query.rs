@@ -8,8 +8,10 @@
 //! that «Социальный контракт» in 14 cities does not fill the first page.
 
 use std::{
+    borrow::Cow,
     cmp::Ordering,
     collections::{HashMap, HashSet},
+    sync::Arc,
 };
 
 use socio_domain::{
@@ -26,8 +28,9 @@ use crate::{
     catalogue::Interned,
     facets::{CATEGORY, Counts, MUNICIPALITY, Selected, TARGET_GROUP, harvest},
     index::{KEY_BITS, KEY_MASK, Kind, SearchError, SearchIndex, ServiceEntry, SituationEntry, Slot, Snapshot},
+    ranked::RankedWord,
     terms::each_match,
-    understood::{Understood, with_analyzer},
+    understood::{ServiceMatch, Understood, with_analyzer},
 };
 
 /// A matching organization or situation.
@@ -52,7 +55,9 @@ fn other_hits(snap: &Snapshot, understood: &Understood, all_words: bool) -> Resu
 }
 
 /// A service that passed the filters, with what ordering needs.
+#[derive(Clone, Copy)]
 struct Found<'a> {
+    slot: u32,
     entry: &'a ServiceEntry,
     name_key: u128,
     group: u32,
@@ -82,6 +87,24 @@ struct Outcome<'a> {
     counts: Counts,
 }
 
+/// What a search shows of its services: how many, in how many lines, the page's lines with the
+/// copies each lists and how many copies it has, and the facet counts.
+struct Lines<'a> {
+    total: u64,
+    lines: u64,
+    page: Vec<(Found<'a>, Vec<Found<'a>>, u64)>,
+    counts: Counts,
+    all_words: bool,
+}
+
+/// Whether a query of one common word walks its services in the order kept with the snapshot
+/// (see [`crate::ranked`]) or, as any other query, scores every match.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ranking {
+    CommonWords,
+    Exhaustive,
+}
+
 impl SearchIndex {
     fn run<'a>(
         &self,
@@ -96,56 +119,128 @@ impl SearchIndex {
                 .iter()
                 .filter_map(|slot| {
                     let (record, entry) = entry(snap, slot)?;
-                    Some(Found { entry, name_key: record.name_key, group: record.group, score: 0.0, distance: None })
+                    Some(Found { slot, entry, name_key: record.name_key, group: record.group, score: 0.0, distance: None })
                 })
                 .collect();
             return Ok(Outcome { found, counts });
         }
         let matched = understood.services(snap, all_words)?;
         let (kept, counts) = harvest(snap, selected, &matched.matched);
-        let found = kept
-            .iter()
-            .filter_map(|slot| {
-                let (record, entry) = entry(snap, slot)?;
-                let length = snap.words.norms.get(slot as usize).copied().unwrap_or(1.0);
-                let score = matched
-                    .words
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (set, _))| set.contains(slot))
-                    .map(|(i, (_, rarity))| rarity * (length + understood.boost(i, record, entry)))
-                    .sum();
-                Some(Found { entry, name_key: record.name_key, group: record.group, score, distance: None })
-            })
-            .collect();
+        let found = kept.iter().filter_map(|slot| scored(snap, understood, &matched, slot)).collect();
         Ok(Outcome { found, counts })
     }
 
-    /// `GET /api/v1/search`: services with facets and snippets, plus situations, organizations
-    /// and advice for the first page.
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
-        let snap = self.snapshot();
-        let filter = &request.filter;
-        let selected = Selected::new(&snap, filter)?;
-        let understood = Understood::new(&snap, filter.q.as_deref())?;
+    /// The services having the query's one common word, best first, from the snapshot if a
+    /// search has ranked them already; `None` for any other query.
+    fn ranked_word(&self, snap: &Snapshot, understood: &Understood) -> Result<Option<Arc<RankedWord>>, SearchError> {
+        let Some(stem) = understood.common_word(snap) else { return Ok(None) };
+        if let Some(ranked) = snap.ranked.word(stem) {
+            return Ok(Some(ranked));
+        }
+        let (services, lines) = snap.ranked.groups(snap).count(&understood.services(snap, true)?.matched);
+        let everything = Selected::new(snap, &ServiceFilter::default())?;
+        let Outcome { mut found, counts } = self.run(snap, understood, &everything, true)?;
+        found.sort_unstable_by(by_score);
+        let order = found.iter().map(|f| f.slot).collect();
+        Ok(Some(snap.ranked.keep(stem, RankedWord { order, services, lines, counts })))
+    }
+
+    /// The lines of a search for one common word: its ranked services walked as far as the page,
+    /// skipping what the filters leave out and, when `grouped`, the copies of a name met before.
+    fn lines_of_word<'a>(
+        &self,
+        snap: &'a Snapshot,
+        understood: &Understood,
+        selected: &Selected,
+        ranked: &RankedWord,
+        grouped: bool,
+        (offset, per_page): (usize, usize),
+    ) -> Result<Lines<'a>, SearchError> {
+        let matched = understood.services(snap, true)?;
+        let groups = snap.ranked.groups(snap);
+        let (kept, counts, total, lines) = if selected.is_everything() {
+            (Cow::Borrowed(&matched.matched), ranked.counts.clone(), ranked.services, ranked.lines)
+        } else {
+            let (kept, counts) = harvest(snap, selected, &matched.matched);
+            let (total, lines) = groups.count(&kept);
+            (Cow::Owned(kept), counts, total, lines)
+        };
+        let mut seen = groups.none_seen();
+        let mut line = 0;
+        let mut page = Vec::new();
+        for &slot in &ranked.order {
+            if page.len() >= per_page {
+                break;
+            }
+            if !kept.contains(slot) {
+                continue;
+            }
+            let group = if grouped { groups.of(slot) } else { None };
+            if let Some(g) = group {
+                if seen.contains(g) {
+                    continue;
+                }
+                seen.insert(g);
+            }
+            line += 1;
+            if line <= offset {
+                continue;
+            }
+            let Some(found) = scored(snap, understood, &matched, slot) else { continue };
+            // The copies as the exhaustive way lists them: the group's services in slot order,
+            // each losing to the best so far (or making it a copy) in turn.
+            let mut copies = Vec::new();
+            let mut copies_total = 0;
+            if let Some(g) = group {
+                let mut best: Option<Found> = None;
+                let members = || groups.members(g).iter().filter(|&&m| kept.contains(m));
+                copies_total = members().count().saturating_sub(1) as u64;
+                for &member in members() {
+                    let Some(mut f) = scored(snap, understood, &matched, member) else { continue };
+                    let Some(current) = best.as_mut() else {
+                        best = Some(f);
+                        continue;
+                    };
+                    if by_score(&f, current) == Ordering::Less {
+                        std::mem::swap(current, &mut f);
+                    }
+                    copies.push(f);
+                    // Each member after the first makes one copy: the first MAX_COPIES + 1
+                    // members decide the list, whatever the rest are.
+                    if copies.len() == MAX_COPIES {
+                        break;
+                    }
+                }
+            }
+            page.push((found, copies, copies_total));
+        }
+        let lines = if grouped { lines } else { total };
+        Ok(Lines { total, lines, page, counts, all_words: true })
+    }
+
+    /// The lines of any search: every match scored, one line per name group when `grouped`.
+    fn lines_scored<'a>(
+        &self,
+        snap: &'a Snapshot,
+        understood: &Understood,
+        selected: &Selected,
+        request: &SearchRequest,
+        origin: Option<Coordinates>,
+        (offset, per_page): (usize, usize),
+    ) -> Result<Lines<'a>, SearchError> {
         let mut all_words = true;
-        let mut outcome = self.run(&snap, &understood, &selected, true)?;
+        let mut outcome = self.run(snap, understood, selected, true)?;
         if outcome.found.is_empty() && understood.words.len() > 1 {
-            outcome = self.run(&snap, &understood, &selected, false)?;
+            outcome = self.run(snap, understood, selected, false)?;
             all_words = false;
         }
-        let origin =
-            request.origin.or_else(|| selected.values[MUNICIPALITY].and_then(|m| snap.catalogue.centres.get(usize::from(m)).copied()));
         let total = outcome.found.len() as u64;
-        let page = filter.page;
-        let offset = usize::try_from(page.offset()).unwrap_or(usize::MAX);
-        let per_page = page.per_page as usize;
         let mut found = outcome.found;
         if request.sort == SearchSort::Distance
             && let Some(origin) = origin
         {
             for f in &mut found {
-                f.distance = distance(&snap, f.entry, &origin);
+                f.distance = distance(snap, f.entry, &origin);
             }
         }
         let order = |a: &Found, b: &Found| match request.sort {
@@ -161,7 +256,7 @@ impl SearchIndex {
                 Some(o) => {
                     let d = |f: &mut Found| {
                         if f.distance.is_none() {
-                            f.distance = distance(&snap, f.entry, &o);
+                            f.distance = distance(snap, f.entry, &o);
                         }
                         f.distance.unwrap_or(f64::MAX)
                     };
@@ -175,21 +270,67 @@ impl SearchIndex {
         };
         let lines = shown.len() as u64;
         let page_items = page_of(&mut shown, offset, per_page, order);
-        let mut copies_of: HashMap<u32, Vec<&Found>> = page_items.iter().map(|f| (f.group, Vec::new())).collect();
+        let mut copies_of: HashMap<u32, (Vec<Found>, u64)> = page_items.iter().map(|f| (f.group, (Vec::new(), 0))).collect();
         for copy in &copies {
-            if let Some(list) = copies_of.get_mut(&copy.group)
-                && list.len() < MAX_COPIES
-            {
-                list.push(copy);
+            if let Some((list, total)) = copies_of.get_mut(&copy.group) {
+                if list.len() < MAX_COPIES {
+                    list.push(*copy);
+                }
+                *total += 1;
             }
         }
-        let items: Vec<ServiceHit> = page_items
+        let page = page_items
             .iter()
-            .map(|f| ServiceHit {
+            .map(|f| {
+                let (list, total) = copies_of.get(&f.group).cloned().unwrap_or_default();
+                (*f, list, total)
+            })
+            .collect();
+        Ok(Lines { total, lines, page, counts: outcome.counts, all_words })
+    }
+
+    /// `GET /api/v1/search`: services with facets and snippets, plus situations, organizations
+    /// and advice for the first page.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_ranked(request, Ranking::CommonWords)
+    }
+
+    /// [`Self::search`] scoring every match even for a common word: what the tests compare the
+    /// ranked common words with.
+    #[doc(hidden)]
+    pub fn search_scoring_everything(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_ranked(request, Ranking::Exhaustive)
+    }
+
+    fn search_ranked(&self, request: &SearchRequest, ranking: Ranking) -> Result<SearchResults, SearchError> {
+        let snap = self.snapshot();
+        let filter = &request.filter;
+        let selected = Selected::new(&snap, filter)?;
+        let understood = Understood::new(&snap, filter.q.as_deref())?;
+        let origin =
+            request.origin.or_else(|| selected.values[MUNICIPALITY].and_then(|m| snap.catalogue.centres.get(usize::from(m)).copied()));
+        let page = filter.page;
+        let window = (usize::try_from(page.offset()).unwrap_or(usize::MAX), page.per_page as usize);
+        // The best copy of a name stands for it unless the person's place decides.
+        let grouped = selected.values[MUNICIPALITY].is_none();
+        let ranked = match ranking {
+            Ranking::CommonWords if request.sort == SearchSort::Relevance && (!grouped || request.origin.is_none()) => {
+                self.ranked_word(&snap, &understood)?
+            }
+            _ => None,
+        };
+        let Lines { total, lines, page: shown, counts, all_words } = match ranked {
+            Some(ranked) => self.lines_of_word(&snap, &understood, &selected, &ranked, grouped, window)?,
+            None => self.lines_scored(&snap, &understood, &selected, request, origin, window)?,
+        };
+        let items: Vec<ServiceHit> = shown
+            .iter()
+            .map(|(f, copies, copies_total)| ServiceHit {
                 snippet: if understood.is_empty() { Vec::new() } else { understood.snippet(&f.entry.text) },
                 distance_km: f.distance.or_else(|| origin.and_then(|o| distance(&snap, f.entry, &o))).map(|d| (d * 10.0).round() / 10.0),
                 service: f.entry.summary.clone(),
-                copies: copies_of.get(&f.group).map(|list| copies_in_order(list)).unwrap_or_default(),
+                copies: copies_in_order(copies),
+                copies_total: *copies_total,
             })
             .collect();
         let first_page = page.page == 1 && !understood.is_empty();
@@ -212,7 +353,7 @@ impl SearchIndex {
         } else {
             Vec::new()
         };
-        let facets = outcome.counts.facets(&snap, &selected);
+        let facets = counts.facets(&snap, &selected);
         let mut advice =
             SearchAdvice { spelling: understood.respelled(), ignored_words: understood.ignored.clone(), ..SearchAdvice::default() };
         if total == 0
@@ -274,6 +415,10 @@ impl SearchIndex {
 
     /// The `q` of `GET /services`: the same search, as a plain page of services.
     pub fn services(&self, filter: &ServiceFilter) -> Result<(Vec<ServiceSummary>, u64), SearchError> {
+        self.services_ranked(filter, Ranking::CommonWords)
+    }
+
+    fn services_ranked(&self, filter: &ServiceFilter, ranking: Ranking) -> Result<(Vec<ServiceSummary>, u64), SearchError> {
         let snap = self.snapshot();
         let selected = Selected::new(&snap, filter)?;
         let understood = Understood::new(&snap, filter.q.as_deref())?;
@@ -292,11 +437,32 @@ impl SearchIndex {
                 .collect();
             return Ok((items, kept.len() as u64));
         }
+        let offset = usize::try_from(filter.page.offset()).unwrap_or(usize::MAX);
+        let per_page = filter.page.per_page as usize;
+        let ranked = if ranking == Ranking::CommonWords { self.ranked_word(&snap, &understood)? } else { None };
+        if let Some(ranked) = ranked {
+            let kept = selected.narrowed(&understood.services(&snap, true)?.matched, None);
+            let total = if selected.is_everything() { ranked.services } else { snap.ranked.groups(&snap).count(&kept).0 };
+            let items = ranked
+                .order
+                .iter()
+                .filter(|&&slot| kept.contains(slot))
+                .skip(offset)
+                .take(per_page)
+                .filter_map(|&slot| Some(entry(&snap, slot)?.1.summary.clone()))
+                .collect();
+            return Ok((items, total));
+        }
         let mut found = self.run(&snap, &understood, &selected, true)?.found;
         let total = found.len() as u64;
-        let offset = usize::try_from(filter.page.offset()).unwrap_or(usize::MAX);
-        let items = page_of(&mut found, offset, filter.page.per_page as usize, by_score).iter().map(|f| f.entry.summary.clone()).collect();
+        let items = page_of(&mut found, offset, per_page, by_score).iter().map(|f| f.entry.summary.clone()).collect();
         Ok((items, total))
+    }
+
+    /// [`Self::services`] scoring every match even for a common word (for the tests).
+    #[doc(hidden)]
+    pub fn services_scoring_everything(&self, filter: &ServiceFilter) -> Result<(Vec<ServiceSummary>, u64), SearchError> {
+        self.services_ranked(filter, Ranking::Exhaustive)
     }
 
     /// The slugs of every service matching `q`, best first: the HSDS API's `search`, which
@@ -438,6 +604,20 @@ impl SearchIndex {
     }
 }
 
+/// The service in `slot` with its score for the query's words.
+fn scored<'a>(snap: &'a Snapshot, understood: &Understood, matched: &ServiceMatch, slot: u32) -> Option<Found<'a>> {
+    let (record, entry) = entry(snap, slot)?;
+    let length = snap.words.norms.get(slot as usize).copied().unwrap_or(1.0);
+    let score = matched
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(_, (set, _))| set.contains(slot))
+        .map(|(i, (_, rarity))| rarity * (length + understood.boost(i, record, entry)))
+        .sum();
+    Some(Found { slot, entry, name_key: record.name_key, group: record.group, score, distance: None })
+}
+
 /// The service in `slot`: its record and its entry.
 fn entry(snap: &Snapshot, slot: u32) -> Option<(&Slot, &ServiceEntry)> {
     Some((snap.slots.get(slot as usize)?, snap.entries.get(slot as usize)?.as_deref()?))
@@ -463,8 +643,9 @@ fn related_situations(snap: &Snapshot, selected: &Selected, limit: usize) -> Vec
     related.into_iter().take(limit).map(|s| SituationHit { situation: s.summary.clone(), snippet: Vec::new() }).collect()
 }
 
-/// The most copies of one service a search line lists.
-const MAX_COPIES: usize = 50;
+/// The most copies of one service a search line lists (it says how many there are): the
+/// region's cities fit, and a longer list is read by no one on a phone.
+const MAX_COPIES: usize = 15;
 
 /// Splits `found` into one service per name group (the least by `better`) and the rest.
 fn one_per_group<'a>(
@@ -496,7 +677,7 @@ fn one_per_group<'a>(
 }
 
 /// Copies as a search line lists them: by city.
-fn copies_in_order(list: &[&Found]) -> Vec<ServiceCopy> {
+fn copies_in_order(list: &[Found]) -> Vec<ServiceCopy> {
     let mut copies: Vec<ServiceCopy> = list
         .iter()
         .map(|f| {
@@ -533,12 +714,27 @@ fn page_of<'f, 'a>(
 /// only as far as the caller takes.
 fn ranked<T>(hits: &[Hit], kind: Kind, lookup: impl Fn(i64) -> Option<T>) -> impl Iterator<Item = T> {
     let mut of_kind: Vec<(i64, Score)> = hits.iter().filter(|h| h.kind == kind).map(|h| (h.id, h.score)).collect();
-    of_kind.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    of_kind.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     of_kind.into_iter().filter_map(move |(id, _)| lookup(id))
 }
 
+/// The first `limit` records of [`ranked`]'s order that `lookup` keeps, ordering only a few times
+/// as many as wanted unless `lookup` leaves too many out (a common word matches thousands).
 fn top<T>(hits: &[Hit], kind: Kind, limit: usize, lookup: impl Fn(i64) -> Option<T>) -> Vec<T> {
-    ranked(hits, kind, lookup).take(limit).collect()
+    let order = |a: &(i64, Score), b: &(i64, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let mut of_kind: Vec<(i64, Score)> = hits.iter().filter(|h| h.kind == kind).map(|h| (h.id, h.score)).collect();
+    let window = (limit * 4).min(of_kind.len());
+    if window < of_kind.len() {
+        of_kind.select_nth_unstable_by(window, order);
+    }
+    of_kind[..window].sort_unstable_by(order);
+    let mut taken: Vec<T> = of_kind[..window].iter().filter_map(|&(id, _)| lookup(id)).take(limit).collect();
+    if taken.len() < limit && window < of_kind.len() {
+        let rest = &mut of_kind[window..];
+        rest.sort_unstable_by(order);
+        taken.extend(rest.iter().filter_map(|&(id, _)| lookup(id)).take(limit - taken.len()));
+    }
+    taken
 }
 
 /// Page `page` of a list walked in order, and the list's length: only the page is cloned.

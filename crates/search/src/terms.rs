@@ -33,6 +33,12 @@ pub(crate) struct ServiceWords {
     pub norms: Vec<f32>,
 }
 
+impl crate::memory::Heap for ServiceWords {
+    fn heap(&self) -> usize {
+        self.dense.heap() + self.norms.heap()
+    }
+}
+
 impl ServiceWords {
     /// Reads the common words of `field` (which holds only services) and the text lengths.
     pub(crate) fn build(searcher: &Searcher, field: Field, keys: &[Vec<u64>], slots: usize) -> Result<Self, SearchError> {

@@ -244,6 +244,15 @@ impl Understood {
         Ok(ServiceMatch { matched, words })
     }
 
+    /// The stem of the query's only word, when it is exactly a common word of services: such a
+    /// query ranks them the same whatever the filters (see [`crate::ranked`]).
+    pub(crate) fn common_word(&self, snap: &Snapshot) -> Option<&str> {
+        match self.words.as_slice() {
+            [w] if w.exact() && snap.words.dense(&w.word.stem).is_some() => Some(&w.word.stem),
+            _ => None,
+        }
+    }
+
     /// How much more than the rest of the text the name and the summary weigh for query word
     /// `i`: a word named there outranks the same word deep in a description, whatever the
     /// lengths. The slot's marks rule most words out without reading the entry.

@@ -451,3 +451,67 @@ fn a_withdrawn_services_words_are_no_longer_offered_as_spellings() {
     assert!(found.items.is_empty());
     assert_eq!(found.advice.spelling, None, "no spelling that would find nothing");
 }
+
+/// A name offered by more providers than a line lists: the line lists some of its copies and
+/// says how many there are, whether the common word is walked in order or every match scored.
+#[test]
+fn a_line_with_many_copies_lists_some_and_counts_all() {
+    let cities = [EKB, PERV, SEROV];
+    let docs: Vec<ServiceDocument> = (0..40)
+        .map(|i| {
+            service(Spec {
+                id: i + 1,
+                name: if i < 30 { "Социальное такси" } else { "Пособие на ребёнка" },
+                summary: "Помощь людям.",
+                city: cities[i as usize % 3],
+                category: EQUIPMENT,
+                group: DISABLED,
+                cost: Cost::Free,
+                formats: &[ServiceFormat::InPerson],
+            })
+        })
+        .collect();
+    let index = SearchIndex::build(&catalogue(), Feed { services: docs, ..Feed::default() }).unwrap_or_else(|e| panic!("{e}"));
+    for words in ["такси", "помощь"] {
+        let request = SearchRequest { filter: q(words), ..SearchRequest::default() };
+        let found = index.search(&request).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found, index.search_scoring_everything(&request).unwrap_or_else(|e| panic!("{e}")), "«{words}»");
+        let taxi = found.items.iter().find(|h| h.service.name == "Социальное такси").unwrap_or_else(|| panic!("«{words}»: no taxi"));
+        assert_eq!((taxi.copies.len(), taxi.copies_total), (15, 29), "«{words}»: 15 of the 29 other taxis are listed");
+        let listed: std::collections::HashSet<i64> = taxi.copies.iter().map(|c| c.id).chain([taxi.service.id]).collect();
+        assert_eq!(listed.len(), 16, "«{words}»: the line and its copies are different services");
+        let line_count = if words == "такси" { 1 } else { 2 };
+        assert_eq!((found.total, found.items.len()), (if words == "такси" { 30 } else { 40 }, line_count));
+    }
+}
+
+/// The memory breakdown names every structure and grows with the services it holds.
+#[test]
+fn the_memory_breakdown_grows_with_the_services() {
+    let small = index().memory();
+    let larger = {
+        let docs: Vec<ServiceDocument> = (0..200)
+            .map(|i| {
+                service(Spec {
+                    id: i + 1,
+                    name: "Социальное такси",
+                    summary: "Поездки к врачу и в МФЦ для людей на колясках.",
+                    city: EKB,
+                    category: EQUIPMENT,
+                    group: DISABLED,
+                    cost: Cost::Free,
+                    formats: &[ServiceFormat::InPerson],
+                })
+            })
+            .collect();
+        SearchIndex::build(&catalogue(), Feed { services: docs, ..Feed::default() }).unwrap_or_else(|e| panic!("{e}")).memory()
+    };
+    let bytes = |parts: &[socio_search::MemoryPart], name: &str| {
+        parts.iter().find(|p| p.structure.starts_with(name)).map(|p| p.bytes).unwrap_or_else(|| panic!("no «{name}» row"))
+    };
+    assert_eq!(small.len(), larger.len());
+    for name in ["services: list records", "services: texts", "services: slots", "tantivy"] {
+        assert!(bytes(&larger, name) > bytes(&small, name), "{name}: {} ≤ {}", bytes(&larger, name), bytes(&small, name));
+    }
+    assert!(larger.windows(2).all(|w| w[0].bytes >= w[1].bytes), "largest first");
+}

@@ -23,7 +23,12 @@ pub fn ServiceCard(
     /// The same service in other cities (a search with no city chosen shows it once).
     #[prop(optional)]
     copies: Vec<ServiceCopy>,
+    /// How many copies there are, when `copies` lists only some.
+    #[prop(optional)]
+    copies_total: u64,
 ) -> impl IntoView {
+    let copies_total = copies_total.max(copies.len() as u64);
+    let unlisted = copies_total - copies.len() as u64;
     let href = format!("/services/{}", service.slug);
     let organization = service.organization.short_name.clone().unwrap_or_else(|| service.organization.name.clone());
     let cities: Vec<String> = service.municipalities.iter().map(|m| m.name.clone()).collect();
@@ -49,12 +54,13 @@ pub fn ServiceCard(
             </ul>
             {(!copies.is_empty()).then(|| view! {
                 <details class="copies">
-                    <summary>{format!("Есть ещё в {}", wording::plural(copies.len() as u64, "городе", "городах", "городах"))}</summary>
+                    <summary>{format!("Есть ещё в {}", wording::plural(copies_total, "городе", "городах", "городах"))}</summary>
                     <ul>
                         {copies.into_iter().map(|c| {
                             let cities: Vec<String> = c.municipalities.iter().map(|m| m.name.clone()).collect();
                             view! { <li><a href=format!("/services/{}", c.slug)>{cities.join(", ")}</a></li> }
                         }).collect_view()}
+                        {(unlisted > 0).then(|| view! { <li>{format!("и ещё {unlisted}: выберите город, чтобы увидеть услугу там")}</li> })}
                     </ul>
                 </details>
             })}

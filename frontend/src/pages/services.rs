@@ -250,7 +250,7 @@ pub fn ServicesPage() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="results">
-                            {found.items.into_iter().map(|hit| view! { <ServiceCard service=hit.service snippet=hit.snippet distance=hit.distance_km copies=hit.copies /> }).collect_view()}
+                            {found.items.into_iter().map(|hit| view! { <ServiceCard service=hit.service snippet=hit.snippet distance=hit.distance_km copies=hit.copies copies_total=hit.copies_total /> }).collect_view()}
                         </ul>
                         <Pager page=found.page pages=found.pages href />
                     }.into_any()
