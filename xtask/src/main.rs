@@ -23,10 +23,12 @@ cargo xtask <command>
             SQLite and PostgreSQL, browser tests in headless Chromium, the OpenAPI drift check
   spa       build the SPA into frontend/dist and report its gzip size
   bench     seed 100 000 synthetic services and load-test GET /api/v1/services against a
-            fixed-JSON ceiling (options: --services N, --seconds S, --connections C)
+            fixed-JSON ceiling, and q=помощь against the search benchmark's query; print the
+            index's memory by structure (options: --services N, --seconds S, --connections C)
   bench-search seed 100 000 synthetic services into PostgreSQL and load-test GET /api/v1/search
-               against the same search done by PostgreSQL full-text search (GIN); prints the ratio
-               (--reuse: keep the seeded data; --index-only: no baseline, for profiling)
+               against the same search done by PostgreSQL full-text search (GIN) and by Sphinx 2.2
+               (installed with apt when missing); prints the ratios
+               (--reuse: keep the seeded data; --index-only: no baselines, for profiling)
   bench-pages  a service page rendered by the server against its JSON (requests/s), and its
                first contentful paint on slow 3G against the bare SPA shell (10 000 services)
   soak      the release server on PostgreSQL with 100 000 synthetic services: 60 s of mixed

@@ -56,7 +56,8 @@ index services
     source = services
     path = {dir}/services
     morphology = stem_ru
-    charset_table = non_cjk
+    # Latin and Cyrillic letters and digits, lowercased, «ё» as «е» (as the index folds it).
+    charset_table = 0..9, A..Z->a..z, _, a..z, U+410..U+42F->U+430..U+44F, U+430..U+44F, U+401->U+435, U+451->U+435
 }}
 
 indexer
@@ -71,6 +72,8 @@ searchd
     pid_file = {dir}/searchd.pid
     binlog_path =
     workers = threads
+    # The default backlog (5) drops some of the benchmark's 32 connections opened at once.
+    listen_backlog = 256
 }}
 "
     )
@@ -151,15 +154,21 @@ fn psql_number(database: &str, sql: &str) -> Result<u32, String> {
 }
 
 /// What one search asks Sphinx, as the other two sides answer it: the top 20 by relevance with
-/// both filters, the number found, and the facets counted as the index counts them (each facet
-/// with the other filter only, so that a count is what choosing that value would find).
-pub(crate) fn search_batch(words: &str, municipality: u32, format: u32) -> String {
+/// both filters, the number found, and (with `facets`) the facets counted as the index counts
+/// them (each facet with the other filter only, so that a count is what choosing that value would
+/// find), every value of each (a facet lists 20 unless told).
+pub(crate) fn search_batch(words: &str, municipality: u32, format: u32, facets: bool) -> String {
     let matching = format!("SELECT id FROM services WHERE MATCH('{words}')");
+    if !facets {
+        return format!(
+            "{matching} AND municipality = {municipality} AND format = {format} ORDER BY WEIGHT() DESC, id ASC LIMIT 20; SHOW META"
+        );
+    }
     format!(
         "{matching} AND municipality = {municipality} AND format = {format} ORDER BY WEIGHT() DESC, id ASC LIMIT 20 \
-         FACET category FACET target_group FACET cost; SHOW META; \
-         {matching} AND format = {format} LIMIT 1 FACET municipality; \
-         {matching} AND municipality = {municipality} LIMIT 1 FACET format"
+         FACET category LIMIT 200 FACET target_group LIMIT 200 FACET cost LIMIT 200; SHOW META; \
+         {matching} AND format = {format} LIMIT 1 FACET municipality LIMIT 200; \
+         {matching} AND municipality = {municipality} LIMIT 1 FACET format LIMIT 200"
     )
 }
 

@@ -30,6 +30,8 @@ impl Connection {
     pub(crate) fn open(address: &str) -> io::Result<Self> {
         let stream = TcpStream::connect(address)?;
         stream.set_nodelay(true)?;
+        // A benchmark must not hang on an answer that never comes.
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
         let mut connection = Connection { stream: BufReader::new(stream) };
         let (_, greeting) = connection.read_packet()?;
         if greeting.first() != Some(&10) {
