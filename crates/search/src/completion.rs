@@ -81,7 +81,7 @@ impl Completions {
             for t in s.filters.target_groups.iter() {
                 per_group[usize::from(t)] += 1;
             }
-            *names.entry(s.summary.name.as_str()).or_default() += 1;
+            *names.entry(&s.listing.name).or_default() += 1;
         }
         for (i, (slug, name, _)) in catalogue.category.values.iter().enumerate() {
             push(name, CompletionKind::Category, Some(slug), per_category[i]);

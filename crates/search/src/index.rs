@@ -27,6 +27,7 @@ use crate::{
     catalogue::{Bits, Interned},
     completion::Completions,
     facets::Membership,
+    listing::{Listing, References},
     ranked::Ranked,
     synonyms::Synonyms,
     terms::ServiceWords,
@@ -153,8 +154,8 @@ impl Slot {
             *byte = name;
         }
         Slot {
-            id: entry.summary.id,
-            organization: entry.summary.organization.id,
+            id: entry.id(),
+            organization: entry.listing.organization.id,
             filters: entry.filters,
             name_key: u128::from_be_bytes(key),
             name_marks: marks(&entry.name_stems),
@@ -166,18 +167,36 @@ impl Slot {
 
 pub(crate) const FREE: i64 = -1;
 
-/// A service as searches need it: the list DTO, the text to quote, and interned filter values.
+/// A service as searches need it: its list record, the text to quote, and interned filter values.
 #[derive(Debug)]
 pub(crate) struct ServiceEntry {
-    pub summary: ServiceSummary,
-    pub text: String,
+    pub listing: Listing,
+    /// The summary, a space and the rest of the text: snippets quote it, and its first
+    /// `summary_len` bytes are the list record's summary.
+    pub text: Box<str>,
+    pub summary_len: usize,
     pub filters: Filters,
     /// Hashes of the stems of the name and the summary: matches there rank higher.
-    pub name_stems: Vec<u64>,
-    pub summary_stems: Vec<u64>,
-    pub points: Vec<Coordinates>,
-    pub sort_name: String,
+    pub name_stems: Box<[u64]>,
+    pub summary_stems: Box<[u64]>,
+    pub points: Box<[Coordinates]>,
+    pub sort_name: Box<str>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl ServiceEntry {
+    pub(crate) fn id(&self) -> i64 {
+        self.listing.id
+    }
+
+    pub(crate) fn summary_text(&self) -> &str {
+        self.text.get(..self.summary_len).unwrap_or_default()
+    }
+
+    /// The list record as the API answers it.
+    pub(crate) fn summary(&self) -> ServiceSummary {
+        self.listing.summary(self.summary_text())
+    }
 }
 
 #[derive(Debug)]
@@ -260,7 +279,7 @@ impl Listed {
         organizations: &HashMap<i64, Arc<OrganizationEntry>>,
         situations: &HashMap<i64, Arc<SituationEntry>>,
     ) -> Self {
-        let name = |slot: u32| entries.get(slot as usize).and_then(Option::as_deref).map_or("", |e| e.sort_name.as_str());
+        let name = |slot: u32| entries.get(slot as usize).and_then(Option::as_deref).map_or("", |e| &*e.sort_name);
         let mut services: Vec<u32> = (0..slots.len())
             .filter(|&s| slots[s].id != FREE && entries.get(s).is_some_and(Option::is_some))
             .filter_map(|s| u32::try_from(s).ok())
@@ -295,6 +314,8 @@ struct Writer {
     vocabulary: Arc<HashMap<String, u32>>,
     /// The group of each folded service name; a name once seen keeps its number.
     groups: HashMap<String, u32>,
+    /// The organizations, categories, groups and cities services refer to, each kept once.
+    references: References,
     /// The reference data the entries are interned against, and what it was made from.
     catalogue: Arc<Interned>,
     source: Catalogue,
@@ -357,6 +378,7 @@ impl SearchIndex {
                 vocabulary: Arc::default(),
                 groups: HashMap::new(),
                 catalogue,
+                references: References::default(),
                 source: catalogue_source.clone(),
             }),
             snapshot: RwLock::new(snapshot),
@@ -383,6 +405,7 @@ impl SearchIndex {
             vocabulary,
             groups,
             catalogue,
+            references,
             ..
         } = &mut *w;
         let catalogue = catalogue.clone();
@@ -414,18 +437,19 @@ impl SearchIndex {
             // nothing to do. An address edit changes only the text or the points.
             if services.get(&doc.summary.id).is_some_and(|e| {
                 e.updated_at == doc.updated_at
-                    && e.summary == doc.summary
-                    && e.points == doc.points
+                    && e.listing.is(&doc.summary)
+                    && e.summary_text() == doc.summary.summary
+                    && *e.points == *doc.points
                     && e.text.len() == doc.summary.summary.len() + 1 + doc.body.len()
                     && e.text.ends_with(doc.body.as_str())
             }) {
                 continue;
             }
-            let entry = Self::service_entry(&catalogue, &self.synonyms, analyzer, doc);
-            writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(entry.summary.id)));
-            let s = &entry.summary;
+            let entry = Self::service_entry(&catalogue, &self.synonyms, analyzer, references, doc);
+            writer.delete_term(Term::from_field_text(f.uid, &Kind::Service.uid(entry.id())));
+            let s = &entry.listing;
             let text = [
-                s.name.as_str(),
+                &*s.name,
                 &entry.text,
                 &joined(s.categories.iter().map(|c| c.name.as_str())),
                 &joined(s.target_groups.iter().map(|t| t.name.as_str())),
@@ -443,14 +467,14 @@ impl SearchIndex {
                 }
             };
             let next_group = u32::try_from(groups.len()).unwrap_or(u32::MAX);
-            let group = *groups.entry(entry.sort_name.clone()).or_insert(next_group);
+            let group = *groups.entry(entry.sort_name.to_string()).or_insert(next_group);
             let record = Slot::of(&entry, group);
             match Arc::make_mut(slots).get_mut(slot as usize) {
                 Some(existing) => *existing = record,
                 None => Arc::make_mut(slots).push(record),
             }
             writer.add_document(self.document(analyzer, vocabulary, Kind::Service, s.id, u64::from(slot), &text))?;
-            Arc::make_mut(services).insert(entry.summary.id, Arc::new(entry));
+            Arc::make_mut(services).insert(entry.id(), Arc::new(entry));
             changed += 1;
         }
         for doc in feed.organizations {
@@ -504,6 +528,7 @@ impl SearchIndex {
         }
         writer.commit()?;
         reader.reload()?;
+        references.prune();
         let completions = Arc::new(Completions::build(&catalogue, &self.synonyms, services, situations));
         let searcher = reader.searcher();
         let keys = segment_keys(&searcher)?;
@@ -585,21 +610,34 @@ impl SearchIndex {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
+    /// Heap bytes of the references services share (see [`crate::memory`]).
+    pub(crate) fn references_heap(&self) -> usize {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).references.heap()
+    }
+
     /// How many services are searchable now.
     pub fn service_count(&self) -> usize {
         self.snapshot().services.len()
     }
 
     /// A service as the index keeps it, its filter values interned against `c`.
-    fn service_entry(c: &Interned, synonyms: &Synonyms, analyzer: &mut TextAnalyzer, doc: ServiceDocument) -> ServiceEntry {
+    fn service_entry(
+        c: &Interned,
+        synonyms: &Synonyms,
+        analyzer: &mut TextAnalyzer,
+        references: &mut References,
+        doc: ServiceDocument,
+    ) -> ServiceEntry {
         let ServiceDocument { summary, body, points, updated_at } = doc;
         let mut hashes = |text: &str| {
             let mut h: Vec<u64> = synonyms.stems_with_synonyms(analyzer, text).iter().map(|stem| stem_hash(stem)).collect();
             h.sort_unstable();
             h.dedup();
-            h
+            h.into_boxed_slice()
         };
         ServiceEntry {
+            listing: Listing::new(&summary, references),
+            summary_len: summary.summary.len(),
             name_stems: hashes(&summary.name),
             summary_stems: hashes(&summary.summary),
             filters: Filters {
@@ -611,11 +649,10 @@ impl SearchIndex {
                 age_min: summary.age_min.unwrap_or(0),
                 age_max: summary.age_max.unwrap_or(u8::MAX),
             },
-            text: format!("{} {}", summary.summary, body),
-            sort_name: fold(&summary.name),
-            points,
+            text: format!("{} {}", summary.summary, body).into_boxed_str(),
+            sort_name: fold(&summary.name).into_boxed_str(),
+            points: points.into_boxed_slice(),
             updated_at,
-            summary,
         }
     }
 

@@ -10,6 +10,7 @@ mod catalogue;
 mod completion;
 mod facets;
 mod index;
+mod listing;
 mod memory;
 mod query;
 mod ranked;

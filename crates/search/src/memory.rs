@@ -6,12 +6,11 @@
 
 use std::{collections::HashMap, mem::size_of};
 
-use socio_domain::api::{
-    CategoryRef, MunicipalityRef, OrganizationRef, OrganizationSummary, ServiceSummary, SituationSummary, TargetGroup,
-};
+use socio_domain::api::{CategoryRef, MunicipalityRef, OrganizationRef, OrganizationSummary, SituationSummary, TargetGroup};
 
 use crate::{
     index::{SearchIndex, ServiceEntry, Snapshot},
+    listing::Listing,
     slots::SlotSet,
 };
 
@@ -38,6 +37,18 @@ impl<T: Heap> Heap for Vec<T> {
     }
 }
 
+impl Heap for Box<str> {
+    fn heap(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: Heap> Heap for Box<[T]> {
+    fn heap(&self) -> usize {
+        self.len() * size_of::<T>() + self.iter().map(Heap::heap).sum::<usize>()
+    }
+}
+
 impl<A: Heap, B: Heap> Heap for (A, B) {
     fn heap(&self) -> usize {
         self.0.heap() + self.1.heap()
@@ -55,6 +66,15 @@ macro_rules! flat {
     ($($t:ty),*) => { $(impl Heap for $t { fn heap(&self) -> usize { 0 } })* };
 }
 flat!(u8, u16, u32, u64, i64, f32, socio_domain::Coordinates, socio_domain::vocabulary::ServiceFormat);
+
+/// The references a record shares are counted where they are kept once
+/// ([`crate::listing::References`]); the record holds a pointer to each.
+impl Heap for Listing {
+    fn heap(&self) -> usize {
+        let pointers = self.categories.len() + self.target_groups.len() + self.municipalities.len();
+        self.slug.heap() + self.name.heap() + self.formats.heap() + pointers * size_of::<usize>()
+    }
+}
 
 impl Heap for MunicipalityRef {
     fn heap(&self) -> usize {
@@ -77,19 +97,6 @@ impl Heap for TargetGroup {
 impl Heap for OrganizationRef {
     fn heap(&self) -> usize {
         self.slug.heap() + self.name.heap() + self.short_name.heap()
-    }
-}
-
-impl Heap for ServiceSummary {
-    fn heap(&self) -> usize {
-        self.slug.heap()
-            + self.name.heap()
-            + self.summary.heap()
-            + self.organization.heap()
-            + self.categories.heap()
-            + self.target_groups.heap()
-            + self.formats.heap()
-            + self.municipalities.heap()
     }
 }
 
@@ -133,6 +140,10 @@ impl SearchIndex {
     pub fn memory(&self) -> Vec<MemoryPart> {
         let snap = self.snapshot();
         let mut parts = breakdown(&snap);
+        parts.push(MemoryPart {
+            structure: "services' shared references (organizations, categories, groups, cities), once each",
+            bytes: self.references_heap() as u64,
+        });
         parts.sort_by_key(|part| std::cmp::Reverse(part.bytes));
         parts
     }
@@ -142,8 +153,9 @@ fn breakdown(snap: &Snapshot) -> Vec<MemoryPart> {
     let services = snap.services.values();
     let (mut summaries, mut texts, mut stems) = (0, 0, 0);
     for e in services {
-        let ServiceEntry { summary, text, filters: _, name_stems, summary_stems, points, sort_name, updated_at: _ } = e.as_ref();
-        summaries += summary.heap();
+        let ServiceEntry { listing, text, summary_len: _, filters: _, name_stems, summary_stems, points, sort_name, updated_at: _ } =
+            e.as_ref();
+        summaries += listing.heap();
         texts += text.heap();
         stems += name_stems.heap() + summary_stems.heap() + points.heap() + sort_name.heap();
     }
@@ -169,8 +181,8 @@ fn breakdown(snap: &Snapshot) -> Vec<MemoryPart> {
     let tantivy = snap.searcher.space_usage().map_or(0, |usage| usage.total().get_bytes() as usize);
     let part = |structure, bytes: usize| MemoryPart { structure, bytes: bytes as u64 };
     vec![
-        part("services: list records (names of their organization, categories, groups and cities copied into each)", summaries),
-        part("services: texts kept for snippets", texts),
+        part("services: list records (their own strings; the references they share are counted once below)", summaries),
+        part("services: texts kept for snippets (the summary is their start)", texts),
         part("services: stems of names and summaries, points, folded names", stems),
         part("services: entries, their Arcs and the maps by id and by slot", entries),
         part("services: slots (filters and order keys, dense)", snap.slots.capacity() * size_of::<crate::index::Slot>()),

@@ -74,7 +74,7 @@ fn distance(snap: &Snapshot, e: &ServiceEntry, origin: &Coordinates) -> Option<f
 
 /// By name: the slots' name keys decide most pairs, the names themselves the rest.
 fn by_name(a: &Found, b: &Found) -> Ordering {
-    a.name_key.cmp(&b.name_key).then_with(|| a.entry.sort_name.cmp(&b.entry.sort_name)).then(a.entry.summary.id.cmp(&b.entry.summary.id))
+    a.name_key.cmp(&b.name_key).then_with(|| a.entry.sort_name.cmp(&b.entry.sort_name)).then(a.entry.id().cmp(&b.entry.id()))
 }
 
 fn by_score(a: &Found, b: &Found) -> Ordering {
@@ -247,7 +247,7 @@ impl SearchIndex {
             SearchSort::Relevance if understood.is_empty() => by_name(a, b),
             SearchSort::Relevance => by_score(a, b),
             SearchSort::Distance => a.distance.unwrap_or(f64::MAX).total_cmp(&b.distance.unwrap_or(f64::MAX)).then_with(|| by_score(a, b)),
-            SearchSort::Fresh => b.entry.summary.last_verified.cmp(&a.entry.summary.last_verified).then_with(|| by_score(a, b)),
+            SearchSort::Fresh => b.entry.listing.last_verified.cmp(&a.entry.listing.last_verified).then_with(|| by_score(a, b)),
         };
         // With no city chosen, the copies of a service in other cities are one line: the copy
         // nearest to the person (or the best one) stands for them.
@@ -328,7 +328,7 @@ impl SearchIndex {
             .map(|(f, copies, copies_total)| ServiceHit {
                 snippet: if understood.is_empty() { Vec::new() } else { understood.snippet(&f.entry.text) },
                 distance_km: f.distance.or_else(|| origin.and_then(|o| distance(&snap, f.entry, &o))).map(|d| (d * 10.0).round() / 10.0),
-                service: f.entry.summary.clone(),
+                service: f.entry.summary(),
                 copies: copies_in_order(copies),
                 copies_total: *copies_total,
             })
@@ -433,7 +433,7 @@ impl SearchIndex {
                 .filter(|&&slot| kept.contains(slot))
                 .skip(offset)
                 .take(filter.page.per_page as usize)
-                .filter_map(|&slot| Some(entry(&snap, slot)?.1.summary.clone()))
+                .filter_map(|&slot| Some(entry(&snap, slot)?.1.summary()))
                 .collect();
             return Ok((items, kept.len() as u64));
         }
@@ -449,13 +449,13 @@ impl SearchIndex {
                 .filter(|&&slot| kept.contains(slot))
                 .skip(offset)
                 .take(per_page)
-                .filter_map(|&slot| Some(entry(&snap, slot)?.1.summary.clone()))
+                .filter_map(|&slot| Some(entry(&snap, slot)?.1.summary()))
                 .collect();
             return Ok((items, total));
         }
         let mut found = self.run(&snap, &understood, &selected, true)?.found;
         let total = found.len() as u64;
-        let items = page_of(&mut found, offset, per_page, by_score).iter().map(|f| f.entry.summary.clone()).collect();
+        let items = page_of(&mut found, offset, per_page, by_score).iter().map(|f| f.entry.summary()).collect();
         Ok((items, total))
     }
 
@@ -474,7 +474,7 @@ impl SearchIndex {
         let understood = Understood::new(&snap, filter.q.as_deref())?;
         let mut found = self.run(&snap, &understood, &selected, true)?.found;
         found.sort_by(by_score);
-        Ok(found.iter().map(|f| f.entry.summary.slug.clone()).collect())
+        Ok(found.iter().map(|f| f.entry.listing.slug.to_string()).collect())
     }
 
     /// The slugs of every organization matching `q`, best first (HSDS `search`).
@@ -681,8 +681,12 @@ fn copies_in_order(list: &[Found]) -> Vec<ServiceCopy> {
     let mut copies: Vec<ServiceCopy> = list
         .iter()
         .map(|f| {
-            let s = &f.entry.summary;
-            ServiceCopy { id: s.id, slug: s.slug.clone(), municipalities: s.municipalities.clone() }
+            let s = &f.entry.listing;
+            ServiceCopy {
+                id: s.id,
+                slug: s.slug.to_string(),
+                municipalities: s.municipalities.iter().map(|m| m.as_ref().clone()).collect(),
+            }
         })
         .collect();
     copies.sort_by(|a, b| {

@@ -22,7 +22,7 @@ pub struct Contacts {
 }
 
 /// An organization in short form, as embedded in a service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganizationRef {
     /// Идентификатор организации.
