@@ -78,6 +78,17 @@ impl Store {
         Ok(sea_orm::TransactionTrait::begin_with_options(&self.db, options).await?)
     }
 
+    /// A write transaction for a seed, which replaces whole datasets at once: on PostgreSQL
+    /// without the statement timeout that guards requests (a million synthetic rows take longer
+    /// to replace than any request may, and the seed would be cut off halfway).
+    pub(crate) async fn bulk_write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
+        let txn = self.write().await?;
+        if self.backend() == DbBackend::Postgres {
+            txn.execute_unprepared("SET LOCAL statement_timeout = 0").await?;
+        }
+        Ok(txn)
+    }
+
     /// Wraps an existing connection (tests, tools).
     pub fn from_connection(mut db: DatabaseConnection) -> Self {
         let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -135,7 +146,10 @@ impl Store {
     /// Refreshes the planner's statistics; run after bulk loads so filters use the selective
     /// index (a city, a category) rather than the moderation status every row shares.
     pub async fn analyze(&self) -> Result<(), StoreError> {
-        self.db.execute_unprepared("ANALYZE").await?;
+        // After a million rows ANALYZE takes longer than the requests' statement timeout.
+        let txn = self.bulk_write().await?;
+        txn.execute_unprepared("ANALYZE").await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -30,7 +30,7 @@ fn position(index: usize) -> i32 {
 /// Loads the demo dataset into the database (idempotent), in one transaction.
 pub async fn seed_demo(store: &Store) -> Result<(), StoreError> {
     let data = DemoData::load()?;
-    let txn = store.write().await?;
+    let txn = store.bulk_write().await?;
     let cities = seed_reference(&txn, &data).await?;
     let (orgs, locations) = seed_organizations(&txn, &data, &cities).await?;
     seed_services(&txn, &data, &cities, &orgs, &locations).await?;

@@ -90,7 +90,7 @@ pub async fn seed_synthetic(store: &Store, count: usize) -> Result<(), StoreErro
     if municipality::Entity::find().count(&store.db).await? == 0 {
         super::seed_demo(store).await?;
     }
-    let txn = store.write().await?;
+    let txn = store.bulk_write().await?;
     // What is replaced leaves the search index of every running replica: the change log names it.
     let old_orgs: Vec<i64> = organization::Entity::find()
         .select_only()
