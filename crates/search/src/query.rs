@@ -137,6 +137,10 @@ impl SearchIndex {
         if let Some(ranked) = snap.ranked.word(stem) {
             return Ok(Some(ranked));
         }
+        let having = snap.words.dense(stem).map_or(0, |set| set.len());
+        if !snap.ranked.has_room(having, snap.slots.len()) {
+            return Ok(None);
+        }
         let (services, lines) = snap.ranked.groups(snap).count(&understood.services(snap, true)?.matched);
         let everything = Selected::new(snap, &ServiceFilter::default())?;
         let Outcome { mut found, counts } = self.run(snap, understood, &everything, true)?;

@@ -15,8 +15,10 @@ use std::{
 
 use crate::{facets::Counts, index::FREE, index::Snapshot, memory::Heap, slots::SlotSet};
 
-/// How many words a snapshot keeps in order: each is at most one `u32` per service having it.
-const WORDS_KEPT: usize = 256;
+/// What the words kept in order may take, in slots per service of the snapshot (each word holds
+/// one `u32` per service having it): a request naming one common word after another cannot grow
+/// the snapshot past four times its slots; words past that are scored as any other query.
+const SLOTS_KEPT_PER_SERVICE: usize = 4;
 
 /// The common words ranked so far in one snapshot, and the services of each name group.
 #[derive(Default)]
@@ -50,14 +52,17 @@ impl Ranked {
         self.words.lock().unwrap_or_else(|e| e.into_inner()).get(stem).cloned()
     }
 
-    /// Keeps `stem`'s services (unless the snapshot keeps as many words already).
+    /// Whether a word having `services` services still fits the budget of a snapshot of `slots`.
+    pub(crate) fn has_room(&self, services: usize, slots: usize) -> bool {
+        let words = self.words.lock().unwrap_or_else(|e| e.into_inner());
+        words.values().map(|w| w.order.len()).sum::<usize>() + services <= SLOTS_KEPT_PER_SERVICE * slots
+    }
+
+    /// Keeps `stem`'s services.
     pub(crate) fn keep(&self, stem: &str, word: RankedWord) -> Arc<RankedWord> {
         let word = Arc::new(word);
         let mut words = self.words.lock().unwrap_or_else(|e| e.into_inner());
-        if words.len() < WORDS_KEPT {
-            words.entry(stem.to_owned()).or_insert_with(|| word.clone());
-        }
-        word
+        words.entry(stem.to_owned()).or_insert_with(|| word.clone()).clone()
     }
 
     pub(crate) fn groups(&self, snap: &Snapshot) -> &Groups {
